@@ -1,0 +1,183 @@
+// Package config loads Folio's configuration from the environment and
+// command-line flags. It is pure: no globals, no I/O beyond what it is given.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Public API access modes.
+const (
+	PublicOpen  = "open"  // published content is served to anyone
+	PublicToken = "token" // every public endpoint needs an API token
+)
+
+// Config is the effective configuration of one folio process.
+type Config struct {
+	Addr          string        // listen address (FOLIO_ADDR)
+	DataDir       string        // database, secrets and media (FOLIO_DATA_DIR)
+	JWTSecret     string        // HS256 key; empty: generated once and kept in the data dir (FOLIO_JWT_SECRET)
+	AdminEmail    string        // first admin's email when no user exists (FOLIO_ADMIN_EMAIL)
+	AdminPassword string        // first admin's password; empty: generated and printed (FOLIO_ADMIN_PASSWORD)
+	CORSOrigins   []string      // origins allowed to call the public API (FOLIO_CORS_ORIGINS)
+	SiteURL       string        // the public site's base URL, for feeds and links (FOLIO_SITE_URL)
+	PublicAPI     string        // "open" or "token" (FOLIO_PUBLIC_API)
+	LogLevel      slog.Level    // debug, info, warn, error (FOLIO_LOG_LEVEL)
+	LogFormat     string        // "text" or "json" (FOLIO_LOG_FORMAT)
+	ShutdownGrace time.Duration // how long in-flight requests may run after SIGTERM
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:          "127.0.0.1:8080",
+		DataDir:       "./data",
+		AdminEmail:    "admin@example.com",
+		SiteURL:       "http://localhost:3000",
+		PublicAPI:     PublicOpen,
+		LogLevel:      slog.LevelInfo,
+		LogFormat:     "text",
+		ShutdownGrace: 10 * time.Second,
+	}
+}
+
+// Load returns the configuration: defaults, overridden by the environment
+// (read through getenv), overridden by flags in args. The flags are
+// registered on fs, so a subcommand may register its own flags on fs before
+// calling Load and read its positional arguments from fs.Args() afterwards.
+// Secrets (the JWT secret and the admin password) come from the environment
+// only, so they never show in a process listing.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	c := Default()
+	var problems []error
+	str := func(key string, dst *string) {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			*dst = v
+		}
+	}
+	str("FOLIO_ADDR", &c.Addr)
+	str("FOLIO_DATA_DIR", &c.DataDir)
+	str("FOLIO_JWT_SECRET", &c.JWTSecret)
+	str("FOLIO_ADMIN_EMAIL", &c.AdminEmail)
+	if v := getenv("FOLIO_ADMIN_PASSWORD"); v != "" {
+		c.AdminPassword = v
+	}
+	str("FOLIO_SITE_URL", &c.SiteURL)
+	str("FOLIO_PUBLIC_API", &c.PublicAPI)
+	str("FOLIO_LOG_FORMAT", &c.LogFormat)
+	cors := getenv("FOLIO_CORS_ORIGINS")
+	level := getenv("FOLIO_LOG_LEVEL")
+	if v := strings.TrimSpace(getenv("FOLIO_SHUTDOWN_GRACE")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("FOLIO_SHUTDOWN_GRACE: %w", err))
+		}
+		c.ShutdownGrace = d
+	}
+
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address `host:port` (FOLIO_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data `directory`: database, secrets, media (FOLIO_DATA_DIR)")
+	fs.StringVar(&c.SiteURL, "site-url", c.SiteURL, "public site base `URL`, for feeds and links (FOLIO_SITE_URL)")
+	fs.StringVar(&c.PublicAPI, "public-api", c.PublicAPI, "public API access: open or token (FOLIO_PUBLIC_API)")
+	fs.StringVar(&cors, "cors-origins", cors, "comma-separated `origins` allowed to call the public API (FOLIO_CORS_ORIGINS)")
+	fs.StringVar(&level, "log-level", orDefault(level, "info"), "log `level`: debug, info, warn, error (FOLIO_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (FOLIO_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+
+	if err := c.LogLevel.UnmarshalText([]byte(orDefault(level, "info"))); err != nil {
+		problems = append(problems, fmt.Errorf("log level %q: want debug, info, warn or error", level))
+	}
+	c.CORSOrigins = splitList(cors)
+	problems = append(problems, c.validate()...)
+	if len(problems) > 0 {
+		return Config{}, errors.Join(problems...)
+	}
+	c.SiteURL = strings.TrimRight(c.SiteURL, "/")
+	c.AdminEmail = strings.ToLower(c.AdminEmail)
+	return c, nil
+}
+
+func (c Config) validate() []error {
+	var p []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		p = append(p, fmt.Errorf("address %q: %w", c.Addr, err))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		p = append(p, errors.New("data dir: must not be empty"))
+	}
+	if c.PublicAPI != PublicOpen && c.PublicAPI != PublicToken {
+		p = append(p, fmt.Errorf("public API mode %q: want %q or %q", c.PublicAPI, PublicOpen, PublicToken))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		p = append(p, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	if u, err := url.Parse(c.SiteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p = append(p, fmt.Errorf("site URL %q: want an absolute http(s) URL", c.SiteURL))
+	}
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
+			p = append(p, fmt.Errorf("CORS origin %q: want scheme://host[:port]", o))
+		}
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		p = append(p, errors.New("JWT secret: must be at least 32 characters"))
+	}
+	if c.ShutdownGrace < 0 {
+		p = append(p, errors.New("shutdown grace: must not be negative"))
+	}
+	return p
+}
+
+// String describes the configuration for the start-up log, secrets masked.
+func (c Config) String() string {
+	mask := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return "****"
+	}
+	return fmt.Sprintf("addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s",
+		c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), c.LogLevel, c.LogFormat,
+		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace)
+}
+
+// LogValue makes slog print the masked form.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimRight(strings.TrimSpace(part), "/"); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func orDefault(s, d string) string {
+	if strings.TrimSpace(s) == "" {
+		return d
+	}
+	return strings.TrimSpace(s)
+}
+
+// ParseBool is strconv.ParseBool that also accepts yes/no and on/off.
+func ParseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes", "on":
+		return true, nil
+	case "no", "off":
+		return false, nil
+	}
+	return strconv.ParseBool(s)
+}
