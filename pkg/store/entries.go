@@ -1,0 +1,248 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/folio-cms/folio/pkg/errs"
+)
+
+// Entry returns the entry of type typ with the given id.
+func (r Reader) Entry(typ string, id int64) (EntryRow, error) {
+	var row EntryRow
+	err := r.db.Where("id = ? AND type = ?", id, typ).Take(&row).Error
+	return row, translate(err)
+}
+
+// EntryBySlug returns the entry of type typ with the given slug.
+func (r Reader) EntryBySlug(typ, slug string) (EntryRow, error) {
+	var row EntryRow
+	err := r.db.Where("type = ? AND slug = ?", typ, slug).Take(&row).Error
+	return row, translate(err)
+}
+
+// VisibleEntryBySlug returns the entry of type typ with the given slug if it
+// is visible to the public at time at.
+func (r Reader) VisibleEntryBySlug(typ, slug string, at time.Time) (EntryRow, error) {
+	var row EntryRow
+	err := visible(r.db, at).Where("type = ? AND slug = ?", typ, slug).Take(&row).Error
+	return row, translate(err)
+}
+
+// SlugTaken reports whether an entry of type typ other than exceptID uses slug.
+func (r Reader) SlugTaken(typ, slug string, exceptID int64) (bool, error) {
+	var n int64
+	err := r.db.Model(&EntryRow{}).Where("type = ? AND slug = ? AND id <> ?", typ, slug, exceptID).Count(&n).Error
+	return n > 0, translate(err)
+}
+
+// visible restricts a query to entries the public may see at time at.
+// This is the one definition of "published" for reads.
+func visible(db *gorm.DB, at time.Time) *gorm.DB {
+	return db.Where(visibleSQL, at.UTC())
+}
+
+// visibleSQL is the condition behind visible, for raw queries; its one
+// parameter is the time.
+const visibleSQL = "entries.status = 'published' AND entries.published_at <= ?"
+
+// EntryFilter selects and orders entries for a list. Every field is applied
+// as a bound parameter or chosen from an allow-list; nothing from a request
+// is pasted into SQL.
+type EntryFilter struct {
+	Type       string
+	VisibleAt  *time.Time // public lists: only what is visible at this time
+	Statuses   []string   // admin lists
+	TitleLike  string     // admin search: title contains, case-insensitive
+	TagSlugs   []string   // any of these tags
+	AuthorSlug string
+	Featured   *bool
+	Industry   string // case-insensitive equality
+	Technology string // any technology, case-insensitive equality
+	After      *time.Time
+	Before     *time.Time
+	Sort       string // a key of SortKeys; "" means -published_at
+	Offset     int
+	Limit      int
+}
+
+// SortKeys lists the accepted sort orders.
+var SortKeys = map[string]string{
+	"-published_at": "entries.published_at DESC, entries.id DESC",
+	"published_at":  "entries.published_at ASC, entries.id ASC",
+	"title":         "entries.title COLLATE NOCASE ASC, entries.id ASC",
+	"-title":        "entries.title COLLATE NOCASE DESC, entries.id DESC",
+	"updated_at":    "entries.updated_at ASC, entries.id ASC",
+	"-updated_at":   "entries.updated_at DESC, entries.id DESC",
+}
+
+// Entries returns one page of entries matching f (without their bodies) and
+// the number of entries matching f in all.
+func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
+	order, ok := SortKeys[f.Sort]
+	if f.Sort == "" {
+		order, ok = SortKeys["-published_at"], true
+	}
+	if !ok {
+		return nil, 0, fmt.Errorf("store: unknown sort %q", f.Sort)
+	}
+	q := r.db.Model(&EntryRow{}).Where("entries.type = ?", f.Type)
+	if f.VisibleAt != nil {
+		q = visible(q, *f.VisibleAt)
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("entries.status IN ?", f.Statuses)
+	}
+	if f.TitleLike != "" {
+		q = q.Where("entries.title LIKE ? ESCAPE '\\'", "%"+escapeLike(f.TitleLike)+"%")
+	}
+	if len(f.TagSlugs) > 0 {
+		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug IN ?)", f.TagSlugs)
+	}
+	if f.AuthorSlug != "" {
+		q = q.Where("entries.author_id IN (SELECT id FROM users WHERE slug = ?)", f.AuthorSlug)
+	}
+	if f.Featured != nil {
+		q = q.Where("entries.featured = ?", *f.Featured)
+	}
+	if f.Industry != "" {
+		q = q.Where("lower(entries.industry) = lower(?)", f.Industry)
+	}
+	if f.Technology != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM json_each(entries.technologies) WHERE lower(json_each.value) = lower(?))", f.Technology)
+	}
+	if f.After != nil {
+		q = q.Where("entries.published_at > ?", f.After.UTC())
+	}
+	if f.Before != nil {
+		q = q.Where("entries.published_at < ?", f.Before.UTC())
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []EntryRow
+	if total > int64(f.Offset) {
+		err := q.Omit(heavyEntryColumns...).Order(order).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
+		if err != nil {
+			return nil, 0, translate(err)
+		}
+	}
+	return rows, total, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// EntryTags returns the tags of each of the given entries, in their order.
+func (r Reader) EntryTags(entryIDs []int64) (map[int64][]EntryTag, error) {
+	out := make(map[int64][]EntryTag, len(entryIDs))
+	if len(entryIDs) == 0 {
+		return out, nil
+	}
+	var rows []EntryTag
+	err := r.db.Raw(`SELECT et.entry_id, t.slug, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
+		WHERE et.entry_id IN ? ORDER BY et.entry_id, et.position`, entryIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, t := range rows {
+		out[t.EntryID] = append(out[t.EntryID], t)
+	}
+	return out, nil
+}
+
+// TagCounts returns every tag with the number of posts visible at time at
+// that carry it, by name.
+func (r Reader) TagCounts(at time.Time) ([]TagCount, error) {
+	var rows []TagCount
+	err := r.db.Raw(`SELECT t.slug, t.name, COUNT(entries.id) AS post_count
+		FROM tags t
+		LEFT JOIN entry_tags et ON et.tag_id = t.id
+		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+visibleSQL+`
+		GROUP BY t.id ORDER BY t.name COLLATE NOCASE, t.slug`, at.UTC()).Scan(&rows).Error
+	return rows, translate(err)
+}
+
+// InsertEntry stores a new entry at version 1 and sets its id and timestamps.
+func (tx *Tx) InsertEntry(row *EntryRow) error {
+	row.ID = 0
+	row.Version = 1
+	row.CreatedAt, row.UpdatedAt = tx.now, tx.now
+	return translate(tx.db.Create(row).Error)
+}
+
+// UpdateEntry writes every column of row (but its id, type and creation
+// time) if the stored version is still base, and moves it to base+1. A
+// version other than base is a Conflict; a missing row NotFound.
+func (tx *Tx) UpdateEntry(row *EntryRow, base int) error {
+	row.Version = base + 1
+	row.UpdatedAt = tx.now
+	res := tx.db.Model(&EntryRow{}).Where("id = ? AND type = ? AND version = ?", row.ID, row.Type, base).
+		Select("*").Omit("id", "type", "created_at").Updates(row)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		cur, err := tx.Entry(row.Type, row.ID)
+		if err != nil {
+			return err
+		}
+		return errs.New(errs.Conflict, "conflict", "The record was changed by someone else.").With("current_version", cur.Version)
+	}
+	return nil
+}
+
+// DeleteEntry removes an entry (and, by cascade, its tag links).
+func (tx *Tx) DeleteEntry(typ string, id int64) error {
+	res := tx.db.Where("id = ? AND type = ?", id, typ).Delete(&EntryRow{})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errs.NotFoundf("Not found.")
+	}
+	return nil
+}
+
+// SetEntryTags replaces the tags of an entry with tags, in order, creating
+// tags that do not exist yet (matched by slug; an existing tag keeps its name).
+func (tx *Tx) SetEntryTags(entryID int64, tags []TagRow) error {
+	if err := tx.db.Exec(`DELETE FROM entry_tags WHERE entry_id = ?`, entryID).Error; err != nil {
+		return translate(err)
+	}
+	for i, t := range tags {
+		var id int64
+		err := tx.db.Raw(`SELECT id FROM tags WHERE slug = ?`, t.Slug).Scan(&id).Error
+		if err != nil {
+			return translate(err)
+		}
+		if id == 0 {
+			row := TagRow{Slug: t.Slug, Name: t.Name, CreatedAt: tx.now}
+			if err := tx.db.Create(&row).Error; err != nil {
+				return translate(err)
+			}
+			id = row.ID
+		}
+		if err := tx.db.Exec(`INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (?, ?, ?)`, entryID, id, i).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// IsNotFound reports whether err says a record does not exist.
+func IsNotFound(err error) bool {
+	return errs.Is(err, errs.NotFound) || errors.Is(err, gorm.ErrRecordNotFound)
+}
+
+// AllEntries returns every entry of type typ with all columns, by id.
+func (r Reader) AllEntries(typ string) ([]EntryRow, error) {
+	var rows []EntryRow
+	return rows, translate(r.db.Where("type = ?", typ).Order("id").Find(&rows).Error)
+}

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one step of the schema's history. Steps are append-only:
+// never edit or reorder a step that has shipped; add a new one.
+type migration struct {
+	name string
+	up   func(tx *gorm.DB) error
+}
+
+// sqlStep is a migration made of plain SQL statements.
+func sqlStep(stmts ...string) func(tx *gorm.DB) error {
+	return func(tx *gorm.DB) error {
+		for _, s := range stmts {
+			if err := tx.Exec(s).Error; err != nil {
+				return fmt.Errorf("%w\n in: %s", err, s)
+			}
+		}
+		return nil
+	}
+}
+
+// migrations is the schema's history; version N is migrations[N-1].
+var migrations = []migration{
+	{"users and entries", sqlStep(
+		`CREATE TABLE users (
+			id            INTEGER PRIMARY KEY,
+			email         TEXT    NOT NULL UNIQUE,
+			name          TEXT    NOT NULL,
+			slug          TEXT    NOT NULL UNIQUE,
+			role          TEXT    NOT NULL,
+			password_hash TEXT,
+			disabled      BOOLEAN NOT NULL DEFAULT 0,
+			created_at    DATETIME NOT NULL,
+			updated_at    DATETIME NOT NULL
+		)`,
+		`CREATE TABLE entries (
+			id                   INTEGER PRIMARY KEY,
+			type                 TEXT    NOT NULL CHECK (type IN ('post', 'case_study')),
+			slug                 TEXT    NOT NULL,
+			title                TEXT    NOT NULL,
+			status               TEXT    NOT NULL,
+			published_at         DATETIME,
+			author_id            INTEGER REFERENCES users (id) ON DELETE SET NULL,
+			featured             BOOLEAN NOT NULL DEFAULT 0,
+			cover_image          TEXT,
+			seo                  TEXT    NOT NULL DEFAULT '{}',
+			excerpt              TEXT    NOT NULL DEFAULT '',
+			auto_excerpt         TEXT    NOT NULL DEFAULT '',
+			body                 TEXT    NOT NULL DEFAULT '',
+			html                 TEXT    NOT NULL DEFAULT '',
+			toc                  TEXT    NOT NULL DEFAULT '[]',
+			word_count           INTEGER NOT NULL DEFAULT 0,
+			reading_time_minutes INTEGER NOT NULL DEFAULT 0,
+			client               TEXT    NOT NULL DEFAULT '',
+			industry             TEXT    NOT NULL DEFAULT '',
+			services             TEXT    NOT NULL DEFAULT '[]',
+			technologies         TEXT    NOT NULL DEFAULT '[]',
+			summary              TEXT    NOT NULL DEFAULT '',
+			challenge            TEXT    NOT NULL DEFAULT '',
+			challenge_html       TEXT    NOT NULL DEFAULT '',
+			solution             TEXT    NOT NULL DEFAULT '',
+			solution_html        TEXT    NOT NULL DEFAULT '',
+			results              TEXT    NOT NULL DEFAULT '',
+			results_html         TEXT    NOT NULL DEFAULT '',
+			metrics              TEXT    NOT NULL DEFAULT '[]',
+			testimonial          TEXT,
+			logo                 TEXT,
+			version              INTEGER NOT NULL DEFAULT 1,
+			created_at           DATETIME NOT NULL,
+			updated_at           DATETIME NOT NULL,
+			UNIQUE (type, slug)
+		)`,
+		`CREATE INDEX entries_by_status ON entries (type, status, published_at)`,
+		`CREATE INDEX entries_by_author ON entries (author_id)`,
+		`CREATE TABLE tags (
+			id         INTEGER PRIMARY KEY,
+			slug       TEXT NOT NULL UNIQUE,
+			name       TEXT NOT NULL,
+			created_at DATETIME NOT NULL
+		)`,
+		`CREATE TABLE entry_tags (
+			entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+			tag_id   INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+			position INTEGER NOT NULL,
+			PRIMARY KEY (entry_id, tag_id)
+		)`,
+		`CREATE INDEX entry_tags_by_tag ON entry_tags (tag_id, entry_id)`,
+	)},
+}
+
+// SchemaVersion is the schema version this binary migrates to.
+func SchemaVersion() int { return len(migrations) }
+
+// ErrSchemaTooNew is returned when the database was migrated by a newer folio.
+type ErrSchemaTooNew struct{ Have, Know int }
+
+func (e *ErrSchemaTooNew) Error() string {
+	return fmt.Sprintf("the database is at schema version %d but this folio knows only up to %d: upgrade folio (or restore a backup) instead of running an older binary", e.Have, e.Know)
+}
+
+// migrate applies every pending step, each in its own transaction, and
+// records it in schema_migrations.
+func (s *Store) migrate(ctx context.Context) error {
+	db := s.w.WithContext(ctx)
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at DATETIME NOT NULL
+	)`).Error; err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	have, err := s.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if have > len(migrations) {
+		return &ErrSchemaTooNew{Have: have, Know: len(migrations)}
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		m := migrations[v-1]
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := m.up(tx); err != nil {
+				return err
+			}
+			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				v, m.name, s.now().Truncate(time.Second)).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d (%s): %w", v, m.name, err)
+		}
+	}
+	return nil
+}
+
+// schemaVersion returns the highest applied migration, 0 for a new database.
+func (s *Store) schemaVersion(ctx context.Context) (int, error) {
+	var v int
+	if err := s.w.WithContext(ctx).Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v).Error; err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,91 @@
+package store
+
+import "time"
+
+// UserRow is a row of the users table.
+type UserRow struct {
+	ID           int64
+	Email        string
+	Name         string
+	Slug         string
+	Role         string
+	PasswordHash *string // nil: the user cannot sign in (e.g. created by an import)
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TableName tells GORM the table.
+func (UserRow) TableName() string { return "users" }
+
+// EntryRow is a row of the entries table, which holds posts and case studies
+// alike: the columns of the shared workflow, then each type's own columns
+// (left empty for the other type). JSON columns are kept as JSON text; the
+// content package owns their shape.
+type EntryRow struct {
+	ID                 int64
+	Type               string
+	Slug               string
+	Title              string
+	Status             string
+	PublishedAt        *time.Time
+	AuthorID           *int64
+	Featured           bool
+	CoverImage         *string // JSON
+	SEO                string  `gorm:"column:seo"` // JSON
+	Excerpt            string
+	AutoExcerpt        string
+	Body               string
+	HTML               string `gorm:"column:html"`
+	TOC                string `gorm:"column:toc"` // JSON
+	WordCount          int
+	ReadingTimeMinutes int
+	Client             string
+	Industry           string
+	Services           string // JSON
+	Technologies       string // JSON
+	Summary            string
+	Challenge          string
+	ChallengeHTML      string `gorm:"column:challenge_html"`
+	Solution           string
+	SolutionHTML       string `gorm:"column:solution_html"`
+	Results            string
+	ResultsHTML        string  `gorm:"column:results_html"`
+	Metrics            string  // JSON
+	Testimonial        *string // JSON
+	Logo               *string // JSON
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// TableName tells GORM the table.
+func (EntryRow) TableName() string { return "entries" }
+
+// heavyEntryColumns are left out of list queries: lists never show bodies.
+var heavyEntryColumns = []string{"body", "html", "toc", "challenge", "challenge_html", "solution", "solution_html", "results", "results_html"}
+
+// TagRow is a row of the tags table.
+type TagRow struct {
+	ID        int64
+	Slug      string
+	Name      string
+	CreatedAt time.Time
+}
+
+// TableName tells GORM the table.
+func (TagRow) TableName() string { return "tags" }
+
+// EntryTag is one tag of one entry, as loaded for display.
+type EntryTag struct {
+	EntryID int64
+	Slug    string
+	Name    string
+}
+
+// TagCount is a tag with the number of entries that count for it.
+type TagCount struct {
+	Slug      string
+	Name      string
+	PostCount int
+}

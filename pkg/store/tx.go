@@ -1,0 +1,40 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Reader runs queries. From Store.Read it uses the read pool; inside a write
+// transaction (Tx embeds a Reader) it sees the transaction's own writes.
+type Reader struct {
+	db *gorm.DB
+}
+
+// Tx is one write transaction. Its methods change the database; everything
+// they do commits or rolls back together.
+type Tx struct {
+	Reader
+	now time.Time
+}
+
+// Now is the transaction's timestamp: every row it writes gets the same time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Read returns a Reader on the read pool.
+func (s *Store) Read(ctx context.Context) Reader {
+	return Reader{db: s.r.WithContext(ctx)}
+}
+
+// Write runs fn in one write transaction (BEGIN IMMEDIATE on the single
+// writer connection): if fn returns an error, or panics, nothing it did is
+// kept. Keep fn short: render, resize and call the network before it.
+// Never call Write from inside fn: the writer has one connection.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	err := s.w.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(&Tx{Reader: Reader{db: db}, now: s.now().Truncate(time.Microsecond)})
+	})
+	return translate(err)
+}
