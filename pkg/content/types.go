@@ -1,0 +1,184 @@
+// Package content is Folio's editorial domain for posts and case studies
+// alike: their fields and rules, and one shared workflow (status, slugs,
+// versions, publishing). Posts and case studies differ only in their own
+// fields; everything else is written once and serves both.
+package content
+
+import (
+	"slices"
+	"time"
+
+	"github.com/folio-cms/folio/pkg/markdown"
+)
+
+// Type is the kind of an entry.
+type Type string
+
+// The entry types.
+const (
+	Post      Type = "post"
+	CaseStudy Type = "case_study"
+)
+
+// Types lists every entry type.
+var Types = []Type{Post, CaseStudy}
+
+// Status is where an entry is in its workflow.
+type Status string
+
+// The statuses.
+const (
+	Draft     Status = "draft"
+	Published Status = "published"
+)
+
+// Image is a picture with its alternative text.
+type Image struct {
+	URL string `json:"url"`
+	Alt string `json:"alt"`
+}
+
+// SEO holds what search engines and social previews use.
+type SEO struct {
+	MetaTitle       string `json:"meta_title"`
+	MetaDescription string `json:"meta_description"`
+	CanonicalURL    string `json:"canonical_url"`
+	OGImage         string `json:"og_image"`
+}
+
+// IsZero reports whether no SEO field is set.
+func (s SEO) IsZero() bool { return s == SEO{} }
+
+// Metric is one headline number of a case study, e.g. {"Build time", "-60%"}.
+type Metric struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Testimonial is a client's quote.
+type Testimonial struct {
+	Quote  string `json:"quote"`
+	Author string `json:"author"`
+	Role   string `json:"role"`
+}
+
+// Tag is a topic posts are filed under.
+type Tag struct {
+	Slug string
+	Name string
+}
+
+// TagCount is a tag with the number of published posts that carry it.
+type TagCount struct {
+	Tag
+	PostCount int
+}
+
+// Author is the public face of a user who writes.
+type Author struct {
+	ID    int64
+	Name  string
+	Slug  string
+	Email string // admin views only; never serialised publicly
+}
+
+// Fields are the editable fields of an entry: what an editor sends and what
+// a revision snapshots. Post fields are empty for case studies and the other
+// way round. The JSON tags define the snapshot format.
+type Fields struct {
+	Slug       string `json:"slug"`
+	Title      string `json:"title"`
+	Featured   bool   `json:"featured"`
+	CoverImage *Image `json:"cover_image"`
+	SEO        SEO    `json:"seo"`
+
+	// Posts.
+	Excerpt string   `json:"excerpt,omitempty"` // empty: the first paragraph of Body is used
+	Body    string   `json:"body,omitempty"`
+	Tags    []string `json:"tags,omitempty"` // tag names
+
+	// Case studies.
+	Client       string       `json:"client,omitempty"`
+	Industry     string       `json:"industry,omitempty"`
+	Services     []string     `json:"services,omitempty"`
+	Technologies []string     `json:"technologies,omitempty"`
+	Summary      string       `json:"summary,omitempty"`
+	Challenge    string       `json:"challenge,omitempty"`
+	Solution     string       `json:"solution,omitempty"`
+	Results      string       `json:"results,omitempty"`
+	Metrics      []Metric     `json:"metrics,omitempty"`
+	Testimonial  *Testimonial `json:"testimonial,omitempty"`
+	Logo         *Image       `json:"logo,omitempty"`
+}
+
+// Derived is what rendering the Markdown fields produces. It is computed on
+// save and stored; reads never render.
+type Derived struct {
+	HTML        string // posts: Body
+	TOC         []markdown.Heading
+	AutoExcerpt string // posts: the first paragraph of Body, used when Excerpt is empty
+	WordCount   int    // posts: Body; case studies: Challenge, Solution and Results together
+	ReadingTime int    // minutes
+
+	ChallengeHTML string
+	SolutionHTML  string
+	ResultsHTML   string
+}
+
+// Entry is a post or a case study.
+type Entry struct {
+	ID          int64
+	Type        Type
+	Status      Status
+	PublishedAt *time.Time
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Author      *Author // nil when the user was deleted
+	Fields      Fields
+	Derived     Derived
+	Tags        []Tag // Fields.Tags resolved to slugs and names, in order
+}
+
+// Excerpt returns the short text shown in lists: a post's own excerpt or
+// its first paragraph, a case study's summary.
+func (e Entry) Excerpt() string {
+	if e.Type == CaseStudy {
+		return e.Fields.Summary
+	}
+	if e.Fields.Excerpt != "" {
+		return e.Fields.Excerpt
+	}
+	return e.Derived.AutoExcerpt
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items   []T
+	Total   int64
+	Page    int
+	PerPage int
+}
+
+// TotalPages returns how many pages the whole list has.
+func (p Page[T]) TotalPages() int {
+	if p.PerPage <= 0 {
+		return 0
+	}
+	return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage))
+}
+
+// statuses lists every status, in workflow order.
+var statuses = []Status{Draft, Published}
+
+// ValidStatus reports whether s is a status.
+func ValidStatus(s Status) bool { return slices.Contains(statuses, s) }
+
+// StatusNames lists the statuses as strings.
+func StatusNames() []string {
+	out := make([]string, len(statuses))
+	for i, s := range statuses {
+		out[i] = string(s)
+	}
+	return out
+}

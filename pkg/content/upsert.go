@@ -1,0 +1,149 @@
+package content
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/store"
+)
+
+// Record is an entry as a content file describes it: its fields plus the
+// workflow state the file sets directly.
+type Record struct {
+	Fields      Fields
+	Status      Status
+	PublishedAt *time.Time
+	AuthorID    *int64
+}
+
+// Outcome says what Upsert did.
+type Outcome string
+
+// Upsert outcomes.
+const (
+	Created   Outcome = "created"
+	Updated   Outcome = "updated"
+	Unchanged Outcome = "unchanged"
+)
+
+// Upsert stores a record from a content file, matched by slug: a new slug
+// creates an entry, a known one is updated only if something differs (so
+// importing the same files twice changes nothing). It is for trusted
+// callers (the import command), not for the HTTP API: it sets status and
+// publication time directly.
+func (s *Service) Upsert(ctx context.Context, t Type, rec Record) (Outcome, Entry, error) {
+	if _, err := kindOf(t); err != nil {
+		return "", Entry{}, err
+	}
+	if !ValidStatus(rec.Status) {
+		return "", Entry{}, errs.Validationf("status", "must be one of %s", strings.Join(StatusNames(), ", "))
+	}
+	f, d, err := prepare(t, rec.Fields)
+	if err != nil {
+		return "", Entry{}, err
+	}
+	if f.Slug == "" {
+		return "", Entry{}, errs.Validationf("slug", "must not be empty in a content file")
+	}
+	if rec.PublishedAt != nil {
+		at := rec.PublishedAt.UTC().Truncate(time.Second)
+		rec.PublishedAt = &at
+	}
+	if rec.Status == Draft {
+		rec.PublishedAt = nil
+	} else if rec.PublishedAt == nil {
+		at := s.now().Truncate(time.Second)
+		rec.PublishedAt = &at
+	}
+	var outcome Outcome
+	var id int64
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		row, err := tx.EntryBySlug(string(t), f.Slug)
+		switch {
+		case store.IsNotFound(err):
+			row = store.EntryRow{}
+			outcome = Created
+		case err != nil:
+			return err
+		default:
+			cur, err := hydrate(tx.Reader, []store.EntryRow{row})
+			if err != nil {
+				return err
+			}
+			if sameRecord(cur[0], f, rec) {
+				outcome, id = Unchanged, row.ID
+				return nil
+			}
+			outcome = Updated
+		}
+		row.Status = string(rec.Status)
+		row.PublishedAt = rec.PublishedAt
+		row.AuthorID = rec.AuthorID
+		if err := toRow(&row, t, f, d); err != nil {
+			return err
+		}
+		if outcome == Created {
+			err = tx.InsertEntry(&row)
+		} else {
+			err = tx.UpdateEntry(&row, row.Version)
+		}
+		if err != nil {
+			return err
+		}
+		id = row.ID
+		return tx.SetEntryTags(row.ID, tagRows(f.Tags))
+	})
+	if err != nil {
+		return "", Entry{}, err
+	}
+	e, err := s.load(ctx, t, id)
+	return outcome, e, err
+}
+
+// sameRecord reports whether the stored entry already holds rec.
+func sameRecord(cur Entry, f Fields, rec Record) bool {
+	var curAuthor *int64
+	if cur.Author != nil {
+		curAuthor = &cur.Author.ID
+	}
+	return cur.Status == rec.Status && equalTime(cur.PublishedAt, rec.PublishedAt) &&
+		equalID(curAuthor, rec.AuthorID) && reflect.DeepEqual(canonical(cur.Fields), canonical(f))
+}
+
+// canonical makes empty and nil slices equal, as the database does.
+func canonical(f Fields) Fields {
+	if len(f.Tags) == 0 {
+		f.Tags = nil
+	}
+	if len(f.Services) == 0 {
+		f.Services = nil
+	}
+	if len(f.Technologies) == 0 {
+		f.Technologies = nil
+	}
+	if len(f.Metrics) == 0 {
+		f.Metrics = nil
+	}
+	return f
+}
+
+func equalTime(a, b *time.Time) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && a.Equal(*b))
+}
+
+func equalID(a, b *int64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// All returns every entry of type t with all its fields, by id, for export.
+func (s *Service) All(ctx context.Context, t Type) ([]Entry, error) {
+	r := s.Store.Read(ctx)
+	rows, err := r.AllEntries(string(t))
+	if err != nil {
+		return nil, err
+	}
+	return hydrate(r, rows)
+}
