@@ -1,0 +1,171 @@
+package contentfs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/errs"
+)
+
+// Sync imports and exports content directories.
+type Sync struct {
+	Content *content.Service
+	Auth    *auth.Service
+}
+
+// Report counts what an import or export did, per outcome.
+type Report struct {
+	Counts map[content.Outcome]int
+	Files  int
+}
+
+func (r Report) String() string {
+	return fmt.Sprintf("%d files: %d created, %d updated, %d unchanged",
+		r.Files, r.Counts[content.Created], r.Counts[content.Updated], r.Counts[content.Unchanged])
+}
+
+// FileError is a problem with one content file.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + errs.Describe(e.Err) }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Import reads dir/posts/*.md and dir/case-studies/*.md and stores each,
+// matched by slug: importing the same directory again changes nothing.
+// Authors are matched by email; an unknown one becomes a disabled author
+// without a password. Every file is parsed before anything is stored, so a
+// broken file stops the import before it has written anything.
+func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
+	type item struct {
+		path string
+		file File
+	}
+	var items []item
+	var problems []error
+	for _, t := range content.Types {
+		paths, err := filepath.Glob(filepath.Join(dir, Dirs[t], "*.md"))
+		if err != nil {
+			return Report{}, err
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return Report{}, err
+			}
+			f, err := Parse(t, data)
+			if err == nil {
+				err = content.Check(t, f.Fields)
+			}
+			if err != nil {
+				problems = append(problems, &FileError{Path: p, Err: err})
+				continue
+			}
+			items = append(items, item{p, f})
+		}
+	}
+	if len(problems) > 0 {
+		return Report{}, errors.Join(problems...)
+	}
+	if len(items) == 0 {
+		if _, err := os.Stat(dir); err != nil {
+			return Report{}, err
+		}
+	}
+	rep := Report{Counts: map[content.Outcome]int{}}
+	for _, it := range items {
+		rec := content.Record{Fields: it.file.Fields, Status: it.file.Status, PublishedAt: it.file.PublishedAt}
+		if it.file.Author != "" {
+			u, err := s.Auth.EnsureAuthor(ctx, it.file.Author)
+			if err != nil {
+				return rep, &FileError{Path: it.path, Err: fmt.Errorf("author %q: %w", it.file.Author, err)}
+			}
+			rec.AuthorID = &u.ID
+		}
+		outcome, _, err := s.Content.Upsert(ctx, it.file.Type, rec)
+		if err != nil {
+			return rep, &FileError{Path: it.path, Err: err}
+		}
+		rep.Counts[outcome]++
+		rep.Files++
+	}
+	return rep, nil
+}
+
+// Export writes every post and case study to dir in the import format, one
+// file per entry named after its slug. Files already there are overwritten;
+// files of entries that no longer exist are left alone.
+func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
+	rep := Report{Counts: map[content.Outcome]int{}}
+	for _, t := range content.Types {
+		entries, err := s.Content.All(ctx, t)
+		if err != nil {
+			return rep, err
+		}
+		sub := filepath.Join(dir, Dirs[t])
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return rep, err
+		}
+		for _, e := range entries {
+			f := File{Type: t, Fields: e.Fields, Status: e.Status, PublishedAt: e.PublishedAt}
+			if e.Author != nil && t == content.Post {
+				f.Author = e.Author.Email
+			}
+			data, err := Format(f)
+			if err != nil {
+				return rep, fmt.Errorf("%s %s: %w", t, e.Fields.Slug, err)
+			}
+			path := filepath.Join(sub, e.Fields.Slug+".md")
+			outcome, err := writeIfChanged(path, data)
+			if err != nil {
+				return rep, err
+			}
+			rep.Counts[outcome]++
+			rep.Files++
+		}
+	}
+	return rep, nil
+}
+
+// writeIfChanged writes data to path through a temporary file and a rename,
+// unless path already holds exactly data.
+func writeIfChanged(path string, data []byte) (content.Outcome, error) {
+	old, err := os.ReadFile(path)
+	switch {
+	case err == nil && string(old) == string(data):
+		return content.Unchanged, nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", err
+	}
+	outcome := content.Updated
+	if err != nil {
+		outcome = content.Created
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return "", err
+	}
+	return outcome, os.Rename(tmp.Name(), path)
+}
