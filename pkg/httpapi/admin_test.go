@@ -1,0 +1,336 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/folio-cms/folio/pkg/auth"
+)
+
+// createPost creates a post through the API and returns its id.
+func (e *env) createPost(body map[string]any) (int, *resp) {
+	e.t.Helper()
+	r := e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: body})
+	if r.Status != 201 {
+		e.t.Fatalf("create post: %d %s", r.Status, r.Body)
+	}
+	return r.num("data.id"), r
+}
+
+func (e *env) createCaseStudy(body map[string]any) (int, *resp) {
+	e.t.Helper()
+	r := e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor, Body: body})
+	if r.Status != 201 {
+		e.t.Fatalf("create case study: %d %s", r.Status, r.Body)
+	}
+	return r.num("data.id"), r
+}
+
+func (e *env) publishPost(id int) {
+	e.t.Helper()
+	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/publish", id), As: auth.RoleEditor}).want(e.t, 200, nil)
+}
+
+const richBody = "Intro paragraph with **bold** text.\n\n## First part\n\nText.\n\n### Detail\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```go\nfmt.Println(1)\n```\n"
+
+func TestCreatePost(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: map[string]any{
+		"title": "Héllo Wörld: Backend 101", "body": richBody, "tags": []string{"Go", "Backend", "go"},
+		"cover_image": map[string]string{"url": "https://img.example.com/a.png", "alt": "A diagram"},
+		"seo":         map[string]string{"meta_title": "Hello", "canonical_url": "https://example.com/hello"},
+		"featured":    true,
+	}})
+	id := r.num("data.id")
+	r.want(t, 201, map[string]any{
+		"data.slug": "hello-world-backend-101", "data.status": "draft", "data.version": 1,
+		"data.tags":         []map[string]string{{"slug": "go", "name": "Go"}, {"slug": "backend", "name": "Backend"}},
+		"data.toc":          []map[string]any{{"level": 2, "id": "first-part", "text": "First part"}, {"level": 3, "id": "detail", "text": "Detail"}},
+		"data.excerpt":      "",
+		"data.auto_excerpt": "Intro paragraph with bold text.",
+		"data.featured":     true, "data.published_at": nil, "data.seo.meta_title": "Hello",
+		"data.author.email":         e.users[auth.RoleEditor].Email,
+		"data.reading_time_minutes": 1,
+	})
+	if got, want := r.Header.Get("Location"), fmt.Sprintf("/api/v1/admin/posts/%d", id); got != want {
+		t.Errorf("Location = %q, want %q", got, want)
+	}
+	for _, want := range []string{"<table>", `<code class="language-go">`, "<strong>bold</strong>", `<h2 id="first-part">`} {
+		if !strings.Contains(r.str("data.html"), want) {
+			t.Errorf("html lacks %q:\n%s", want, r.str("data.html"))
+		}
+	}
+	// It reads back the same, with the editor's fields.
+	e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).
+		want(t, 200, map[string]any{"data.body": strings.TrimSpace(richBody), "data.version": 1})
+	// Slugs are unique per type: the same title gets -2, then -3.
+	_, r2 := e.createPost(map[string]any{"title": "Héllo Wörld: Backend 101"})
+	_, r3 := e.createPost(map[string]any{"title": "Héllo Wörld: Backend 101"})
+	if r2.str("data.slug") != "hello-world-backend-101-2" || r3.str("data.slug") != "hello-world-backend-101-3" {
+		t.Errorf("slugs = %q, %q; want -2 and -3", r2.str("data.slug"), r3.str("data.slug"))
+	}
+	// ... but a case study may use the same slug as a post.
+	_, cs := e.createCaseStudy(map[string]any{"title": "Héllo Wörld: Backend 101"})
+	if cs.str("data.slug") != "hello-world-backend-101" {
+		t.Errorf("case study slug = %q, want hello-world-backend-101", cs.str("data.slug"))
+	}
+}
+
+func TestMarkdownIsSafe(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	payloads := []string{
+		"<script>alert(1)</script>",
+		`<img src=x onerror="alert(1)">`,
+		"[a](javascript:alert(1))",
+		"[a](JaVaScRiPt:alert(1))",
+		"[a](&#106;avascript:alert(1))",
+		"[a][r]\n\n[r]: javascript:alert(1)",
+		"<a href=\"javascript:alert(1)\">x</a>",
+		"![x](vbscript:msgbox(1))",
+		"[f](file:///etc/passwd)",
+		"[d](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+		"<javascript:alert(1)>",
+	}
+	r := e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: map[string]any{
+		"title": "XSS", "body": strings.Join(payloads, "\n\n"),
+	}})
+	r.want(t, 201, nil)
+	html := strings.ToLower(r.str("data.html"))
+	for _, bad := range []string{"<script", "onerror", "<img src=\"x\""} {
+		if strings.Contains(html, bad) {
+			t.Errorf("rendered HTML contains %q:\n%s", bad, html)
+		}
+	}
+	// Every link and image points nowhere (the payloads' URLs were all unsafe).
+	for _, m := range urlAttr.FindAllStringSubmatch(html, -1) {
+		if m[2] != "" {
+			t.Errorf("%s=%q survived in:\n%s", m[1], m[2], html)
+		}
+	}
+	if n := len(urlAttr.FindAllString(html, -1)); n != 8 {
+		t.Errorf("found %d href/src attributes, want one per Markdown link or image payload (8):\n%s", n, html)
+	}
+}
+
+var urlAttr = regexp.MustCompile(`(href|src)="([^"]*)"`)
+
+func TestPostValidation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	long := strings.Repeat("x", 201)
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		code   string
+		fields []string
+	}{
+		{"empty title", map[string]any{"title": "  "}, 422, "validation_failed", []string{"title"}},
+		{"no title", map[string]any{"body": "x"}, 422, "validation_failed", []string{"title"}},
+		{"long title", map[string]any{"title": long}, 422, "validation_failed", []string{"title"}},
+		{"bad slug", map[string]any{"title": "t", "slug": "Hello World"}, 422, "validation_failed", []string{"slug"}},
+		{"slug with double hyphen", map[string]any{"title": "t", "slug": "a--b"}, 422, "validation_failed", []string{"slug"}},
+		{"long slug", map[string]any{"title": "t", "slug": strings.Repeat("a", 121)}, 422, "validation_failed", []string{"slug"}},
+		{"javascript cover", map[string]any{"title": "t", "cover_image": map[string]string{"url": "javascript:alert(1)", "alt": "x"}}, 422, "validation_failed", []string{"cover_image.url"}},
+		{"relative cover", map[string]any{"title": "t", "cover_image": map[string]string{"url": "/a.png", "alt": "x"}}, 422, "validation_failed", []string{"cover_image.url"}},
+		{"cover without url", map[string]any{"title": "t", "cover_image": map[string]string{"alt": "x"}}, 422, "validation_failed", []string{"cover_image.url"}},
+		{"ftp canonical", map[string]any{"title": "t", "seo": map[string]string{"canonical_url": "ftp://example.com/x"}}, 422, "validation_failed", []string{"seo.canonical_url"}},
+		{"data og image", map[string]any{"title": "t", "seo": map[string]string{"og_image": "data:image/png;base64,AAAA"}}, 422, "validation_failed", []string{"seo.og_image"}},
+		{"empty tag", map[string]any{"title": "t", "tags": []string{"ok", ""}}, 422, "validation_failed", []string{"tags[1]"}},
+		{"several problems at once", map[string]any{"title": "", "slug": "NO"}, 422, "validation_failed", []string{"title", "slug"}},
+		{"title of the wrong type", map[string]any{"title": 5}, 422, "validation_failed", []string{"title"}},
+		{"tags of the wrong type", map[string]any{"title": "t", "tags": "go"}, 422, "validation_failed", []string{"tags"}},
+		{"featured of the wrong type", map[string]any{"title": "t", "featured": "yes"}, 422, "validation_failed", []string{"featured"}},
+		{"unknown field", map[string]any{"title": "t", "colour": "red"}, 400, "unknown_field", []string{"colour"}},
+		{"sets its id", map[string]any{"title": "t", "id": 7}, 400, "unknown_field", []string{"id"}},
+		{"sets its status", map[string]any{"title": "t", "status": "published"}, 400, "unknown_field", []string{"status"}},
+		{"sets timestamps", map[string]any{"title": "t", "created_at": "2020-01-01T00:00:00Z"}, 400, "unknown_field", []string{"created_at"}},
+		{"sets html", map[string]any{"title": "t", "html": "<script>"}, 400, "unknown_field", []string{"html"}},
+		{"sends a version", map[string]any{"title": "t", "version": 3}, 400, "unknown_field", nil},
+		{"malformed", `{"title": "t"`, 400, "invalid_json", nil},
+		{"not an object", `["title"]`, 400, "invalid_json", nil},
+		{"two values", `{"title":"a"} {"title":"b"}`, 400, "invalid_json", nil},
+		{"empty body", ``, 400, "invalid_json", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: tt.body})
+			if tt.name == "empty body" {
+				r = e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Headers: map[string]string{"Content-Type": "application/json"}})
+			}
+			r.want(t, tt.status, map[string]any{"error.code": tt.code})
+			for _, f := range tt.fields {
+				if !hasDetail(r, f) {
+					t.Errorf("details lack field %q: %s", f, r.Body)
+				}
+			}
+		})
+	}
+	// Nothing was stored by any of them.
+	list := e.do(req{Method: "GET", Path: "/api/v1/admin/posts", As: auth.RoleEditor})
+	list.want(t, 200, map[string]any{"meta.total": 0})
+}
+
+func hasDetail(r *resp, field string) bool {
+	for _, d := range r.list("error.details") {
+		if m, _ := d.(map[string]any); m["field"] == field {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTransportErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	big := `{"title":"t","body":"` + strings.Repeat("a", 1<<20) + `"}`
+	e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: big}).want(t, 413, map[string]any{"error.code": "payload_too_large"})
+	e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: `{"title":"t"}`, Headers: map[string]string{"Content-Type": "text/plain"}}).
+		want(t, 415, map[string]any{"error.code": "unsupported_media_type"})
+	e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: `{"title":"t"}`, Headers: map[string]string{"Content-Type": "application/json; charset=utf-8"}}).
+		want(t, 201, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/nothing-here"}).want(t, 404, map[string]any{"error.code": "not_found"})
+	e.do(req{Method: "PATCH", Path: "/api/v1/posts"}).want(t, 405, map[string]any{"error.code": "method_not_allowed"})
+	e.do(req{Method: "DELETE", Path: "/api/v1/tags"}).want(t, 405, map[string]any{"error.code": "method_not_allowed"})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts/abc", As: auth.RoleEditor}).want(t, 404, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts/-1", As: auth.RoleEditor}).want(t, 404, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts/99999999999999999999", As: auth.RoleEditor}).want(t, 404, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts/123", As: auth.RoleEditor}).want(t, 404, map[string]any{"error.code": "not_found"})
+	// Every answer has a request id.
+	r := e.do(req{Method: "GET", Path: "/healthz", Headers: map[string]string{"X-Request-ID": "edge-proxy-1234"}})
+	if got := r.Header.Get("X-Request-ID"); got != "edge-proxy-1234" {
+		t.Errorf("X-Request-ID = %q, want the one the client sent", got)
+	}
+	r = e.do(req{Method: "GET", Path: "/healthz", Headers: map[string]string{"X-Request-ID": "<script>"}})
+	if got := r.Header.Get("X-Request-ID"); len(got) != 24 {
+		t.Errorf("X-Request-ID = %q, want a fresh id instead of an unsafe one", got)
+	}
+}
+
+func TestUpdateVersions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id, _ := e.createPost(map[string]any{"title": "First", "tags": []string{"A", "B"}, "body": "one"})
+	path := fmt.Sprintf("/api/v1/admin/posts/%d", id)
+
+	r := e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Second", "body": "two", "tags": []string{"B", "C"}, "version": 1}})
+	r.want(t, 200, map[string]any{
+		"data.title": "Second", "data.version": 2, "data.slug": "first", "data.body": "two",
+		"data.tags": []map[string]string{{"slug": "b", "name": "B"}, {"slug": "c", "name": "C"}},
+	})
+	// A stale version is a conflict that names the current version; nothing changes.
+	r = e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Lost", "version": 1}})
+	r.want(t, 409, map[string]any{"error.code": "conflict", "error.current_version": 2})
+	if !hasDetail(r, "version") {
+		t.Errorf("conflict details lack the version: %s", r.Body)
+	}
+	e.do(req{Method: "GET", Path: path, As: auth.RoleEditor}).want(t, 200, map[string]any{"data.title": "Second", "data.version": 2})
+	// No version at all: 428.
+	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Lost"}}).
+		want(t, 428, map[string]any{"error.code": "precondition_required"})
+	// A failed validation changes nothing, not even the version.
+	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "", "version": 2}}).want(t, 422, nil)
+	e.do(req{Method: "GET", Path: path, As: auth.RoleEditor}).want(t, 200, map[string]any{"data.version": 2})
+	// A taken slug is refused; a free one is taken.
+	e.createPost(map[string]any{"title": "Other"})
+	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Second", "slug": "other", "version": 2}}).
+		want(t, 422, map[string]any{"error.code": "validation_failed"})
+	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Second", "slug": "second", "version": 2}}).
+		want(t, 200, map[string]any{"data.slug": "second", "data.version": 3})
+	// Unknown and missing records.
+	e.do(req{Method: "PUT", Path: "/api/v1/admin/posts/9999", As: auth.RoleEditor, Body: map[string]any{"title": "x", "version": 1}}).want(t, 404, nil)
+	// Delete, then it is gone.
+	e.do(req{Method: "DELETE", Path: path, As: auth.RoleEditor}).want(t, 204, nil)
+	e.do(req{Method: "GET", Path: path, As: auth.RoleEditor}).want(t, 404, nil)
+	e.do(req{Method: "DELETE", Path: path, As: auth.RoleEditor}).want(t, 404, nil)
+}
+
+func TestPublishAndUnpublish(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id, _ := e.createPost(map[string]any{"title": "News", "body": "Hello"})
+	path := fmt.Sprintf("/api/v1/admin/posts/%d", id)
+
+	e.do(req{Method: "GET", Path: "/api/v1/posts/news"}).want(t, 404, nil)
+	r := e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor})
+	r.want(t, 200, map[string]any{"data.status": "published", "data.version": 2, "data.published_at": e.clock.Now().Format("2006-01-02T15:04:05Z")})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/news"}).want(t, 200, map[string]any{"data.title": "News"})
+	// Publishing twice is an invalid transition naming the status.
+	e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor}).
+		want(t, 409, map[string]any{"error.code": "invalid_transition", "error.status": "published"})
+	// Unpublish hides it again.
+	e.do(req{Method: "POST", Path: path + "/unpublish", As: auth.RoleEditor}).want(t, 200, map[string]any{"data.status": "draft", "data.published_at": nil})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/news"}).want(t, 404, nil)
+	e.do(req{Method: "POST", Path: path + "/unpublish", As: auth.RoleEditor}).want(t, 409, map[string]any{"error.code": "invalid_transition", "error.status": "draft"})
+	// Backdating.
+	e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor, Body: map[string]any{"published_at": "2024-05-01T10:00:00+02:00"}}).
+		want(t, 200, map[string]any{"data.published_at": "2024-05-01T08:00:00Z"})
+	e.do(req{Method: "POST", Path: path + "/unpublish", As: auth.RoleEditor}).want(t, 200, nil)
+	e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor, Body: map[string]any{"published_at": "3024-05-01T10:00:00Z"}}).
+		want(t, 422, map[string]any{"error.code": "validation_failed"})
+	e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor, Body: map[string]any{"published_at": "yesterday"}}).want(t, 422, nil)
+	e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor, Body: map[string]any{"when": "now"}}).want(t, 400, nil)
+	e.do(req{Method: "POST", Path: "/api/v1/admin/posts/9999/publish", As: auth.RoleEditor}).want(t, 404, nil)
+}
+
+func TestCaseStudyLifecycle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	body := map[string]any{
+		"title": "Ledger for Copperleaf", "client": "Copperleaf", "industry": "Fintech",
+		"services": []string{"Backend development"}, "technologies": []string{"Go", "PostgreSQL"},
+		"summary": "A ledger.", "challenge": "## Hard\n\nIt was hard.", "solution": "We built it.", "results": "It **works**.",
+		"metrics":     []map[string]string{{"label": "Errors", "value": "-90%"}, {"label": "Speed", "value": "3x"}},
+		"testimonial": map[string]string{"quote": "Great.", "author": "Ana", "role": "CTO"},
+		"logo":        map[string]string{"url": "https://img.example.com/logo.svg", "alt": "Copperleaf logo"},
+	}
+	id, r := e.createCaseStudy(body)
+	r.want(t, 201, map[string]any{
+		"data.slug": "ledger-for-copperleaf", "data.status": "draft", "data.results_html": "<p>It <strong>works</strong>.</p>\n",
+		"data.metrics.1": map[string]string{"label": "Speed", "value": "3x"}, "data.testimonial.author": "Ana",
+	})
+	path := fmt.Sprintf("/api/v1/admin/case-studies/%d", id)
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies/ledger-for-copperleaf"}).want(t, 404, nil)
+	e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleMarketer}).want(t, 200, map[string]any{"data.status": "published"})
+	pub := e.do(req{Method: "GET", Path: "/api/v1/case-studies/ledger-for-copperleaf"})
+	pub.want(t, 200, map[string]any{"data.client": "Copperleaf", "data.technologies": []string{"Go", "PostgreSQL"}})
+	if _, ok := pub.get("data.challenge"); ok {
+		t.Errorf("public case study exposes its Markdown source")
+	}
+	// Filters.
+	for q, n := range map[string]int{"industry=fintech": 1, "industry=Logistics": 0, "technology=postgresql": 1, "technology=Rust": 0} {
+		e.do(req{Method: "GET", Path: "/api/v1/case-studies?" + q}).want(t, 200, map[string]any{"meta.total": n})
+	}
+	// Validation of case-study fields.
+	bad := e.do(req{Method: "PUT", Path: path, As: auth.RoleMarketer, Body: map[string]any{
+		"title": "x", "version": 2, "metrics": []map[string]string{{"label": "", "value": "1"}},
+		"testimonial": map[string]string{"quote": "", "author": "A"}, "services": []string{" "},
+	}})
+	bad.want(t, 422, nil)
+	for _, f := range []string{"metrics[0].label", "testimonial.quote", "services[0]"} {
+		if !hasDetail(bad, f) {
+			t.Errorf("details lack %q: %s", f, bad.Body)
+		}
+	}
+	// Fields of posts are not fields of case studies.
+	e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor, Body: map[string]any{"title": "x", "tags": []string{"a"}}}).
+		want(t, 400, map[string]any{"error.code": "unknown_field"})
+	e.do(req{Method: "PUT", Path: path, As: auth.RoleMarketer, Body: map[string]any{"title": "Renamed", "version": 2}}).
+		want(t, 200, map[string]any{"data.version": 3, "data.title": "Renamed", "data.metrics": []any{}, "data.testimonial": nil})
+	e.do(req{Method: "DELETE", Path: path, As: auth.RoleMarketer}).want(t, 204, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies/ledger-for-copperleaf"}).want(t, 404, nil)
+}
+
+func TestPreview(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	words := strings.Repeat("word ", 221)
+	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", As: auth.RoleAuthor, Body: map[string]any{"markdown": "## Hi\n\n" + words}}).
+		want(t, 200, map[string]any{"data.toc.0.id": "hi", "data.word_count": 222, "data.reading_time_minutes": 2})
+	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", Body: map[string]any{"markdown": "x"}}).want(t, 401, nil)
+	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", As: auth.RoleAuthor, Body: map[string]any{"md": "x"}}).want(t, 400, nil)
+}

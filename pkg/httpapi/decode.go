@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/folio-cms/folio/pkg/errs"
+)
+
+// MaxJSONBody is the largest JSON request body accepted.
+const MaxJSONBody = 1 << 20
+
+// decodeJSON decodes the request body strictly into dst: the Content-Type
+// must be JSON (415), the body at most MaxJSONBody (413), well-formed (400),
+// without unknown fields (400), and values of the right types (422).
+// With optional set, an empty body leaves dst untouched.
+func decodeJSON(c *fiber.Ctx, dst any, optional bool) error {
+	body := c.Body()
+	if len(body) == 0 && optional {
+		return nil
+	}
+	if err := requireJSON(c); err != nil {
+		return err
+	}
+	if len(body) > MaxJSONBody {
+		return errs.Newf(errs.TooLarge, "payload_too_large", "The request body is larger than %d bytes.", MaxJSONBody)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errs.New(errs.Invalid, "invalid_json", "The request body is empty; send a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errs.New(errs.Invalid, "invalid_json", "The request body has data after the JSON value.")
+	}
+	return nil
+}
+
+func requireJSON(c *fiber.Ctx) error {
+	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || (mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
+		return errs.New(errs.UnsupportedMedia, "unsupported_media_type", "Send the body as application/json.")
+	}
+	return nil
+}
+
+// jsonError classifies a decoding error: a value of the wrong type is a
+// validation problem of that field; everything else is a malformed request.
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return errs.New(errs.Invalid, "invalid_json", "The request body must be a JSON object.")
+		}
+		return errs.Validationf(field, "must be %s, not %s", describeType(typeErr.Type.Kind().String()), typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return errs.Newf(errs.Invalid, "invalid_json", "The request body is not valid JSON (at byte %d).", syntaxErr.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return errs.New(errs.Invalid, "invalid_json", "The request body is not valid JSON (it ends too early).")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		e := errs.Newf(errs.Invalid, "unknown_field", "The request body has a field this endpoint does not accept: %q.", name)
+		e.Details = []errs.Detail{{Field: name, Message: "is not a field of this resource, or cannot be set"}}
+		return e
+	}
+	return errs.Wrap(err, errs.Invalid, "invalid_json", fmt.Sprintf("The request body could not be read: %v.", err))
+}
+
+func describeType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "int", "int64", "int32", "float64":
+		return "a number"
+	case "slice":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return "a " + kind
+}

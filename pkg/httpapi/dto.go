@@ -1,0 +1,430 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/markdown"
+)
+
+// The JSON types of the API live here, and only these are serialised: a
+// database or domain field can never leak, and a client can never set a
+// field that is not declared in a request type (decoding is strict).
+
+type imageJSON struct {
+	URL string `json:"url"`
+	Alt string `json:"alt"`
+}
+
+type seoJSON struct {
+	MetaTitle       string `json:"meta_title"`
+	MetaDescription string `json:"meta_description"`
+	CanonicalURL    string `json:"canonical_url"`
+	OGImage         string `json:"og_image"`
+}
+
+type tagJSON struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+type authorJSON struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// adminAuthorJSON adds what editors need to know about an author.
+type adminAuthorJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Slug  string `json:"slug"`
+	Email string `json:"email"`
+}
+
+type metricJSON struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+type testimonialJSON struct {
+	Quote  string `json:"quote"`
+	Author string `json:"author"`
+	Role   string `json:"role"`
+}
+
+type metaJSON struct {
+	Page       int   `json:"page"`
+	PerPage    int   `json:"per_page"`
+	Total      int64 `json:"total"`
+	TotalPages int   `json:"total_pages"`
+}
+
+type listJSON struct {
+	Data any      `json:"data"`
+	Meta metaJSON `json:"meta"`
+}
+
+type itemJSON struct {
+	Data any `json:"data"`
+}
+
+func pageMeta[T any](p content.Page[T]) metaJSON {
+	return metaJSON{Page: p.Page, PerPage: p.PerPage, Total: p.Total, TotalPages: p.TotalPages()}
+}
+
+// ---- requests ----
+
+// postWriteJSON is the body of POST and PUT for posts: the editable fields,
+// and the version a PUT is based on (refused by POST).
+type postWriteJSON struct {
+	Slug       string     `json:"slug"`
+	Title      string     `json:"title"`
+	Excerpt    string     `json:"excerpt"`
+	Body       string     `json:"body"`
+	Tags       []string   `json:"tags"`
+	CoverImage *imageJSON `json:"cover_image"`
+	SEO        *seoJSON   `json:"seo"`
+	Featured   bool       `json:"featured"`
+	AuthorID   *int64     `json:"author_id"`
+	Version    *int       `json:"version"`
+}
+
+func (p postWriteJSON) input() content.Input {
+	return content.Input{AuthorID: p.AuthorID, Fields: content.Fields{
+		Slug: p.Slug, Title: p.Title, Excerpt: p.Excerpt, Body: p.Body, Tags: p.Tags,
+		CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured,
+	}}
+}
+
+// caseStudyWriteJSON is the body of POST and PUT for case studies.
+type caseStudyWriteJSON struct {
+	Slug         string           `json:"slug"`
+	Title        string           `json:"title"`
+	Client       string           `json:"client"`
+	Industry     string           `json:"industry"`
+	Services     []string         `json:"services"`
+	Technologies []string         `json:"technologies"`
+	Summary      string           `json:"summary"`
+	Challenge    string           `json:"challenge"`
+	Solution     string           `json:"solution"`
+	Results      string           `json:"results"`
+	Metrics      []metricJSON     `json:"metrics"`
+	Testimonial  *testimonialJSON `json:"testimonial"`
+	CoverImage   *imageJSON       `json:"cover_image"`
+	Logo         *imageJSON       `json:"logo"`
+	SEO          *seoJSON         `json:"seo"`
+	Featured     bool             `json:"featured"`
+	Version      *int             `json:"version"`
+}
+
+func (p caseStudyWriteJSON) input() content.Input {
+	f := content.Fields{
+		Slug: p.Slug, Title: p.Title, Client: p.Client, Industry: p.Industry,
+		Services: p.Services, Technologies: p.Technologies, Summary: p.Summary,
+		Challenge: p.Challenge, Solution: p.Solution, Results: p.Results,
+		CoverImage: imageIn(p.CoverImage), Logo: imageIn(p.Logo), SEO: seoIn(p.SEO), Featured: p.Featured,
+	}
+	for _, m := range p.Metrics {
+		f.Metrics = append(f.Metrics, content.Metric(m))
+	}
+	if p.Testimonial != nil {
+		t := content.Testimonial(*p.Testimonial)
+		f.Testimonial = &t
+	}
+	return content.Input{Fields: f}
+}
+
+func imageIn(i *imageJSON) *content.Image {
+	if i == nil {
+		return nil
+	}
+	return &content.Image{URL: i.URL, Alt: i.Alt}
+}
+
+func seoIn(s *seoJSON) content.SEO {
+	if s == nil {
+		return content.SEO{}
+	}
+	return content.SEO(*s)
+}
+
+type publishJSON struct {
+	PublishedAt *string `json:"published_at"` // parsed by parseTime, to name the field when it is bad
+}
+
+type previewJSON struct {
+	Markdown string `json:"markdown"`
+}
+
+type loginJSON struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// ---- responses ----
+
+func imageOut(i *content.Image) *imageJSON {
+	if i == nil {
+		return nil
+	}
+	return &imageJSON{URL: i.URL, Alt: i.Alt}
+}
+
+func tagsOut(tags []content.Tag) []tagJSON {
+	out := make([]tagJSON, len(tags))
+	for i, t := range tags {
+		out[i] = tagJSON(t)
+	}
+	return out
+}
+
+func authorOut(a *content.Author) *authorJSON {
+	if a == nil {
+		return nil
+	}
+	return &authorJSON{Name: a.Name, Slug: a.Slug}
+}
+
+func adminAuthorOut(a *content.Author) *adminAuthorJSON {
+	if a == nil {
+		return nil
+	}
+	return &adminAuthorJSON{ID: a.ID, Name: a.Name, Slug: a.Slug, Email: a.Email}
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// postItemJSON is a post in a public list.
+type postItemJSON struct {
+	ID                 int64       `json:"id"`
+	Slug               string      `json:"slug"`
+	Title              string      `json:"title"`
+	Excerpt            string      `json:"excerpt"`
+	CoverImage         *imageJSON  `json:"cover_image"`
+	Tags               []tagJSON   `json:"tags"`
+	Author             *authorJSON `json:"author"`
+	ReadingTimeMinutes int         `json:"reading_time_minutes"`
+	PublishedAt        *time.Time  `json:"published_at"`
+	Featured           bool        `json:"featured"`
+}
+
+// postJSON is one published post.
+type postJSON struct {
+	postItemJSON
+	HTML      string             `json:"html"`
+	TOC       []markdown.Heading `json:"toc"`
+	SEO       seoJSON            `json:"seo"`
+	WordCount int                `json:"word_count"`
+	UpdatedAt time.Time          `json:"updated_at"`
+}
+
+func postItemOut(e content.Entry) postItemJSON {
+	return postItemJSON{
+		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(), CoverImage: imageOut(e.Fields.CoverImage),
+		Tags: tagsOut(e.Tags), Author: authorOut(e.Author), ReadingTimeMinutes: e.Derived.ReadingTime,
+		PublishedAt: utc(e.PublishedAt), Featured: e.Fields.Featured,
+	}
+}
+
+func postOut(e content.Entry) postJSON {
+	return postJSON{
+		postItemJSON: postItemOut(e), HTML: e.Derived.HTML, TOC: e.Derived.TOC, SEO: seoJSON(e.Fields.SEO),
+		WordCount: e.Derived.WordCount, UpdatedAt: e.UpdatedAt.UTC(),
+	}
+}
+
+// adminPostItemJSON is a post in an admin list: any status.
+type adminPostItemJSON struct {
+	ID                 int64            `json:"id"`
+	Slug               string           `json:"slug"`
+	Title              string           `json:"title"`
+	Status             content.Status   `json:"status"`
+	Excerpt            string           `json:"excerpt"`
+	CoverImage         *imageJSON       `json:"cover_image"`
+	Tags               []tagJSON        `json:"tags"`
+	Author             *adminAuthorJSON `json:"author"`
+	Featured           bool             `json:"featured"`
+	ReadingTimeMinutes int              `json:"reading_time_minutes"`
+	PublishedAt        *time.Time       `json:"published_at"`
+	Version            int              `json:"version"`
+	CreatedAt          time.Time        `json:"created_at"`
+	UpdatedAt          time.Time        `json:"updated_at"`
+}
+
+// adminPostJSON is one post as the editor sees it: the Markdown source and
+// every derived field.
+type adminPostJSON struct {
+	adminPostItemJSON
+	Body        string             `json:"body"`
+	AutoExcerpt string             `json:"auto_excerpt"`
+	HTML        string             `json:"html"`
+	TOC         []markdown.Heading `json:"toc"`
+	WordCount   int                `json:"word_count"`
+	SEO         seoJSON            `json:"seo"`
+}
+
+func adminPostItemOut(e content.Entry) adminPostItemJSON {
+	return adminPostItemJSON{
+		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Status: e.Status, Excerpt: e.Excerpt(),
+		CoverImage: imageOut(e.Fields.CoverImage), Tags: tagsOut(e.Tags), Author: adminAuthorOut(e.Author),
+		Featured: e.Fields.Featured, ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt),
+		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
+	}
+}
+
+func adminPostOut(e content.Entry) adminPostJSON {
+	item := adminPostItemOut(e)
+	item.Excerpt = e.Fields.Excerpt // the editable value; auto_excerpt shows the fallback
+	return adminPostJSON{
+		adminPostItemJSON: item, Body: e.Fields.Body, AutoExcerpt: e.Derived.AutoExcerpt, HTML: e.Derived.HTML,
+		TOC: e.Derived.TOC, WordCount: e.Derived.WordCount, SEO: seoJSON(e.Fields.SEO),
+	}
+}
+
+// caseStudyItemJSON is a case study in a public list.
+type caseStudyItemJSON struct {
+	ID           int64        `json:"id"`
+	Slug         string       `json:"slug"`
+	Title        string       `json:"title"`
+	Client       string       `json:"client"`
+	Industry     string       `json:"industry"`
+	Services     []string     `json:"services"`
+	Technologies []string     `json:"technologies"`
+	Summary      string       `json:"summary"`
+	Metrics      []metricJSON `json:"metrics"`
+	CoverImage   *imageJSON   `json:"cover_image"`
+	Logo         *imageJSON   `json:"logo"`
+	Featured     bool         `json:"featured"`
+	PublishedAt  *time.Time   `json:"published_at"`
+}
+
+// caseStudyJSON is one published case study.
+type caseStudyJSON struct {
+	caseStudyItemJSON
+	ChallengeHTML      string           `json:"challenge_html"`
+	SolutionHTML       string           `json:"solution_html"`
+	ResultsHTML        string           `json:"results_html"`
+	Testimonial        *testimonialJSON `json:"testimonial"`
+	SEO                seoJSON          `json:"seo"`
+	ReadingTimeMinutes int              `json:"reading_time_minutes"`
+	UpdatedAt          time.Time        `json:"updated_at"`
+}
+
+func caseStudyItemOut(e content.Entry) caseStudyItemJSON {
+	metrics := make([]metricJSON, len(e.Fields.Metrics))
+	for i, m := range e.Fields.Metrics {
+		metrics[i] = metricJSON(m)
+	}
+	return caseStudyItemJSON{
+		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Client: e.Fields.Client, Industry: e.Fields.Industry,
+		Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: e.Fields.Summary,
+		Metrics: metrics, CoverImage: imageOut(e.Fields.CoverImage), Logo: imageOut(e.Fields.Logo),
+		Featured: e.Fields.Featured, PublishedAt: utc(e.PublishedAt),
+	}
+}
+
+func testimonialOut(t *content.Testimonial) *testimonialJSON {
+	if t == nil {
+		return nil
+	}
+	j := testimonialJSON(*t)
+	return &j
+}
+
+func caseStudyOut(e content.Entry) caseStudyJSON {
+	return caseStudyJSON{
+		caseStudyItemJSON: caseStudyItemOut(e),
+		ChallengeHTML:     e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
+		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),
+		ReadingTimeMinutes: e.Derived.ReadingTime, UpdatedAt: e.UpdatedAt.UTC(),
+	}
+}
+
+// adminCaseStudyItemJSON is a case study in an admin list.
+type adminCaseStudyItemJSON struct {
+	caseStudyItemJSON
+	Status    content.Status   `json:"status"`
+	Author    *adminAuthorJSON `json:"author"`
+	Version   int              `json:"version"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
+}
+
+// adminCaseStudyJSON is one case study as the editor sees it.
+type adminCaseStudyJSON struct {
+	adminCaseStudyItemJSON
+	Challenge          string           `json:"challenge"`
+	Solution           string           `json:"solution"`
+	Results            string           `json:"results"`
+	ChallengeHTML      string           `json:"challenge_html"`
+	SolutionHTML       string           `json:"solution_html"`
+	ResultsHTML        string           `json:"results_html"`
+	Testimonial        *testimonialJSON `json:"testimonial"`
+	SEO                seoJSON          `json:"seo"`
+	WordCount          int              `json:"word_count"`
+	ReadingTimeMinutes int              `json:"reading_time_minutes"`
+}
+
+func adminCaseStudyItemOut(e content.Entry) adminCaseStudyItemJSON {
+	return adminCaseStudyItemJSON{
+		caseStudyItemJSON: caseStudyItemOut(e), Status: e.Status, Author: adminAuthorOut(e.Author),
+		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
+	}
+}
+
+func adminCaseStudyOut(e content.Entry) adminCaseStudyJSON {
+	return adminCaseStudyJSON{
+		adminCaseStudyItemJSON: adminCaseStudyItemOut(e),
+		Challenge:              e.Fields.Challenge, Solution: e.Fields.Solution, Results: e.Fields.Results,
+		ChallengeHTML: e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
+		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),
+		WordCount: e.Derived.WordCount, ReadingTimeMinutes: e.Derived.ReadingTime,
+	}
+}
+
+type tagCountJSON struct {
+	Slug      string `json:"slug"`
+	Name      string `json:"name"`
+	PostCount int    `json:"post_count"`
+}
+
+type userJSON struct {
+	ID    int64     `json:"id"`
+	Email string    `json:"email"`
+	Name  string    `json:"name"`
+	Slug  string    `json:"slug"`
+	Role  auth.Role `json:"role"`
+}
+
+func userOut(u auth.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Slug: u.Slug, Role: u.Role}
+}
+
+type loginResponseJSON struct {
+	AccessToken string   `json:"access_token"`
+	TokenType   string   `json:"token_type"`
+	ExpiresIn   int      `json:"expires_in"`
+	User        userJSON `json:"user"`
+}
+
+type previewResultJSON struct {
+	HTML               string             `json:"html"`
+	TOC                []markdown.Heading `json:"toc"`
+	Excerpt            string             `json:"excerpt"`
+	WordCount          int                `json:"word_count"`
+	ReadingTimeMinutes int                `json:"reading_time_minutes"`
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,330 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/config"
+	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/httpapi"
+	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// testSecret signs the test app's access tokens.
+var testSecret = []byte("test-secret-0123456789-0123456789-abcdef")
+
+// clock is a settable clock shared by the store, the services and tokens.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// env is one Folio, wired as main wires it, on its own database.
+type env struct {
+	t       *testing.T
+	app     *fiber.App
+	store   *store.Store
+	auth    *auth.Service
+	content *content.Service
+	clock   *clock
+	cfg     config.Config
+	tokens  map[auth.Role]string
+	users   map[auth.Role]auth.User
+}
+
+var hasher = sync.OnceValue(func() *auth.Hasher {
+	h, err := auth.NewHasher(10) // the lowest cost bcrypt allows, to keep tests quick
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// newEnv starts a Folio with one user of each role. The clock starts at the
+// real time, truncated to the second.
+func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
+	t.Helper()
+	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
+	st := storetest.New(t, clk.Now)
+	tokens, err := auth.NewTokens(testSecret, clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e := &env{
+		t: t, store: st, clock: clk, cfg: cfg,
+		auth:    &auth.Service{Store: st, Hasher: hasher(), Tokens: tokens},
+		content: &content.Service{Store: st, Now: clk.Now},
+		tokens:  map[auth.Role]string{},
+		users:   map[auth.Role]auth.User{},
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	e.app = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Auth: e.auth, Log: log, Version: "test"})
+	for _, r := range auth.Roles {
+		e.users[r], e.tokens[r] = e.newUser(r)
+	}
+	return e
+}
+
+const testPassword = "correct horse battery staple"
+
+// newUser creates an active user of the given role and returns it with an
+// access token.
+func (e *env) newUser(role auth.Role) (auth.User, string) {
+	e.t.Helper()
+	u, err := e.auth.CreateUser(context.Background(), auth.NewUser{
+		Email: fmt.Sprintf("%s-%d@example.com", role, time.Now().UnixNano()), Name: "Test " + string(role),
+		Role: role, Password: testPassword,
+	})
+	if err != nil {
+		e.t.Fatalf("create %s: %v", role, err)
+	}
+	tok, _, err := e.auth.Tokens.Issue(u.ID, 0)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u, tok
+}
+
+// req describes one request. Body may be a string (sent as is) or any
+// value (sent as JSON); JSON bodies get Content-Type application/json
+// unless Headers say otherwise.
+type req struct {
+	Method  string
+	Path    string
+	Body    any
+	Token   string // "Bearer" access token; empty: none
+	As      auth.Role
+	Headers map[string]string
+}
+
+// resp is a response, with its body decoded when it is JSON.
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	JSON   any
+}
+
+// do sends r to the app and checks the response against api/openapi.yaml.
+func (e *env) do(r req) *resp {
+	e.t.Helper()
+	var body io.Reader = http.NoBody
+	var raw []byte
+	switch b := r.Body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	if raw != nil {
+		body = bytes.NewReader(raw)
+	}
+	hr := httptest.NewRequest(r.Method, r.Path, body)
+	if raw != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	token := r.Token
+	if token == "" && r.As != "" {
+		token = e.tokens[r.As]
+	}
+	if token != "" {
+		hr.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range r.Headers {
+		hr.Header.Set(k, v)
+	}
+	res, err := e.app.Test(hr, -1)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", r.Method, r.Path, err)
+	}
+	defer res.Body.Close()
+	out := &resp{Status: res.StatusCode, Header: res.Header}
+	if out.Body, err = io.ReadAll(res.Body); err != nil {
+		e.t.Fatal(err)
+	}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") && len(out.Body) > 0 {
+		if err := json.Unmarshal(out.Body, &out.JSON); err != nil {
+			e.t.Fatalf("%s %s: response is not JSON: %v\n%s", r.Method, r.Path, err, out.Body)
+		}
+	}
+	checkContract(e.t, r.Method, r.Path, raw, hr.Header, out)
+	return out
+}
+
+// get reads a value from the decoded JSON by a dotted path such as
+// "data.tags.0.slug"; it reports false when the path does not exist.
+func (r *resp) get(path string) (any, bool) {
+	var cur any = r.JSON
+	for _, part := range strings.Split(path, ".") {
+		switch v := cur.(type) {
+		case map[string]any:
+			var ok bool
+			if cur, ok = v[part]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			cur = v[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// str, num and list read typed values (zero values when absent).
+func (r *resp) str(path string) string { v, _ := r.get(path); s, _ := v.(string); return s }
+func (r *resp) num(path string) int    { v, _ := r.get(path); f, _ := v.(float64); return int(f) }
+func (r *resp) list(path string) []any { v, _ := r.get(path); l, _ := v.([]any); return l }
+func (r *resp) obj(path string) map[string]any {
+	v, _ := r.get(path)
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// want fails the test unless the response has the status and, for every
+// path in fields, the value (compared as JSON).
+func (r *resp) want(t *testing.T, status int, fields map[string]any) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status = %d, want %d; body: %s", r.Status, status, r.Body)
+	}
+	for path, want := range fields {
+		got, ok := r.get(path)
+		if !ok {
+			t.Errorf("%s: missing; body: %s", path, r.Body)
+			continue
+		}
+		gb, _ := json.Marshal(got)
+		wb, _ := json.Marshal(want)
+		if !bytes.Equal(gb, wb) {
+			t.Errorf("%s = %s, want %s", path, gb, wb)
+		}
+	}
+}
+
+// ---- the contract: every response is checked against api/openapi.yaml ----
+
+var spec = sync.OnceValues(func() (routers.Router, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile("../../api/openapi.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("load api/openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("api/openapi.yaml is not a valid OpenAPI document: %w", err)
+	}
+	return gorillamux.NewRouter(doc)
+})
+
+// checkContract fails the test when a response (or, for a success, its
+// request) does not match the spec, or when a route the app answered is not
+// in the spec at all.
+func checkContract(t *testing.T, method, path string, reqBody []byte, reqHeader http.Header, r *resp) {
+	t.Helper()
+	router, err := spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr := httptest.NewRequest(method, path, bytes.NewReader(reqBody))
+	hr.Header = reqHeader.Clone()
+	route, params, err := router.FindRoute(hr)
+	if err != nil {
+		// Not a route of the spec: only the app's own 404/405 may answer.
+		if r.Status != http.StatusNotFound && r.Status != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s: answered %d but the route is not in api/openapi.yaml (%v)", method, path, r.Status, err)
+		}
+		checkErrorShape(t, method, path, r)
+		return
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: hr, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	ctx := context.Background()
+	if r.Status < 300 {
+		if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+			t.Errorf("%s %s: the request the app accepted does not match api/openapi.yaml: %v", method, path, err)
+		}
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: r.Status, Header: r.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	out.SetBodyBytes(r.Body)
+	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+		t.Errorf("%s %s: response %d does not match api/openapi.yaml: %v\nbody: %.600s", method, path, r.Status, err, r.Body)
+	}
+	if r.Status >= 400 {
+		checkErrorShape(t, method, path, r)
+	}
+}
+
+func checkErrorShape(t *testing.T, method, path string, r *resp) {
+	t.Helper()
+	if r.Status < 400 {
+		return
+	}
+	if r.str("error.code") == "" || r.str("error.message") == "" {
+		t.Errorf("%s %s: error %d without the error shape: %s", method, path, r.Status, r.Body)
+	}
+	if _, ok := r.get("error.details"); !ok {
+		t.Errorf("%s %s: error %d without details: %s", method, path, r.Status, r.Body)
+	}
+}
