@@ -1,0 +1,324 @@
+// Command folio is a self-hosted headless CMS for articles and case studies:
+// one binary that stores Markdown in SQLite, renders it to safe HTML, and
+// serves it as a JSON API plus a small admin app.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/config"
+	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/contentfs"
+	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/httpapi"
+	"github.com/folio-cms/folio/pkg/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, e *env, args []string) error
+}
+
+// env is what every command gets: its output streams and environment.
+type env struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+}
+
+var commands = []command{
+	{"serve", "[flags]", "run the HTTP server (API and admin app)", cmdServe},
+	{"import", "[flags] DIR", "import posts and case studies from DIR/posts and DIR/case-studies", cmdImport},
+	{"export", "[flags] DIR", "export every post and case study to DIR in the import format", cmdExport},
+	{"user", "create --email E --role R [--password P]", "manage users", cmdUser},
+	{"version", "", "print the version", cmdVersion},
+}
+
+// errUsage means the command line was wrong; usage has been printed.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			err := c.run(ctx, e, args[1:])
+			switch {
+			case err == nil, errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, errUsage):
+				return 2
+			}
+			fmt.Fprintf(stderr, "folio %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "folio: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "Folio is a headless CMS for articles and case studies.\n\nUsage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  folio %-8s %-42s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun \"folio COMMAND --help\" for a command's flags. Configuration comes from FOLIO_*\nenvironment variables; flags override them (see README).\n")
+}
+
+// newFlags returns a flag set for a command whose help explains it.
+func newFlags(e *env, name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet("folio "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: folio %s %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// app is everything a command needs, wired once.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	store   *store.Store
+	auth    *auth.Service
+	content *content.Service
+}
+
+// open loads the configuration and opens the store and services.
+func open(ctx context.Context, e *env, fs *flag.FlagSet, args []string) (*app, error) {
+	cfg, err := config.Load(fs, args, e.getenv)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		fmt.Fprintf(e.stderr, "folio: configuration: %v\n", err)
+		return nil, errUsage
+	}
+	log := newLogger(cfg, e.stderr)
+	st, err := store.Open(ctx, filepath.Join(cfg.DataDir, store.FileName), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	secret, err := auth.LoadOrCreateSecret(cfg.JWTSecret, cfg.DataDir)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("JWT secret: %w", err)
+	}
+	tokens, err := auth.NewTokens(secret, time.Now)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	hasher, err := auth.NewHasher(0)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &app{
+		cfg: cfg, log: log, store: st,
+		auth:    &auth.Service{Store: st, Hasher: hasher, Tokens: tokens},
+		content: content.New(st),
+	}, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "serve", "[flags]", "Runs the HTTP server: the public API, the admin API and the admin app.")
+	seed := fs.String("seed-dir", e.getenv("FOLIO_SEED_DIR"), "when the database has no content, import the samples in this `directory` (FOLIO_SEED_DIR)")
+	a, err := open(ctx, e, fs, args)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	a.log.Info("starting folio", "version", buildVersion(), "config", a.cfg)
+
+	created, password, err := a.auth.EnsureAdmin(ctx, a.cfg.AdminEmail, a.cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create the first admin: %w", err)
+	}
+	if created {
+		shown := password
+		if a.cfg.AdminPassword != "" {
+			shown = "(the one in FOLIO_ADMIN_PASSWORD)"
+		}
+		fmt.Fprintf(e.stdout, "\nCreated the first admin user.\n  email:    %s\n  password: %s\nSign in at http://%s/admin/ and keep the password somewhere safe: it is not shown again.\n\n", a.cfg.AdminEmail, shown, a.cfg.Addr)
+	}
+	if *seed != "" {
+		if err := seedIfEmpty(ctx, a, *seed); err != nil {
+			return err
+		}
+	}
+
+	srv := httpapi.New(httpapi.Deps{Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion()})
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Listen(a.cfg.Addr) }()
+	a.log.Info("listening", "addr", "http://"+a.cfg.Addr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: finishing in-flight requests", "grace", a.cfg.ShutdownGrace)
+	if err := srv.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
+		a.log.Warn("shutdown: some requests did not finish in time", "error", err)
+	}
+	if err := a.store.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// seedIfEmpty imports the sample content when there is no content yet.
+func seedIfEmpty(ctx context.Context, a *app, dir string) error {
+	for _, t := range content.Types {
+		page, err := a.content.List(ctx, auth.System, t, content.Query{Page: 1, PerPage: 1})
+		if err != nil || page.Total > 0 {
+			return err
+		}
+	}
+	rep, err := (&contentfs.Sync{Content: a.content, Auth: a.auth}).Import(ctx, dir)
+	if err != nil {
+		return fmt.Errorf("import samples from %s: %w", dir, err)
+	}
+	a.log.Info("imported sample content", "dir", dir, "result", rep.String())
+	return nil
+}
+
+func cmdImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import", "[flags] DIR", "Imports DIR/posts/*.md and DIR/case-studies/*.md (see content/README.md).\nEntries are matched by slug: importing the same files again changes nothing.")
+	a, err := open(ctx, e, fs, args)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	rep, err := (&contentfs.Sync{Content: a.content, Auth: a.auth}).Import(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %s\n", rep)
+	return nil
+}
+
+func cmdExport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "export", "[flags] DIR", "Writes every post and case study to DIR/posts and DIR/case-studies in the import format.")
+	a, err := open(ctx, e, fs, args)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	rep, err := (&contentfs.Sync{Content: a.content, Auth: a.auth}).Export(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "exported %s\n", rep)
+	return nil
+}
+
+func cmdUser(ctx context.Context, e *env, args []string) error {
+	const about = "Creates a user. The password comes from --password or FOLIO_USER_PASSWORD;\nwithout either, one is generated and printed."
+	if len(args) == 0 || args[0] != "create" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintf(e.stdout, "Usage: folio user create --email E --role R [--name N] [--password P]\n\n%s\n", about)
+			return nil
+		}
+		fmt.Fprintf(e.stderr, "Usage: folio user create --email E --role R [--name N] [--password P]\n")
+		return errUsage
+	}
+	fs := newFlags(e, "user create", "--email E --role R [--name N] [--password P]", about)
+	email := fs.String("email", "", "the user's `email` (required)")
+	role := fs.String("role", "", "the user's `role`: "+roleList()+" (required)")
+	name := fs.String("name", "", "display `name` (default: from the email)")
+	password := fs.String("password", e.getenv("FOLIO_USER_PASSWORD"), "the user's `password` (FOLIO_USER_PASSWORD)")
+	a, err := open(ctx, e, fs, args[1:])
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	if *email == "" || *role == "" {
+		fs.Usage()
+		return errUsage
+	}
+	pw, generated := *password, false
+	if pw == "" {
+		pw, generated = auth.GeneratePassword(), true
+	}
+	u, err := a.auth.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), Password: pw})
+	if err != nil {
+		return errors.New(errs.Describe(err))
+	}
+	fmt.Fprintf(e.stdout, "created user %d: %s (%s, %s)\n", u.ID, u.Email, u.Name, u.Role)
+	if generated {
+		fmt.Fprintf(e.stdout, "password: %s\n", pw)
+	}
+	return nil
+}
+
+func cmdVersion(_ context.Context, e *env, _ []string) error {
+	fmt.Fprintf(e.stdout, "folio %s (schema %d)\n", buildVersion(), store.SchemaVersion())
+	return nil
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+func roleList() string {
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
