@@ -1,7 +1,9 @@
 package content
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/markdown"
@@ -13,19 +15,19 @@ func derive(t Type, f Fields) (Derived, error) {
 	var d Derived
 	switch t {
 	case Post:
-		r, err := markdown.Render(f.Body)
+		r, err := render("body", f.Body)
 		if err != nil {
-			return d, fmt.Errorf("render body: %w", err)
+			return d, err
 		}
 		d.HTML, d.TOC, d.AutoExcerpt, d.WordCount, d.ReadingTime = r.HTML, r.TOC, r.Excerpt, r.WordCount, r.ReadingTime
 	case CaseStudy:
 		for _, part := range []struct {
-			src  string
-			html *string
-		}{{f.Challenge, &d.ChallengeHTML}, {f.Solution, &d.SolutionHTML}, {f.Results, &d.ResultsHTML}} {
-			r, err := markdown.Render(part.src)
+			field, src string
+			html       *string
+		}{{"challenge", f.Challenge, &d.ChallengeHTML}, {"solution", f.Solution, &d.SolutionHTML}, {"results", f.Results, &d.ResultsHTML}} {
+			r, err := render(part.field, part.src)
 			if err != nil {
-				return d, fmt.Errorf("render case study: %w", err)
+				return d, err
 			}
 			*part.html = r.HTML
 			d.WordCount += r.WordCount
@@ -40,10 +42,23 @@ func derive(t Type, f Fields) (Derived, error) {
 	return d, nil
 }
 
+// render renders the Markdown of one field; input the renderer refuses is
+// a validation problem of that field.
+func render(field, src string) (markdown.Result, error) {
+	r, err := markdown.Render(src)
+	if errors.Is(err, markdown.ErrTooComplex) {
+		return r, errs.Validationf(field, "%s", strings.TrimPrefix(err.Error(), "markdown "))
+	}
+	if err != nil {
+		return r, fmt.Errorf("render %s: %w", field, err)
+	}
+	return r, nil
+}
+
 // Preview renders Markdown for the editor's live preview.
 func Preview(src string) (markdown.Result, error) {
-	if len(src) > MaxBody {
-		return markdown.Result{}, errs.Validationf("markdown", "must be at most %d bytes", MaxBody)
+	if len(src) > MaxMarkdown {
+		return markdown.Result{}, errs.Validationf("markdown", "must be at most %d bytes", MaxMarkdown)
 	}
-	return markdown.Render(src)
+	return render("markdown", src)
 }

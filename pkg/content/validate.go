@@ -13,7 +13,7 @@ import (
 // Limits on editable fields.
 const (
 	MaxTitle     = 200
-	MaxBody      = 1 << 20 // bytes of Markdown per field
+	MaxMarkdown  = 512 << 10 // bytes of Markdown per field
 	MaxExcerpt   = 500
 	MaxTags      = 20
 	MaxTagName   = 50
@@ -181,8 +181,8 @@ func maxLen(v *errs.Fields, field, s string, limit int) {
 }
 
 func maxBytes(v *errs.Fields, field, s string) {
-	if len(s) > MaxBody {
-		v.Addf(field, "must be at most %d bytes", MaxBody)
+	if len(s) > MaxMarkdown {
+		v.Addf(field, "must be at most %d bytes", MaxMarkdown)
 	}
 }
 

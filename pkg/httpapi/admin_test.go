@@ -141,6 +141,8 @@ func TestPostValidation(t *testing.T) {
 		{"ftp canonical", map[string]any{"title": "t", "seo": map[string]string{"canonical_url": "ftp://example.com/x"}}, 422, "validation_failed", []string{"seo.canonical_url"}},
 		{"data og image", map[string]any{"title": "t", "seo": map[string]string{"og_image": "data:image/png;base64,AAAA"}}, 422, "validation_failed", []string{"seo.og_image"}},
 		{"empty tag", map[string]any{"title": "t", "tags": []string{"ok", ""}}, 422, "validation_failed", []string{"tags[1]"}},
+		{"quadratic markdown", map[string]any{"title": "t", "body": strings.Repeat("[a](", 20000)}, 422, "validation_failed", []string{"body"}},
+		{"body over 512 KiB", map[string]any{"title": "t", "body": strings.Repeat("word ", 110000)}, 422, "validation_failed", []string{"body"}},
 		{"several problems at once", map[string]any{"title": "", "slug": "NO"}, 422, "validation_failed", []string{"title", "slug"}},
 		{"title of the wrong type", map[string]any{"title": 5}, 422, "validation_failed", []string{"title"}},
 		{"tags of the wrong type", map[string]any{"title": "t", "tags": "go"}, 422, "validation_failed", []string{"tags"}},
@@ -331,6 +333,8 @@ func TestPreview(t *testing.T) {
 	words := strings.Repeat("word ", 221)
 	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", As: auth.RoleAuthor, Body: map[string]any{"markdown": "## Hi\n\n" + words}}).
 		want(t, 200, map[string]any{"data.toc.0.id": "hi", "data.word_count": 222, "data.reading_time_minutes": 2})
+	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", As: auth.RoleAuthor, Body: map[string]any{"markdown": strings.Repeat(">", 70000)}}).
+		want(t, 422, map[string]any{"error.details.0.field": "markdown"})
 	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", Body: map[string]any{"markdown": "x"}}).want(t, 401, nil)
 	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", As: auth.RoleAuthor, Body: map[string]any{"md": "x"}}).want(t, 400, nil)
 }

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -93,7 +94,11 @@ func FuzzRender(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, src string) {
 		res, err := Render(src)
-		// Invalid UTF-8 is repaired before parsing, so no input may fail.
+		// Invalid UTF-8 is repaired before parsing, so no input may fail,
+		// except the shapes refused for making the parser quadratic.
+		if errors.Is(err, ErrTooComplex) {
+			return
+		}
 		if err != nil {
 			t.Fatalf("Render(%q) error: %v", src, err)
 		}

@@ -79,7 +79,8 @@ type Result struct {
 	ReadingTime int // minutes
 }
 
-// Render converts Markdown source to safe HTML and derived data.
+// Render converts Markdown source to safe HTML and derived data. It refuses
+// (ErrTooComplex) the few shapes that make the parser quadratic.
 //
 // Invalid UTF-8 in src is replaced with U+FFFD before parsing.
 //
@@ -100,6 +101,9 @@ func Render(src string) (res Result, err error) {
 		}
 	}()
 
+	if err := checkComplexity(src); err != nil {
+		return Result{}, err
+	}
 	source := []byte(strings.ToValidUTF8(src, "\uFFFD"))
 	doc := md.Parser().Parse(text.NewReader(source))
 
