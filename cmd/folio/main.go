@@ -289,7 +289,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if pw == "" {
 		pw, generated = auth.GeneratePassword(), true
 	}
-	u, err := a.auth.CreateUser(ctx, auth.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), Password: pw})
+	u, err := a.auth.CreateUser(ctx, auth.System, auth.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), Password: pw})
 	if err != nil {
 		return errors.New(errs.Describe(err))
 	}

@@ -54,12 +54,12 @@ func TestTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, ttl, err := tk.Issue(42, 3)
+	s, ttl, err := tk.Issue(42, 3, "sess")
 	if err != nil || ttl != 15*time.Minute {
 		t.Fatalf("Issue: %v, ttl %v", err, ttl)
 	}
 	c, err := tk.Verify(s)
-	if id, _ := c.UserID(); err != nil || id != 42 || c.TokenVersion != 3 {
+	if id, _ := c.UserID(); err != nil || id != 42 || c.TokenVersion != 3 || c.SessionID != "sess" {
 		t.Fatalf("Verify = %+v, %v", c, err)
 	}
 	now = now.Add(15*time.Minute + 31*time.Second)
@@ -88,6 +88,35 @@ func TestValidEmail(t *testing.T) {
 	for _, bad := range []string{"", "a", "a@b", "Name <a@example.com>", "a@example.com.", "a b@example.com", strings.Repeat("a", 250) + "@example.com"} {
 		if ValidEmail(bad) {
 			t.Errorf("ValidEmail(%q) = true", bad)
+		}
+	}
+}
+
+func TestCheckPasswordStrength(t *testing.T) {
+	good := []string{"correct horse battery staple", "a sturdy passphrase", "Tr0ub4dor&3xyz", "mango-river-7-quilt", "9fJ#2kLq!vZ"}
+	for _, pw := range good {
+		if msg := CheckPasswordStrength(pw, "maya.chen@example.com", "Maya Chen"); msg != "" {
+			t.Errorf("%q refused: %s", pw, msg)
+		}
+	}
+	bad := map[string]string{
+		"short":                 "at least 10",
+		"1234567890":            "common",
+		"qwertyuiop":            "common",
+		"Password123!":          "common",
+		"P@ssw0rd2024":          "common",
+		"!!Sunshine2025!!":      "common",
+		"iloveyou123":           "common",
+		"zzzzzzzzzzzz":          "repeats",
+		"12121212121212":        "repeats",
+		"abcdefghijklm":         "sequence",
+		"maya.chen1234":         "email or name",
+		strings.Repeat("x", 73): "72 bytes",
+	}
+	for pw, want := range bad {
+		msg := CheckPasswordStrength(pw, "maya.chen@example.com", "Maya Chen")
+		if !strings.Contains(msg, want) {
+			t.Errorf("CheckPasswordStrength(%q) = %q, want it to mention %q", pw, msg, want)
 		}
 	}
 }

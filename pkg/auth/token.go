@@ -23,6 +23,9 @@ type Claims struct {
 	// TokenVersion is the user's token version when the token was issued; a
 	// token whose version is behind the user's is refused.
 	TokenVersion int `json:"tv"`
+	// SessionID names the session the token belongs to; a token of an ended
+	// session is refused.
+	SessionID string `json:"sid,omitempty"`
 }
 
 // UserID returns the subject as a user id.
@@ -47,8 +50,9 @@ func NewTokens(secret []byte, now func() time.Time) (*Tokens, error) {
 	return &Tokens{secret: secret, now: now}, nil
 }
 
-// Issue returns a signed access token for the user and its lifetime.
-func (t *Tokens) Issue(userID int64, tokenVersion int) (string, time.Duration, error) {
+// Issue returns a signed access token for the user in a session, and its
+// lifetime.
+func (t *Tokens) Issue(userID int64, tokenVersion int, sessionID string) (string, time.Duration, error) {
 	now := t.now().UTC().Truncate(time.Second)
 	claims := Claims{
 		RegisteredClaims: jwt.RegisteredClaims{
@@ -60,6 +64,7 @@ func (t *Tokens) Issue(userID int64, tokenVersion int) (string, time.Duration, e
 			ExpiresAt: jwt.NewNumericDate(now.Add(AccessTTL)),
 		},
 		TokenVersion: tokenVersion,
+		SessionID:    sessionID,
 	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret)
 	if err != nil {

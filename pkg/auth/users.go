@@ -1,5 +1,6 @@
 // Package auth owns accounts and access: users and roles, the permission
-// table, password hashing, and the access tokens of the admin API.
+// table, passwords, sessions and access tokens, API tokens for frontends,
+// and the audit log of admin writes.
 package auth
 
 import (
@@ -27,78 +28,44 @@ type User struct {
 	UpdatedAt   time.Time
 }
 
-// Principal is the caller of an admin request.
+// Principal is the caller of an admin request: who, from where, in which
+// session.
 type Principal struct {
 	User
+	IP        string
+	SessionID string
 }
 
 // Scope returns how far the caller may use permission p.
 func (p Principal) Scope(perm Permission) Scope { return ScopeOf(p.Role, perm) }
 
-// Service manages accounts and signs people in.
+// System is the principal of folio's own command-line tools and background
+// jobs: it may do everything, and owns nothing.
+var System = Principal{User: User{Name: "system", Role: RoleAdmin}}
+
+// Service manages accounts, sessions and tokens.
 type Service struct {
 	Store  *store.Store
 	Hasher *Hasher
 	Tokens *Tokens
-}
+	Now    func() time.Time // nil: time.Now
 
-// Session is the result of a successful sign-in.
-type Session struct {
-	AccessToken string
-	ExpiresIn   time.Duration
-	User        User
-}
-
-var errBadCredentials = errs.New(errs.Unauthenticated, "invalid_credentials", "The email or password is not correct.")
-
-// Login checks an email and password and issues an access token. A wrong
-// password, an unknown email, a disabled user and a user without a password
-// all get the same error after the same amount of work.
-func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
-	row, err := s.Store.Read(ctx).UserByEmail(NormalizeEmail(email))
-	if err != nil && !store.IsNotFound(err) {
-		return Session{}, err
-	}
-	var hash *string
-	if err == nil {
-		hash = row.PasswordHash
-	}
-	if !s.Hasher.Check(hash, password) || row.Disabled {
-		return Session{}, errBadCredentials
-	}
-	tok, ttl, err := s.Tokens.Issue(row.ID, 0)
-	if err != nil {
-		return Session{}, err
-	}
-	return Session{AccessToken: tok, ExpiresIn: ttl, User: userFromRow(row)}, nil
-}
-
-// Authenticate verifies a bearer access token and returns the caller, loaded
-// fresh from the database so a disabled or deleted user is refused at once.
-func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
-	claims, err := s.Tokens.Verify(token)
-	if err != nil {
-		return Principal{}, errs.Wrap(err, errs.Unauthenticated, "invalid_token", "The access token is missing, malformed, expired or not valid.")
-	}
-	id, _ := claims.UserID()
-	row, err := s.Store.Read(ctx).User(id)
-	if store.IsNotFound(err) || (err == nil && row.Disabled) {
-		return Principal{}, errs.New(errs.Unauthenticated, "invalid_token", "The access token is missing, malformed, expired or not valid.")
-	}
-	if err != nil {
-		return Principal{}, err
-	}
-	return Principal{User: userFromRow(row)}, nil
+	apiTokenUse apiTokenUse
 }
 
 // User returns the user with the given id.
 func (s *Service) User(ctx context.Context, id int64) (User, error) {
 	row, err := s.Store.Read(ctx).User(id)
+	if store.IsNotFound(err) {
+		return User{}, errUserNotFound
+	}
 	if err != nil {
 		return User{}, err
 	}
 	return userFromRow(row), nil
 }
+
+var errUserNotFound = errs.NotFoundf("No user with that id.")
 
 // UserByEmail returns the user with the given email.
 func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
@@ -109,44 +76,46 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 	return userFromRow(row), nil
 }
 
+// Users returns a page of users (email or name containing q) and the total.
+func (s *Service) Users(ctx context.Context, q string, page, perPage int) ([]User, int64, error) {
+	rows, total, err := s.Store.Read(ctx).Users(strings.TrimSpace(q), (page-1)*perPage, perPage)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]User, len(rows))
+	for i, r := range rows {
+		out[i] = userFromRow(r)
+	}
+	return out, total, nil
+}
+
 // NewUser is what it takes to create a user.
 type NewUser struct {
 	Email    string
 	Name     string
 	Role     Role
-	Password string // empty with NoPassword: the user cannot sign in
+	Password string
 	// NoPassword creates the user without a password (and disabled), as an
 	// import does for authors it has not seen before.
 	NoPassword bool
 	Disabled   bool
 }
 
-// CreateUser validates and stores a new user.
-func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
+// CreateUser validates and stores a new user on behalf of actor.
+func (s *Service) CreateUser(ctx context.Context, actor Principal, in NewUser) (User, error) {
 	in.Email = NormalizeEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
-	var f errs.Fields
-	if !ValidEmail(in.Email) {
-		f.Add("email", "must be a valid email address")
-	}
 	if in.Name == "" {
 		in.Name = NameFromEmail(in.Email)
 	}
-	if len([]rune(in.Name)) > 100 {
-		f.Add("name", "must be at most 100 characters")
-	}
-	if _, ok := ParseRole(string(in.Role)); !ok {
-		f.Addf("role", "must be one of admin, editor, marketer, author")
-	}
+	var f errs.Fields
+	checkEmail(&f, in.Email)
+	checkName(&f, in.Name)
+	checkRole(&f, in.Role)
 	var hash *string
 	if !in.NoPassword {
-		if msg := CheckPasswordStrength(in.Password, in.Email); msg != "" {
-			f.Add("password", msg)
-		} else {
-			h, err := s.Hasher.Hash(in.Password)
-			if err != nil {
-				return User{}, err
-			}
+		h, ok := s.checkAndHash(&f, "password", in.Password, in.Email, in.Name)
+		if ok {
 			hash = &h
 		}
 	}
@@ -156,19 +125,220 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	row := store.UserRow{Email: in.Email, Name: in.Name, Role: string(in.Role), PasswordHash: hash, Disabled: in.Disabled || in.NoPassword}
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		row.Slug, err = uniqueUserSlug(ctx, tx, in.Name, 0)
-		if err != nil {
+		if row.Slug, err = uniqueUserSlug(ctx, tx, in.Name, 0); err != nil {
 			return err
 		}
-		return tx.InsertUser(&row)
+		if err := tx.InsertUser(&row); err != nil {
+			return err
+		}
+		return tx.AddAudit(actor.Audit("user.create", "user", row.ID, map[string]any{"email": row.Email, "role": row.Role}))
 	})
 	if store.IsUniqueViolation(err, "users.email") {
-		return User{}, errs.New(errs.Conflict, "email_taken", "A user with this email already exists.")
+		return User{}, errEmailTaken
 	}
 	if err != nil {
 		return User{}, err
 	}
 	return userFromRow(row), nil
+}
+
+var errEmailTaken = errs.New(errs.Conflict, "email_taken", "A user with this email already exists.")
+
+// UserPatch changes some fields of a user; nil fields stay as they are.
+type UserPatch struct {
+	Email    *string
+	Name     *string
+	Role     *Role
+	Disabled *bool
+	Password *string // an admin resetting the password
+}
+
+// UpdateUser changes a user (admins only). A new password, role or status
+// ends the user's sessions; the last active admin cannot be disabled or
+// demoted.
+func (s *Service) UpdateUser(ctx context.Context, actor Principal, id int64, p UserPatch) (User, error) {
+	var row store.UserRow
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		row, err = tx.User(id)
+		if store.IsNotFound(err) {
+			return errUserNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var f errs.Fields
+		changed := map[string]any{}
+		endAll := false
+		if p.Email != nil && NormalizeEmail(*p.Email) != row.Email {
+			row.Email = NormalizeEmail(*p.Email)
+			checkEmail(&f, row.Email)
+			changed["email"] = row.Email
+		}
+		if p.Name != nil && strings.TrimSpace(*p.Name) != row.Name {
+			row.Name = strings.TrimSpace(*p.Name)
+			checkName(&f, row.Name)
+			if row.Name == "" {
+				f.Add("name", "must not be empty")
+			}
+			changed["name"] = row.Name
+		}
+		if p.Role != nil && string(*p.Role) != row.Role {
+			checkRole(&f, *p.Role)
+			changed["role"] = *p.Role
+			if row.Role == string(RoleAdmin) && !row.Disabled {
+				if err := lastAdmin(tx, row.ID, "demote"); err != nil {
+					return err
+				}
+			}
+			row.Role, endAll = string(*p.Role), true
+		}
+		if p.Disabled != nil && *p.Disabled != row.Disabled {
+			changed["disabled"] = *p.Disabled
+			if *p.Disabled && row.Role == string(RoleAdmin) {
+				if err := lastAdmin(tx, row.ID, "disable"); err != nil {
+					return err
+				}
+			}
+			if !*p.Disabled && row.PasswordHash == nil && p.Password == nil {
+				f.Add("disabled", "the user has no password yet: set one to enable them")
+			}
+			row.Disabled, endAll = *p.Disabled, true
+		}
+		if p.Password != nil {
+			if h, ok := s.checkAndHash(&f, "password", *p.Password, row.Email, row.Name); ok {
+				row.PasswordHash = &h
+			}
+			changed["password"] = "reset"
+			endAll = true
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if endAll {
+			if err := endSessions(tx, &row); err != nil {
+				return err
+			}
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		if err := tx.UpdateUser(&row); err != nil {
+			return err
+		}
+		return tx.AddAudit(actor.Audit("user.update", "user", row.ID, changed))
+	})
+	if store.IsUniqueViolation(err, "users.email") {
+		return User{}, errEmailTaken
+	}
+	if err != nil {
+		return User{}, err
+	}
+	return userFromRow(row), nil
+}
+
+// DeleteUser removes a user (admins only); the last active admin cannot be
+// deleted. Their posts stay, without an author.
+func (s *Service) DeleteUser(ctx context.Context, actor Principal, id int64) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		row, err := tx.User(id)
+		if store.IsNotFound(err) {
+			return errUserNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if row.Role == string(RoleAdmin) && !row.Disabled {
+			if err := lastAdmin(tx, row.ID, "delete"); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeleteUser(id); err != nil {
+			return err
+		}
+		return tx.AddAudit(actor.Audit("user.delete", "user", id, map[string]any{"email": row.Email}))
+	})
+}
+
+// lastAdmin refuses to remove the last active admin.
+func lastAdmin(tx *store.Tx, id int64, verb string) error {
+	n, err := tx.ActiveAdminsExcept(id)
+	if err != nil || n > 0 {
+		return err
+	}
+	return errs.Newf(errs.Conflict, "last_admin", "This is the last active admin: you cannot %s them. Make another user an admin first.", verb)
+}
+
+// MePatch is what users may change about themselves.
+type MePatch struct {
+	Name            *string
+	Password        *string
+	CurrentPassword *string
+}
+
+// UpdateMe changes the caller's own name or password. A new password needs
+// the current one (403 if wrong), ends every session of the user, and
+// starts a new one for this client, returned as a Session.
+func (s *Service) UpdateMe(ctx context.Context, actor Principal, p MePatch, from Client) (User, *Session, error) {
+	var f errs.Fields
+	if p.Password != nil {
+		cur, err := s.Store.Read(ctx).User(actor.ID)
+		if err != nil {
+			return User{}, nil, err
+		}
+		if p.CurrentPassword == nil || !s.Hasher.Check(cur.PasswordHash, *p.CurrentPassword) {
+			return User{}, nil, errs.New(errs.Forbidden, "wrong_password", "The current password is not correct.")
+		}
+	}
+	var row store.UserRow
+	var sess *Session
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if row, err = tx.User(actor.ID); err != nil {
+			return err
+		}
+		changed := map[string]any{}
+		if p.Name != nil && strings.TrimSpace(*p.Name) != row.Name {
+			row.Name = strings.TrimSpace(*p.Name)
+			if row.Name == "" {
+				f.Add("name", "must not be empty")
+			}
+			checkName(&f, row.Name)
+			changed["name"] = row.Name
+		}
+		if p.Password != nil {
+			if h, ok := s.checkAndHash(&f, "password", *p.Password, row.Email, row.Name); ok {
+				row.PasswordHash = &h
+			}
+			changed["password"] = "changed"
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		if p.Password != nil {
+			if err := endSessions(tx, &row); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateUser(&row); err != nil {
+			return err
+		}
+		if p.Password != nil {
+			s, err := s.startSession(tx, row, from)
+			if err != nil {
+				return err
+			}
+			sess = &s
+		}
+		return tx.AddAudit(actor.Audit("user.update_self", "user", row.ID, changed))
+	})
+	if err != nil {
+		return User{}, nil, err
+	}
+	return userFromRow(row), sess, nil
 }
 
 // EnsureAdmin creates the first admin when there is no user at all. It
@@ -182,7 +352,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (crea
 	if password == "" {
 		password = GeneratePassword()
 	}
-	if _, err := s.CreateUser(ctx, NewUser{Email: email, Name: "Administrator", Role: RoleAdmin, Password: password}); err != nil {
+	if _, err := s.CreateUser(ctx, System, NewUser{Email: email, Name: "Administrator", Role: RoleAdmin, Password: password}); err != nil {
 		return false, "", err
 	}
 	return true, password, nil
@@ -195,11 +365,42 @@ func (s *Service) EnsureAuthor(ctx context.Context, email string) (User, error) 
 	if !store.IsNotFound(err) {
 		return u, err
 	}
-	u, err = s.CreateUser(ctx, NewUser{Email: email, Role: RoleAuthor, NoPassword: true})
+	u, err = s.CreateUser(ctx, System, NewUser{Email: email, Role: RoleAuthor, NoPassword: true})
 	if errs.Is(err, errs.Conflict) { // created meanwhile
 		return s.UserByEmail(ctx, email)
 	}
 	return u, err
+}
+
+func (s *Service) checkAndHash(f *errs.Fields, field, password, email, name string) (string, bool) {
+	if msg := CheckPasswordStrength(password, email, name); msg != "" {
+		f.Add(field, msg)
+		return "", false
+	}
+	h, err := s.Hasher.Hash(password)
+	if err != nil {
+		f.Add(field, err.Error())
+		return "", false
+	}
+	return h, true
+}
+
+func checkEmail(f *errs.Fields, email string) {
+	if !ValidEmail(email) {
+		f.Add("email", "must be a valid email address")
+	}
+}
+
+func checkName(f *errs.Fields, name string) {
+	if len([]rune(name)) > 100 {
+		f.Add("name", "must be at most 100 characters")
+	}
+}
+
+func checkRole(f *errs.Fields, r Role) {
+	if _, ok := ParseRole(string(r)); !ok {
+		f.Add("role", "must be one of admin, editor, marketer, author")
+	}
 }
 
 func uniqueUserSlug(ctx context.Context, tx *store.Tx, name string, except int64) (string, error) {
@@ -251,20 +452,3 @@ func NameFromEmail(email string) string {
 	}
 	return strings.Join(words, " ")
 }
-
-// CheckPasswordStrength returns why password is not acceptable, or "".
-func CheckPasswordStrength(password, email string) string {
-	switch {
-	case len([]rune(password)) < 10:
-		return "must be at least 10 characters"
-	case len(password) > MaxPasswordBytes:
-		return "must be at most 72 bytes"
-	case strings.EqualFold(password, email):
-		return "must not be the email address"
-	}
-	return ""
-}
-
-// System is the principal of folio's own command-line tools: it may do
-// everything, and owns nothing.
-var System = Principal{User: User{Name: "system", Role: RoleAdmin}}

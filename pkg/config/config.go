@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -22,17 +21,20 @@ const (
 
 // Config is the effective configuration of one folio process.
 type Config struct {
-	Addr          string        // listen address (FOLIO_ADDR)
-	DataDir       string        // database, secrets and media (FOLIO_DATA_DIR)
-	JWTSecret     string        // HS256 key; empty: generated once and kept in the data dir (FOLIO_JWT_SECRET)
-	AdminEmail    string        // first admin's email when no user exists (FOLIO_ADMIN_EMAIL)
-	AdminPassword string        // first admin's password; empty: generated and printed (FOLIO_ADMIN_PASSWORD)
-	CORSOrigins   []string      // origins allowed to call the public API (FOLIO_CORS_ORIGINS)
-	SiteURL       string        // the public site's base URL, for feeds and links (FOLIO_SITE_URL)
-	PublicAPI     string        // "open" or "token" (FOLIO_PUBLIC_API)
-	LogLevel      slog.Level    // debug, info, warn, error (FOLIO_LOG_LEVEL)
-	LogFormat     string        // "text" or "json" (FOLIO_LOG_FORMAT)
-	ShutdownGrace time.Duration // how long in-flight requests may run after SIGTERM
+	Addr          string   // listen address (FOLIO_ADDR)
+	DataDir       string   // database, secrets and media (FOLIO_DATA_DIR)
+	JWTSecret     string   // HS256 key; empty: generated once and kept in the data dir (FOLIO_JWT_SECRET)
+	AdminEmail    string   // first admin's email when no user exists (FOLIO_ADMIN_EMAIL)
+	AdminPassword string   // first admin's password; empty: generated and printed (FOLIO_ADMIN_PASSWORD)
+	CORSOrigins   []string // origins allowed to call the public API (FOLIO_CORS_ORIGINS)
+	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For and X-Forwarded-Proto are believed (FOLIO_TRUSTED_PROXIES).
+	TrustedProxies []string
+	SiteURL        string        // the public site's base URL, for feeds and links (FOLIO_SITE_URL)
+	PublicAPI      string        // "open" or "token" (FOLIO_PUBLIC_API)
+	LogLevel       slog.Level    // debug, info, warn, error (FOLIO_LOG_LEVEL)
+	LogFormat      string        // "text" or "json" (FOLIO_LOG_FORMAT)
+	ShutdownGrace  time.Duration // how long in-flight requests may run after SIGTERM
 }
 
 // Default returns the configuration used when nothing is set.
@@ -74,6 +76,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	str("FOLIO_PUBLIC_API", &c.PublicAPI)
 	str("FOLIO_LOG_FORMAT", &c.LogFormat)
 	cors := getenv("FOLIO_CORS_ORIGINS")
+	proxies := getenv("FOLIO_TRUSTED_PROXIES")
 	level := getenv("FOLIO_LOG_LEVEL")
 	if v := strings.TrimSpace(getenv("FOLIO_SHUTDOWN_GRACE")); v != "" {
 		d, err := time.ParseDuration(v)
@@ -88,6 +91,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.SiteURL, "site-url", c.SiteURL, "public site base `URL`, for feeds and links (FOLIO_SITE_URL)")
 	fs.StringVar(&c.PublicAPI, "public-api", c.PublicAPI, "public API access: open or token (FOLIO_PUBLIC_API)")
 	fs.StringVar(&cors, "cors-origins", cors, "comma-separated `origins` allowed to call the public API (FOLIO_CORS_ORIGINS)")
+	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated `IPs or CIDRs` of reverse proxies whose X-Forwarded-For is believed (FOLIO_TRUSTED_PROXIES)")
 	fs.StringVar(&level, "log-level", orDefault(level, "info"), "log `level`: debug, info, warn, error (FOLIO_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (FOLIO_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
@@ -98,6 +102,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		problems = append(problems, fmt.Errorf("log level %q: want debug, info, warn or error", level))
 	}
 	c.CORSOrigins = splitList(cors)
+	c.TrustedProxies = splitList(proxies)
 	problems = append(problems, c.validate()...)
 	if len(problems) > 0 {
 		return Config{}, errors.Join(problems...)
@@ -129,6 +134,11 @@ func (c Config) validate() []error {
 			p = append(p, fmt.Errorf("CORS origin %q: want scheme://host[:port]", o))
 		}
 	}
+	for _, tp := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(tp); net.ParseIP(tp) == nil && err != nil {
+			p = append(p, fmt.Errorf("trusted proxy %q: want an IP address or a CIDR", tp))
+		}
+	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p = append(p, errors.New("JWT secret: must be at least 32 characters"))
 	}
@@ -146,8 +156,8 @@ func (c Config) String() string {
 		}
 		return "****"
 	}
-	return fmt.Sprintf("addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s",
-		c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), c.LogLevel, c.LogFormat,
+	return fmt.Sprintf("addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s",
+		c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), strings.Join(c.TrustedProxies, ","), c.LogLevel, c.LogFormat,
 		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace)
 }
 
@@ -169,15 +179,4 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return strings.TrimSpace(s)
-}
-
-// ParseBool is strconv.ParseBool that also accepts yes/no and on/off.
-func ParseBool(s string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "yes", "on":
-		return true, nil
-	case "no", "off":
-		return false, nil
-	}
-	return strconv.ParseBool(s)
 }

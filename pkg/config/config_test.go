@@ -53,6 +53,7 @@ func TestInvalidValues(t *testing.T) {
 		{map[string]string{"FOLIO_SITE_URL": "example.com"}, nil, "site URL"},
 		{map[string]string{"FOLIO_CORS_ORIGINS": "https://a.example.com/path"}, nil, "CORS"},
 		{map[string]string{"FOLIO_JWT_SECRET": "short"}, nil, "32"},
+		{map[string]string{"FOLIO_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, nil, "trusted proxy \"proxy.local\""},
 		{nil, []string{"--public-api", "x"}, "public API"},
 		{nil, []string{"--no-such-flag"}, "not defined"},
 	}

@@ -28,7 +28,7 @@ func newFixture(t *testing.T) *fixture {
 	h, _ := auth.NewHasher(10)
 	as := &auth.Service{Store: st, Hasher: h}
 	for _, r := range auth.Roles {
-		u, err := as.CreateUser(context.Background(), auth.NewUser{Email: string(r) + "@example.com", Role: r, NoPassword: true})
+		u, err := as.CreateUser(context.Background(), auth.System, auth.NewUser{Email: string(r) + "@example.com", Role: r, NoPassword: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestUpsertIsIdempotent(t *testing.T) {
 	}
 	for i, s := range steps {
 		s.change(&rec)
-		got, e, err := f.svc.Upsert(ctx, content.Post, rec)
+		got, e, err := f.svc.Upsert(ctx, auth.System, content.Post, rec)
 		if err != nil || got != s.want {
 			t.Fatalf("step %d: Upsert = %s, %v; want %s", i, got, err, s.want)
 		}

@@ -112,12 +112,20 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 			return err
 		}
 		id = row.ID
-		return tx.SetEntryTags(row.ID, tagRows(f.Tags))
+		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
+			return err
+		}
+		return audit(tx, actor, t, "create", row.ID, map[string]any{"slug": row.Slug, "version": row.Version})
 	})
 	if err != nil {
 		return Entry{}, err
 	}
 	return s.load(ctx, t, id)
+}
+
+// audit records an action on an entry, in the transaction that did it.
+func audit(tx *store.Tx, actor auth.Principal, t Type, verb string, id int64, details any) error {
+	return tx.AddAudit(actor.Audit(string(t)+"."+verb, string(t), id, details))
 }
 
 // Update replaces the editable fields of an entry, if base is still its
@@ -157,7 +165,10 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, t Type, id i
 		if err := tx.UpdateEntry(&row, base); err != nil {
 			return err
 		}
-		return tx.SetEntryTags(id, tagRows(f.Tags))
+		if err := tx.SetEntryTags(id, tagRows(f.Tags)); err != nil {
+			return err
+		}
+		return audit(tx, actor, t, "update", id, map[string]any{"version": row.Version})
 	})
 	if err != nil {
 		return Entry{}, err
@@ -188,7 +199,10 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, t Type, id i
 		if err := authorize(actor, k.delete, &row); err != nil {
 			return err
 		}
-		return tx.DeleteEntry(string(t), id)
+		if err := tx.DeleteEntry(string(t), id); err != nil {
+			return err
+		}
+		return audit(tx, actor, t, "delete", id, map[string]any{"slug": row.Slug})
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/store"
 )
@@ -34,7 +35,7 @@ const (
 // importing the same files twice changes nothing). It is for trusted
 // callers (the import command), not for the HTTP API: it sets status and
 // publication time directly.
-func (s *Service) Upsert(ctx context.Context, t Type, rec Record) (Outcome, Entry, error) {
+func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec Record) (Outcome, Entry, error) {
 	if _, err := kindOf(t); err != nil {
 		return "", Entry{}, err
 	}
@@ -94,7 +95,10 @@ func (s *Service) Upsert(ctx context.Context, t Type, rec Record) (Outcome, Entr
 			return err
 		}
 		id = row.ID
-		return tx.SetEntryTags(row.ID, tagRows(f.Tags))
+		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
+			return err
+		}
+		return audit(tx, actor, t, "import", row.ID, map[string]any{"outcome": outcome, "version": row.Version})
 	})
 	if err != nil {
 		return "", Entry{}, err

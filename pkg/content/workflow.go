@@ -77,7 +77,10 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 		case Draft:
 			row.PublishedAt = nil
 		}
-		return tx.UpdateEntry(&row, row.Version)
+		if err := tx.UpdateEntry(&row, row.Version); err != nil {
+			return err
+		}
+		return audit(tx, actor, t, string(a), id, map[string]any{"status": row.Status, "version": row.Version})
 	})
 	if err != nil {
 		return Entry{}, err

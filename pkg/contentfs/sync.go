@@ -93,7 +93,7 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 			}
 			rec.AuthorID = &u.ID
 		}
-		outcome, _, err := s.Content.Upsert(ctx, it.file.Type, rec)
+		outcome, _, err := s.Content.Upsert(ctx, auth.System, it.file.Type, rec)
 		if err != nil {
 			return rep, &FileError{Path: it.path, Err: err}
 		}

@@ -41,6 +41,13 @@ type api struct {
 // logged, JSON 413.
 const maxRequestBody = 4 << 20
 
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
 // New builds the HTTP app: the route table behind the middleware.
 func New(d Deps) *fiber.App {
 	if d.Log == nil {
@@ -59,14 +66,21 @@ func New(d Deps) *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          a.writeError, // for what fails before the middleware runs
+		// Believe X-Forwarded-For/-Proto only from the configured proxies.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.Config.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.Config.TrustedProxies),
 	})
 	app.Use(a.observe)
 	for _, r := range a.routes() {
 		handlers := make([]fiber.Handler, 0, 3)
-		if r.perm != public {
+		switch {
+		case r.perm != public:
 			handlers = append(handlers, a.require(r.perm))
-		} else if r.noStore {
+		case r.noStore:
 			handlers = append(handlers, noStore)
+		case r.deliver:
+			handlers = append(handlers, a.deliver)
 		}
 		app.Add(r.method, r.path, append(handlers, r.handle)...)
 	}

@@ -80,7 +80,7 @@ func (a *api) publicList(x entryAPI) fiber.Handler {
 		if err := x.filters(c, &q); err != nil {
 			return err
 		}
-		page, err := a.content.ListPublished(c.UserContext(), x.typ, q)
+		page, err := a.content.ListPublished(c.UserContext(), x.typ, q, previewing(c))
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (a *api) publicList(x entryAPI) fiber.Handler {
 
 func (a *api) publicGet(x entryAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		e, err := a.content.Published(c.UserContext(), x.typ, c.Params("slug"))
+		e, err := a.content.Published(c.UserContext(), x.typ, c.Params("slug"), previewing(c))
 		if err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func (a *api) require(perm auth.Permission) fiber.Handler {
 		if !ok {
 			return errs.New(errs.Unauthenticated, "unauthenticated", "Sign in first: send an access token as \"Authorization: Bearer <token>\".")
 		}
-		p, err := a.auth.Authenticate(c.UserContext(), token)
+		p, err := a.auth.Authenticate(c.UserContext(), token, client(c))
 		if err != nil {
 			return err
 		}

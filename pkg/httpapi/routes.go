@@ -15,6 +15,7 @@ type route struct {
 	path    string
 	perm    auth.Permission // the permission a caller needs; public for none
 	noStore bool            // public routes whose answers must never be cached
+	deliver bool            // the public delivery API: API tokens and previews apply
 	handle  fiber.Handler
 }
 
@@ -26,16 +27,19 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/healthz", perm: public, handle: a.healthz},
 		{method: "GET", path: "/readyz", perm: public, handle: a.readyz},
 
-		// Public delivery API: published content only.
-		{method: "GET", path: "/api/v1/posts", perm: public, handle: a.publicList(p)},
-		{method: "GET", path: "/api/v1/posts/:slug", perm: public, handle: a.publicGet(p)},
-		{method: "GET", path: "/api/v1/case-studies", perm: public, handle: a.publicList(cs)},
-		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, handle: a.publicGet(cs)},
-		{method: "GET", path: "/api/v1/tags", perm: public, handle: a.tags},
+		// Public delivery API: published content (and previews with a preview token).
+		{method: "GET", path: "/api/v1/posts", perm: public, deliver: true, handle: a.publicList(p)},
+		{method: "GET", path: "/api/v1/posts/:slug", perm: public, deliver: true, handle: a.publicGet(p)},
+		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, handle: a.publicList(cs)},
+		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, deliver: true, handle: a.publicGet(cs)},
+		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
 
-		// Sign-in.
+		// Sign-in and sessions (the refresh token travels in a cookie).
 		{method: "POST", path: "/api/v1/auth/login", perm: public, noStore: true, handle: a.login},
+		{method: "POST", path: "/api/v1/auth/refresh", perm: public, noStore: true, handle: a.refresh},
+		{method: "POST", path: "/api/v1/auth/logout", perm: public, noStore: true, handle: a.logout},
 		{method: "GET", path: "/api/v1/auth/me", perm: auth.PermSignedIn, handle: a.me},
+		{method: "PATCH", path: "/api/v1/auth/me", perm: auth.PermSignedIn, handle: a.updateMe},
 
 		// Admin: posts.
 		{method: "GET", path: "/api/v1/admin/posts", perm: auth.PermPostRead, handle: a.adminList(p)},
@@ -57,5 +61,16 @@ func (a *api) routes() []route {
 
 		// Admin: editor tools.
 		{method: "POST", path: "/api/v1/admin/preview", perm: auth.PermSignedIn, handle: a.preview},
+
+		// Admin: users, API tokens, audit log (admins only).
+		{method: "GET", path: "/api/v1/admin/users", perm: auth.PermUsersManage, handle: a.listUsers},
+		{method: "POST", path: "/api/v1/admin/users", perm: auth.PermUsersManage, handle: a.createUser},
+		{method: "GET", path: "/api/v1/admin/users/:id", perm: auth.PermUsersManage, handle: a.getUser},
+		{method: "PATCH", path: "/api/v1/admin/users/:id", perm: auth.PermUsersManage, handle: a.updateUser},
+		{method: "DELETE", path: "/api/v1/admin/users/:id", perm: auth.PermUsersManage, handle: a.deleteUser},
+		{method: "GET", path: "/api/v1/admin/tokens", perm: auth.PermTokensManage, handle: a.listTokens},
+		{method: "POST", path: "/api/v1/admin/tokens", perm: auth.PermTokensManage, handle: a.createToken},
+		{method: "DELETE", path: "/api/v1/admin/tokens/:id", perm: auth.PermTokensManage, handle: a.deleteToken},
+		{method: "GET", path: "/api/v1/admin/audit", perm: auth.PermAuditRead, handle: a.auditLog},
 	}
 }

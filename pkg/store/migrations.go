@@ -94,6 +94,64 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX entry_tags_by_tag ON entry_tags (tag_id, entry_id)`,
 	)},
+	{"sessions, api tokens, login failures, audit log", sqlStep(
+		// A user's token version goes up when their password, role or status
+		// changes; access tokens carrying an older version are refused.
+		`ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0`,
+		// A session is one sign-in on one device: a family of refresh tokens.
+		`CREATE TABLE sessions (
+			id           TEXT PRIMARY KEY,
+			user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			created_at   DATETIME NOT NULL,
+			last_used_at DATETIME NOT NULL,
+			expires_at   DATETIME NOT NULL,
+			revoked_at   DATETIME,
+			ip           TEXT NOT NULL DEFAULT '',
+			user_agent   TEXT NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX sessions_by_user ON sessions (user_id)`,
+		// Refresh tokens are stored as SHA-256 hashes; used_at marks a rotated one.
+		`CREATE TABLE refresh_tokens (
+			hash       TEXT PRIMARY KEY,
+			session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+			created_at DATETIME NOT NULL,
+			expires_at DATETIME NOT NULL,
+			used_at    DATETIME
+		)`,
+		`CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id)`,
+		`CREATE TABLE api_tokens (
+			id           INTEGER PRIMARY KEY,
+			name         TEXT NOT NULL,
+			scope        TEXT NOT NULL,
+			hash         TEXT NOT NULL UNIQUE,
+			prefix       TEXT NOT NULL,
+			created_by   INTEGER REFERENCES users (id) ON DELETE SET NULL,
+			created_at   DATETIME NOT NULL,
+			last_used_at DATETIME
+		)`,
+		`CREATE TABLE login_failures (
+			id    INTEGER PRIMARY KEY,
+			email TEXT NOT NULL,
+			ip    TEXT NOT NULL,
+			at    DATETIME NOT NULL
+		)`,
+		`CREATE INDEX login_failures_by_email ON login_failures (email, at)`,
+		`CREATE INDEX login_failures_by_ip ON login_failures (ip, at)`,
+		`CREATE TABLE audit_log (
+			id          INTEGER PRIMARY KEY,
+			user_id     INTEGER REFERENCES users (id) ON DELETE SET NULL,
+			actor       TEXT NOT NULL,
+			action      TEXT NOT NULL,
+			record_type TEXT NOT NULL,
+			record_id   INTEGER,
+			ip          TEXT NOT NULL DEFAULT '',
+			details     TEXT NOT NULL DEFAULT '{}',
+			created_at  DATETIME NOT NULL
+		)`,
+		`CREATE INDEX audit_log_by_time ON audit_log (created_at DESC, id DESC)`,
+		`CREATE INDEX audit_log_by_record ON audit_log (record_type, record_id)`,
+		`CREATE INDEX audit_log_by_user ON audit_log (user_id)`,
+	)},
 }
 
 // SchemaVersion is the schema version this binary migrates to.

@@ -11,12 +11,71 @@ type UserRow struct {
 	Role         string
 	PasswordHash *string // nil: the user cannot sign in (e.g. created by an import)
 	Disabled     bool
+	TokenVersion int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
 
 // TableName tells GORM the table.
 func (UserRow) TableName() string { return "users" }
+
+// SessionRow is one sign-in on one device.
+type SessionRow struct {
+	ID         string
+	UserID     int64
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+	IP         string `gorm:"column:ip"`
+	UserAgent  string
+}
+
+// TableName tells GORM the table.
+func (SessionRow) TableName() string { return "sessions" }
+
+// RefreshTokenRow is one refresh token of a session, by its SHA-256 hash.
+type RefreshTokenRow struct {
+	Hash      string `gorm:"primaryKey"`
+	SessionID string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// TableName tells GORM the table.
+func (RefreshTokenRow) TableName() string { return "refresh_tokens" }
+
+// APITokenRow is an API token for a frontend, by its SHA-256 hash.
+type APITokenRow struct {
+	ID         int64
+	Name       string
+	Scope      string
+	Hash       string
+	Prefix     string
+	CreatedBy  *int64
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+// TableName tells GORM the table.
+func (APITokenRow) TableName() string { return "api_tokens" }
+
+// AuditRow is one entry of the audit log.
+type AuditRow struct {
+	ID         int64
+	UserID     *int64
+	Actor      string // who, as they were called at the time (an email, or "system")
+	Action     string // e.g. "post.update"
+	RecordType string
+	RecordID   *int64
+	IP         string `gorm:"column:ip"`
+	Details    string // JSON
+	CreatedAt  time.Time
+}
+
+// TableName tells GORM the table.
+func (AuditRow) TableName() string { return "audit_log" }
 
 // EntryRow is a row of the entries table, which holds posts and case studies
 // alike: the columns of the shared workflow, then each type's own columns

@@ -75,7 +75,7 @@ func TestRowStructsMatchSchema(t *testing.T) {
 }
 
 // rowStructs lists every live row struct; a new one must be added here.
-var rowStructs = []any{&UserRow{}, &EntryRow{}, &TagRow{}}
+var rowStructs = []any{&UserRow{}, &EntryRow{}, &TagRow{}, &SessionRow{}, &RefreshTokenRow{}, &APITokenRow{}, &AuditRow{}}
 
 func TestPragmas(t *testing.T) {
 	s, _ := openTemp(t)

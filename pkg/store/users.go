@@ -1,5 +1,7 @@
 package store
 
+import "github.com/folio-cms/folio/pkg/errs"
+
 // User returns the user with the given id.
 func (r Reader) User(id int64) (UserRow, error) {
 	var row UserRow
@@ -46,4 +48,54 @@ func (tx *Tx) InsertUser(row *UserRow) error {
 	row.ID = 0
 	row.CreatedAt, row.UpdatedAt = tx.now, tx.now
 	return translate(tx.db.Create(row).Error)
+}
+
+// Users returns a page of users ordered by email, optionally only those
+// whose email or name contains q, and how many match in all.
+func (r Reader) Users(q string, offset, limit int) ([]UserRow, int64, error) {
+	db := r.db.Model(&UserRow{})
+	if q != "" {
+		like := "%" + escapeLike(q) + "%"
+		db = db.Where(`email LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'`, like, like)
+	}
+	var total int64
+	if err := db.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []UserRow
+	err := db.Order("email").Offset(offset).Limit(limit).Find(&rows).Error
+	return rows, total, translate(err)
+}
+
+// ActiveAdminsExcept counts enabled admins other than the user id.
+func (r Reader) ActiveAdminsExcept(id int64) (int64, error) {
+	var n int64
+	err := r.db.Model(&UserRow{}).Where("role = 'admin' AND disabled = 0 AND id <> ?", id).Count(&n).Error
+	return n, translate(err)
+}
+
+// UpdateUser writes every column of row but its id and creation time.
+func (tx *Tx) UpdateUser(row *UserRow) error {
+	row.UpdatedAt = tx.now
+	res := tx.db.Model(&UserRow{}).Where("id = ?", row.ID).Select("*").Omit("id", "created_at").Updates(row)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errs.NotFoundf("No user with that id.")
+	}
+	return nil
+}
+
+// DeleteUser removes a user; their sessions go with them and their entries
+// keep going without an author.
+func (tx *Tx) DeleteUser(id int64) error {
+	res := tx.db.Where("id = ?", id).Delete(&UserRow{})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errs.NotFoundf("No user with that id.")
+	}
+	return nil
 }
