@@ -187,6 +187,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
+	jobs := &content.Jobs{
+		Service: a.content, Log: a.log, Every: 15 * time.Second,
+		TrashRetention: time.Duration(a.cfg.TrashDays) * 24 * time.Hour,
+		RevisionDays:   a.cfg.RevisionDays, KeepRevisions: 50,
+	}
+	jobsDone := make(chan struct{})
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	go func() { defer close(jobsDone); jobs.Run(jobsCtx) }()
+	defer func() { stopJobs(); <-jobsDone }()
+
 	srv := httpapi.New(httpapi.Deps{Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion()})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.Addr) }()
@@ -200,6 +210,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := srv.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
 		a.log.Warn("shutdown: some requests did not finish in time", "error", err)
 	}
+	stopJobs()
+	<-jobsDone
 	if err := a.store.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}

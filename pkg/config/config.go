@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,6 +36,11 @@ type Config struct {
 	LogLevel       slog.Level    // debug, info, warn, error (FOLIO_LOG_LEVEL)
 	LogFormat      string        // "text" or "json" (FOLIO_LOG_FORMAT)
 	ShutdownGrace  time.Duration // how long in-flight requests may run after SIGTERM
+	// TrashDays is how long entries stay in the trash (FOLIO_TRASH_DAYS).
+	TrashDays int
+	// RevisionDays prunes revisions older than this, beyond each entry's
+	// newest 50 (FOLIO_REVISION_RETENTION_DAYS); 0 keeps them all.
+	RevisionDays int
 }
 
 // Default returns the configuration used when nothing is set.
@@ -48,6 +54,7 @@ func Default() Config {
 		LogLevel:      slog.LevelInfo,
 		LogFormat:     "text",
 		ShutdownGrace: 10 * time.Second,
+		TrashDays:     30,
 	}
 }
 
@@ -85,6 +92,18 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		}
 		c.ShutdownGrace = d
 	}
+
+	intVar := func(key string, dst *int) {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				problems = append(problems, fmt.Errorf("%s: want a whole number of days, 0 or more", key))
+			}
+			*dst = n
+		}
+	}
+	intVar("FOLIO_TRASH_DAYS", &c.TrashDays)
+	intVar("FOLIO_REVISION_RETENTION_DAYS", &c.RevisionDays)
 
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address `host:port` (FOLIO_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data `directory`: database, secrets, media (FOLIO_DATA_DIR)")
@@ -156,9 +175,9 @@ func (c Config) String() string {
 		}
 		return "****"
 	}
-	return fmt.Sprintf("addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s",
+	return fmt.Sprintf("addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d",
 		c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), strings.Join(c.TrustedProxies, ","), c.LogLevel, c.LogFormat,
-		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace)
+		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace, c.TrashDays, c.RevisionDays)
 }
 
 // LogValue makes slog print the masked form.

@@ -53,7 +53,7 @@ func toRow(row *store.EntryRow, t Type, f Fields, d Derived) error {
 func fromRow(row store.EntryRow) (Entry, error) {
 	e := Entry{
 		ID: row.ID, Type: Type(row.Type), Status: Status(row.Status), PublishedAt: row.PublishedAt,
-		Version: row.Version, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt,
+		Version: row.Version, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, TrashedAt: row.TrashedAt,
 		Fields: Fields{
 			Slug: row.Slug, Title: row.Title, Featured: row.Featured,
 			Excerpt: row.Excerpt, Body: row.Body,

@@ -27,14 +27,17 @@ type Query struct {
 	PerPage    int
 }
 
-func (q Query) filter(t Type) store.EntryFilter {
+func (q Query) filter(types ...Type) store.EntryFilter {
 	f := store.EntryFilter{
-		Type: string(t), TitleLike: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, Featured: q.Featured,
+		TitleLike: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, Featured: q.Featured,
 		Industry: q.Industry, Technology: q.Technology, After: q.After, Before: q.Before, Sort: q.Sort,
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage,
 	}
 	for _, st := range q.Statuses {
 		f.Statuses = append(f.Statuses, string(st))
+	}
+	for _, t := range types {
+		f.Types = append(f.Types, string(t))
 	}
 	return f
 }
@@ -45,7 +48,7 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, t Type, id int6
 	if err != nil {
 		return Entry{}, err
 	}
-	if !auth.Can(actor.Role, k.read) {
+	if !auth.Can(actor.Role, k.perms.Read) {
 		return Entry{}, errForbidden
 	}
 	return s.load(ctx, t, id)
@@ -57,7 +60,7 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Quer
 	if err != nil {
 		return Page[Entry]{}, err
 	}
-	if !auth.Can(actor.Role, k.read) {
+	if !auth.Can(actor.Role, k.perms.Read) {
 		return Page[Entry]{}, errForbidden
 	}
 	if q.Sort == "" {
@@ -66,19 +69,58 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Quer
 	return s.list(ctx, q.filter(t), q)
 }
 
+// readable returns the types whose entries actor may read in the admin.
+func readable(actor auth.Principal) []Type {
+	var out []Type
+	for _, t := range Types {
+		if auth.Can(actor.Role, kinds[t].perms.Read) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Scheduled returns what is coming, soonest first: the scheduled entries of
+// every type actor may read.
+func (s *Service) Scheduled(ctx context.Context, actor auth.Principal, page, perPage int) (Page[Entry], error) {
+	q := Query{Statuses: []Status{Scheduled}, Sort: "published_at", Page: page, PerPage: perPage}
+	return s.list(ctx, q.filter(readable(actor)...), q)
+}
+
+// Trashed returns the entries in the trash of every type actor may read,
+// most recently trashed first.
+func (s *Service) Trashed(ctx context.Context, actor auth.Principal, page, perPage int) (Page[Entry], error) {
+	q := Query{Sort: "-trashed_at", Page: page, PerPage: perPage}
+	f := q.filter(readable(actor)...)
+	f.Trashed = true
+	return s.list(ctx, f, q)
+}
+
+// Moved is returned for a public slug that an entry used to have: the
+// entry now lives at Slug.
+type Moved struct{ Slug string }
+
+func (m *Moved) Error() string { return "moved to " + m.Slug }
+
 // Published returns the entry of type t with the given slug if the public
-// may see it now; otherwise NotFound, whether it is a draft or absent. With
-// preview (a preview token asked for it) any status is shown.
+// may see it now; otherwise NotFound, whether it is a draft, in the trash
+// or absent. With preview (a preview token asked for it) any status but the
+// trash is shown. A slug the entry used to have answers *Moved.
 func (s *Service) Published(ctx context.Context, t Type, slug string, preview bool) (Entry, error) {
 	r := s.Store.Read(ctx)
-	var row store.EntryRow
-	var err error
-	if preview {
-		row, err = r.EntryBySlug(string(t), slug)
-	} else {
-		row, err = r.VisibleEntryBySlug(string(t), slug, s.now())
-	}
+	row, err := s.visible(r, t, slug, preview)
 	if store.IsNotFound(err) {
+		id, aerr := r.AliasTarget(string(t), slug)
+		if aerr != nil {
+			return Entry{}, aerr
+		}
+		if id != 0 {
+			if target, err := r.Entry(string(t), id); err == nil {
+				if _, err := s.visible(r, t, target.Slug, preview); err == nil {
+					return Entry{}, &Moved{Slug: target.Slug}
+				}
+			}
+		}
 		return Entry{}, errNotFound(t)
 	}
 	if err != nil {
@@ -89,6 +131,17 @@ func (s *Service) Published(ctx context.Context, t Type, slug string, preview bo
 		return Entry{}, err
 	}
 	return entries[0], nil
+}
+
+func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (store.EntryRow, error) {
+	if !preview {
+		return r.VisibleEntryBySlug(string(t), slug, s.now())
+	}
+	row, err := r.EntryBySlug(string(t), slug)
+	if err == nil && row.TrashedAt != nil {
+		return store.EntryRow{}, errNotFound(t)
+	}
+	return row, err
 }
 
 // ListPublished returns a page of the entries of type t the public may see
@@ -150,18 +203,20 @@ func (s *Service) load(ctx context.Context, t Type, id int64) (Entry, error) {
 // for each, however many rows there are.
 func hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error) {
 	ids := make([]int64, 0, len(rows))
-	var authorIDs []int64
+	var userIDs []int64
 	for _, row := range rows {
 		ids = append(ids, row.ID)
-		if row.AuthorID != nil && !slices.Contains(authorIDs, *row.AuthorID) {
-			authorIDs = append(authorIDs, *row.AuthorID)
+		for _, u := range []*int64{row.AuthorID, row.UpdatedBy} {
+			if u != nil && !slices.Contains(userIDs, *u) {
+				userIDs = append(userIDs, *u)
+			}
 		}
 	}
 	tags, err := r.EntryTags(ids)
 	if err != nil {
 		return nil, err
 	}
-	users, err := r.UsersByID(authorIDs)
+	users, err := r.UsersByID(userIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -176,14 +231,21 @@ func hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error) {
 			e.Tags = append(e.Tags, Tag{Slug: t.Slug, Name: t.Name})
 			e.Fields.Tags = append(e.Fields.Tags, t.Name)
 		}
-		if row.AuthorID != nil {
-			if u, ok := users[*row.AuthorID]; ok {
-				e.Author = &Author{ID: u.ID, Name: u.Name, Slug: u.Slug, Email: u.Email}
-			}
-		}
+		e.Author, e.UpdatedBy = authorOf(users, row.AuthorID), authorOf(users, row.UpdatedBy)
 		out[i] = e
 	}
 	return out, nil
+}
+
+func authorOf(users map[int64]store.UserRow, id *int64) *Author {
+	if id == nil {
+		return nil
+	}
+	u, ok := users[*id]
+	if !ok {
+		return nil
+	}
+	return &Author{ID: u.ID, Name: u.Name, Slug: u.Slug, Email: u.Email}
 }
 
 func errNotFound(t Type) error {

@@ -13,7 +13,8 @@ import (
 )
 
 // Service runs the editorial workflow for posts and case studies. Every
-// change is one short write transaction; Markdown is rendered before it.
+// change is one short write transaction that also records a revision and an
+// audit entry; Markdown is rendered before it.
 type Service struct {
 	Store *store.Store
 	Now   func() time.Time // the clock; tests inject their own
@@ -26,19 +27,26 @@ func New(st *store.Store) *Service {
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 
-// kind holds what differs between the entry types in the shared workflow:
-// the permissions each step needs.
+// Perms are the permissions each step of the workflow needs for one type.
+type Perms struct {
+	Read, Create, Update, Delete, Submit, Publish auth.Permission
+}
+
+// kind holds what differs between the entry types in the shared workflow.
 type kind struct {
-	read, create, update, delete, submit, publish auth.Permission
-	noun                                          string
+	perms Perms
+	noun  string
 }
 
 var kinds = map[Type]kind{
-	Post: {auth.PermPostRead, auth.PermPostCreate, auth.PermPostUpdate, auth.PermPostDelete,
-		auth.PermPostSubmit, auth.PermPostPublish, "post"},
-	CaseStudy: {auth.PermCaseStudyRead, auth.PermCaseStudyCreate, auth.PermCaseStudyUpdate, auth.PermCaseStudyDelete,
-		auth.PermCaseStudySubmit, auth.PermCaseStudyPublish, "case study"},
+	Post: {Perms{auth.PermPostRead, auth.PermPostCreate, auth.PermPostUpdate, auth.PermPostDelete,
+		auth.PermPostSubmit, auth.PermPostPublish}, "post"},
+	CaseStudy: {Perms{auth.PermCaseStudyRead, auth.PermCaseStudyCreate, auth.PermCaseStudyUpdate, auth.PermCaseStudyDelete,
+		auth.PermCaseStudySubmit, auth.PermCaseStudyPublish}, "case study"},
 }
+
+// PermsOf returns the permissions of type t, for the route table.
+func PermsOf(t Type) Perms { return kinds[t].perms }
 
 func kindOf(t Type) (kind, error) {
 	k, ok := kinds[t]
@@ -48,19 +56,22 @@ func kindOf(t Type) (kind, error) {
 	return k, nil
 }
 
-// Input is what an editor sends to create or replace an entry.
+// Input is what an editor sends to create or change an entry.
 type Input struct {
 	Fields Fields
 	// AuthorID sets a post's author (editors and admins only); nil keeps the
 	// current author, or makes the creator the author of a new entry.
 	AuthorID *int64
+	// Autosave marks a save the editor made on its own while the user typed:
+	// the same user's autosaves within AutosaveWindow fold into one revision.
+	Autosave bool
 }
 
 var errForbidden = errs.New(errs.Forbidden, "forbidden", "You are not allowed to do this.")
 
 // authorize checks that actor may use perm on the entry in row (nil for a
-// new entry). Scope "own" covers entries the actor wrote that are not yet
-// published or scheduled: authors edit their drafts, not live content.
+// new entry). Scope "own" covers entries the actor wrote that are still
+// being written or reviewed: authors edit their drafts, not live content.
 func authorize(actor auth.Principal, perm auth.Permission, row *store.EntryRow) error {
 	switch actor.Scope(perm) {
 	case auth.ScopeAny:
@@ -78,7 +89,7 @@ func authorize(actor auth.Principal, perm auth.Permission, row *store.EntryRow) 
 }
 
 // authorEditable are the statuses in which an author may still change their own entry.
-var authorEditable = []Status{Draft}
+var authorEditable = []Status{Draft, InReview}
 
 // Create validates, renders and stores a new draft.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in Input) (Entry, error) {
@@ -86,23 +97,20 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 	if err != nil {
 		return Entry{}, err
 	}
-	if err := authorize(actor, k.create, nil); err != nil {
+	if err := authorize(actor, k.perms.Create, nil); err != nil {
 		return Entry{}, err
 	}
 	f, d, err := prepare(t, in.Fields)
 	if err != nil {
 		return Entry{}, err
 	}
-	row := store.EntryRow{Status: string(Draft)}
-	if actor.ID != 0 {
-		row.AuthorID = &actor.ID
-	}
-	var id int64
+	row := store.EntryRow{Status: string(Draft), UpdatedBy: actorID(actor)}
+	row.AuthorID = actorID(actor)
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := s.setAuthor(tx, actor, k, &row, in.AuthorID); err != nil {
+		if err := setAuthor(tx, actor, k, &row, in.AuthorID); err != nil {
 			return err
 		}
-		if err := s.claimSlug(ctx, tx, t, &f, 0); err != nil {
+		if err := claimSlug(ctx, tx, t, &f, 0); err != nil {
 			return err
 		}
 		if err := toRow(&row, t, f, d); err != nil {
@@ -111,26 +119,32 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 		if err := tx.InsertEntry(&row); err != nil {
 			return err
 		}
-		id = row.ID
 		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
 			return err
 		}
-		return audit(tx, actor, t, "create", row.ID, map[string]any{"slug": row.Slug, "version": row.Version})
+		return record(tx, actor, row, "create", map[string]any{"slug": row.Slug})
 	})
 	if err != nil {
 		return Entry{}, err
 	}
-	return s.load(ctx, t, id)
+	return s.load(ctx, t, row.ID)
 }
 
-// audit records an action on an entry, in the transaction that did it.
-func audit(tx *store.Tx, actor auth.Principal, t Type, verb string, id int64, details any) error {
-	return tx.AddAudit(actor.Audit(string(t)+"."+verb, string(t), id, details))
-}
-
-// Update replaces the editable fields of an entry, if base is still its
-// version; otherwise it fails with a Conflict that names the current version.
+// Update replaces the editable fields of an entry if base is still its
+// version; otherwise it fails with a Conflict naming the current version,
+// who saved it and when. The version goes up by one and a revision is
+// stored (an autosave may fold into the user's last autosave revision).
 func (s *Service) Update(ctx context.Context, actor auth.Principal, t Type, id int64, base int, in Input) (Entry, error) {
+	kind := "save"
+	if in.Autosave {
+		kind = "autosave"
+	}
+	return s.save(ctx, actor, t, id, &base, in, kind, nil)
+}
+
+// save is the one path every change of editable fields takes: PUT, PATCH
+// and restoring a revision. base nil means "whatever is current".
+func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int64, base *int, in Input, kind string, details map[string]any) (Entry, error) {
 	k, err := kindOf(t)
 	if err != nil {
 		return Entry{}, err
@@ -141,34 +155,44 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, t Type, id i
 	}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		row, err := tx.Entry(string(t), id)
+		if store.IsNotFound(err) {
+			return errNotFound(t)
+		}
 		if err != nil {
 			return err
 		}
-		if err := authorize(actor, k.update, &row); err != nil {
+		if err := authorize(actor, k.perms.Update, &row); err != nil {
 			return err
 		}
-		if row.Version != base {
-			return staleVersion(row)
+		if base != nil && row.Version != *base {
+			return staleVersion(tx, row)
 		}
-		if err := s.setAuthor(tx, actor, k, &row, in.AuthorID); err != nil {
+		if row.TrashedAt != nil {
+			return errInTrash(k)
+		}
+		if err := setAuthor(tx, actor, k, &row, in.AuthorID); err != nil {
 			return err
 		}
 		if f.Slug == "" {
-			f.Slug = row.Slug // a PUT without a slug keeps the current one
+			f.Slug = row.Slug // a save without a slug keeps the current one
 		}
-		if err := s.claimSlug(ctx, tx, t, &f, id); err != nil {
+		if err := claimSlug(ctx, tx, t, &f, id); err != nil {
+			return err
+		}
+		if err := keepOldSlug(tx, row, f.Slug); err != nil {
 			return err
 		}
 		if err := toRow(&row, t, f, d); err != nil {
 			return err
 		}
-		if err := tx.UpdateEntry(&row, base); err != nil {
+		row.UpdatedBy = actorID(actor)
+		if err := tx.UpdateEntry(&row, row.Version); err != nil {
 			return err
 		}
 		if err := tx.SetEntryTags(id, tagRows(f.Tags)); err != nil {
 			return err
 		}
-		return audit(tx, actor, t, "update", id, map[string]any{"version": row.Version})
+		return record(tx, actor, row, kind, details)
 	})
 	if err != nil {
 		return Entry{}, err
@@ -176,34 +200,73 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, t Type, id i
 	return s.load(ctx, t, id)
 }
 
-// staleVersion is the Conflict for a write based on an old version.
-func staleVersion(row store.EntryRow) error {
-	return (&errs.Error{
-		Kind: errs.Conflict, Code: "conflict",
-		Message: fmt.Sprintf("Someone else saved this in the meantime: the current version is %d. Reload it and apply your changes again.", row.Version),
-		Details: []errs.Detail{{Field: "version", Message: fmt.Sprintf("the current version is %d", row.Version)}},
-	}).With("current_version", row.Version).With("updated_at", row.UpdatedAt)
-}
-
-// Delete removes an entry.
-func (s *Service) Delete(ctx context.Context, actor auth.Principal, t Type, id int64) error {
-	k, err := kindOf(t)
-	if err != nil {
+// keepOldSlug keeps the old slug of an entry that was ever published
+// working as an alias, and drops an alias the entry takes back.
+func keepOldSlug(tx *store.Tx, row store.EntryRow, newSlug string) error {
+	if newSlug == row.Slug {
+		return nil
+	}
+	if err := tx.RemoveSlugAlias(row.Type, newSlug, row.ID); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := tx.Entry(string(t), id)
-		if err != nil {
-			return err
+	if row.FirstPublishedAt == nil {
+		return nil
+	}
+	return tx.AddSlugAlias(row.Type, row.Slug, row.ID)
+}
+
+// staleVersion is the Conflict for a write based on an old version: it says
+// which version is current, who saved it and when.
+func staleVersion(tx *store.Tx, row store.EntryRow) error {
+	by := "someone"
+	var byJSON map[string]any
+	if row.UpdatedBy != nil {
+		if u, err := tx.User(*row.UpdatedBy); err == nil {
+			by = u.Name
+			byJSON = map[string]any{"id": u.ID, "name": u.Name}
 		}
-		if err := authorize(actor, k.delete, &row); err != nil {
-			return err
-		}
-		if err := tx.DeleteEntry(string(t), id); err != nil {
-			return err
-		}
-		return audit(tx, actor, t, "delete", id, map[string]any{"slug": row.Slug})
-	})
+	}
+	at := row.UpdatedAt.UTC()
+	msg := fmt.Sprintf("the current version is %d, saved by %s at %s", row.Version, by, at.Format(time.RFC3339))
+	return (&errs.Error{
+		Kind: errs.Conflict, Code: "conflict",
+		Message: "Someone else saved this in the meantime: " + msg + ". Nothing was overwritten; reload it and apply your changes again.",
+		Details: []errs.Detail{{Field: "version", Message: msg}},
+	}).With("current_version", row.Version).With("updated_at", at).With("updated_by", byJSON)
+}
+
+func errInTrash(k kind) error {
+	return errs.Newf(errs.Conflict, "in_trash", "This %s is in the trash: restore it first.", k.noun).With("status", "trashed")
+}
+
+// record stores the revision and the audit entry of a change of row, in the
+// transaction that made it.
+func record(tx *store.Tx, actor auth.Principal, row store.EntryRow, kind string, details map[string]any) error {
+	if err := addRevision(tx, actor, row, kind); err != nil {
+		return err
+	}
+	if details == nil {
+		details = map[string]any{}
+	}
+	details["version"] = row.Version
+	verb := kind
+	if kind == "save" || kind == "autosave" {
+		verb = "update"
+	}
+	return audit(tx, actor, Type(row.Type), verb, row.ID, details)
+}
+
+// audit records an action on an entry, in the transaction that did it.
+func audit(tx *store.Tx, actor auth.Principal, t Type, verb string, id int64, details any) error {
+	return tx.AddAudit(actor.Audit(string(t)+"."+verb, string(t), id, details))
+}
+
+func actorID(actor auth.Principal) *int64 {
+	if actor.ID == 0 {
+		return nil
+	}
+	id := actor.ID
+	return &id
 }
 
 // Check reports whether fields are valid for an entry of type t, without
@@ -229,11 +292,11 @@ func prepare(t Type, in Fields) (Fields, Derived, error) {
 
 // setAuthor applies a requested author change: only for callers who may
 // edit every entry of the type, and only to an existing user.
-func (s *Service) setAuthor(tx *store.Tx, actor auth.Principal, k kind, row *store.EntryRow, authorID *int64) error {
+func setAuthor(tx *store.Tx, actor auth.Principal, k kind, row *store.EntryRow, authorID *int64) error {
 	if authorID == nil || (row.AuthorID != nil && *row.AuthorID == *authorID) {
 		return nil
 	}
-	if actor.Scope(k.update) != auth.ScopeAny {
+	if actor.Scope(k.perms.Update) != auth.ScopeAny {
 		return errs.New(errs.Forbidden, "forbidden", "You are not allowed to change the author.")
 	}
 	if _, err := tx.User(*authorID); store.IsNotFound(err) {
@@ -245,9 +308,10 @@ func (s *Service) setAuthor(tx *store.Tx, actor auth.Principal, k kind, row *sto
 	return nil
 }
 
-// claimSlug checks a given slug is free for type t, or derives a free one
-// from the title (adding -2, -3, … on a clash).
-func (s *Service) claimSlug(ctx context.Context, tx *store.Tx, t Type, f *Fields, id int64) error {
+// claimSlug checks a given slug is free for type t (not another entry's
+// slug or old slug), or derives a free one from the title (adding -2, -3, …
+// on a clash).
+func claimSlug(ctx context.Context, tx *store.Tx, t Type, f *Fields, id int64) error {
 	taken := func(_ context.Context, candidate string) (bool, error) {
 		return tx.SlugTaken(string(t), candidate, id)
 	}
@@ -257,7 +321,7 @@ func (s *Service) claimSlug(ctx context.Context, tx *store.Tx, t Type, f *Fields
 			return err
 		}
 		if used {
-			return errs.Validationf("slug", "is already used by another %s", kinds[t].noun)
+			return errs.Validationf("slug", "is already used by another %s (now or as an earlier address)", kinds[t].noun)
 		}
 		return nil
 	}

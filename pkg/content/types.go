@@ -29,7 +29,10 @@ type Status string
 // The statuses.
 const (
 	Draft     Status = "draft"
+	InReview  Status = "in_review"
+	Scheduled Status = "scheduled" // PublishedAt is when it goes live
 	Published Status = "published"
+	Archived  Status = "archived" // was published; no longer public
 )
 
 // Image is a picture with its alternative text.
@@ -130,11 +133,13 @@ type Entry struct {
 	ID          int64
 	Type        Type
 	Status      Status
-	PublishedAt *time.Time
+	PublishedAt *time.Time // when it went (or, scheduled, goes) live
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
-	Author      *Author // nil when the user was deleted
+	UpdatedBy   *Author    // who saved the current version; nil for folio itself
+	TrashedAt   *time.Time // in the trash since
+	Author      *Author    // nil when the user was deleted
 	Fields      Fields
 	Derived     Derived
 	Tags        []Tag // Fields.Tags resolved to slugs and names, in order
@@ -169,7 +174,7 @@ func (p Page[T]) TotalPages() int {
 }
 
 // statuses lists every status, in workflow order.
-var statuses = []Status{Draft, Published}
+var statuses = []Status{Draft, InReview, Scheduled, Published, Archived}
 
 // ValidStatus reports whether s is a status.
 func ValidStatus(s Status) bool { return slices.Contains(statuses, s) }

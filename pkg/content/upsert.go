@@ -53,7 +53,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		at := rec.PublishedAt.UTC().Truncate(time.Second)
 		rec.PublishedAt = &at
 	}
-	if rec.Status == Draft {
+	if rec.Status == Draft || rec.Status == InReview {
 		rec.PublishedAt = nil
 	} else if rec.PublishedAt == nil {
 		at := s.now().Truncate(time.Second)
@@ -82,7 +82,11 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		}
 		row.Status = string(rec.Status)
 		row.PublishedAt = rec.PublishedAt
+		if rec.Status == Published && row.FirstPublishedAt == nil {
+			row.FirstPublishedAt = rec.PublishedAt
+		}
 		row.AuthorID = rec.AuthorID
+		row.UpdatedBy = actorID(actor)
 		if err := toRow(&row, t, f, d); err != nil {
 			return err
 		}
@@ -98,7 +102,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
 			return err
 		}
-		return audit(tx, actor, t, "import", row.ID, map[string]any{"outcome": outcome, "version": row.Version})
+		return record(tx, actor, row, "import", map[string]any{"outcome": outcome})
 	})
 	if err != nil {
 		return "", Entry{}, err

@@ -245,8 +245,8 @@ func TestUpdateVersions(t *testing.T) {
 		want(t, 200, map[string]any{"data.slug": "second", "data.version": 3})
 	// Unknown and missing records.
 	e.do(req{Method: "PUT", Path: "/api/v1/admin/posts/9999", As: auth.RoleEditor, Body: map[string]any{"title": "x", "version": 1}}).want(t, 404, nil)
-	// Delete, then it is gone.
-	e.do(req{Method: "DELETE", Path: path, As: auth.RoleEditor}).want(t, 204, nil)
+	// Delete moves it to the trash (see TestTrash); a permanent delete removes it.
+	e.do(req{Method: "DELETE", Path: path + "?permanent=1", As: auth.RoleAdmin}).want(t, 204, nil)
 	e.do(req{Method: "GET", Path: path, As: auth.RoleEditor}).want(t, 404, nil)
 	e.do(req{Method: "DELETE", Path: path, As: auth.RoleEditor}).want(t, 404, nil)
 }
@@ -324,7 +324,7 @@ func TestCaseStudyLifecycle(t *testing.T) {
 	e.do(req{Method: "PUT", Path: path, As: auth.RoleMarketer, Body: map[string]any{"title": "Renamed", "version": 2}}).
 		want(t, 200, map[string]any{"data.version": 3, "data.title": "Renamed", "data.metrics": []any{}, "data.testimonial": nil})
 	e.do(req{Method: "DELETE", Path: path, As: auth.RoleMarketer}).want(t, 204, nil)
-	e.do(req{Method: "GET", Path: "/api/v1/case-studies/ledger-for-copperleaf"}).want(t, 404, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies/ledger-for-copperleaf"}).want(t, 404, nil) // in the trash
 }
 
 func TestPreview(t *testing.T) {

@@ -131,5 +131,5 @@ func TestBadTokens(t *testing.T) {
 	e.do(req{Method: "GET", Path: "/api/v1/admin/posts", Headers: map[string]string{"Authorization": "bearer " + good}}).want(t, 200, nil)
 	// Expired beyond the leeway, by the app's own clock.
 	e.clock.Add(16 * time.Minute)
-	e.do(req{Method: "GET", Path: "/api/v1/admin/posts", As: auth.RoleAdmin}).want(t, 401, map[string]any{"error.code": "invalid_token"})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts", Token: e.tokens[auth.RoleAdmin]}).want(t, 401, map[string]any{"error.code": "invalid_token"})
 }

@@ -23,19 +23,35 @@ const MaxJSONBody = 1 << 20
 // without unknown fields (400), and values of the right types (422).
 // With optional set, an empty body leaves dst untouched.
 func decodeJSON(c *fiber.Ctx, dst any, optional bool) error {
-	body := c.Body()
-	if len(body) == 0 && optional {
+	if len(c.Body()) == 0 && optional {
 		return nil
 	}
-	if err := requireJSON(c); err != nil {
+	body, err := jsonBody(c)
+	if err != nil {
 		return err
 	}
+	return decodeStrict(body, dst)
+}
+
+// jsonBody returns the request body after checking its Content-Type (415),
+// size (413) and that it is not empty (400).
+func jsonBody(c *fiber.Ctx) ([]byte, error) {
+	body := c.Body()
+	if err := requireJSON(c); err != nil {
+		return nil, err
+	}
 	if len(body) > MaxJSONBody {
-		return errs.Newf(errs.TooLarge, "payload_too_large", "The request body is larger than %d bytes.", MaxJSONBody)
+		return nil, errs.Newf(errs.TooLarge, "payload_too_large", "The request body is larger than %d bytes.", MaxJSONBody)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return errs.New(errs.Invalid, "invalid_json", "The request body is empty; send a JSON object.")
+		return nil, errs.New(errs.Invalid, "invalid_json", "The request body is empty; send a JSON object.")
 	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON value into dst: unknown fields are refused
+// (400), values of the wrong type are a 422 naming the field.
+func decodeStrict(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

@@ -88,7 +88,7 @@ type postWriteJSON struct {
 	SEO        *seoJSON   `json:"seo"`
 	Featured   bool       `json:"featured"`
 	AuthorID   *int64     `json:"author_id"`
-	Version    *int       `json:"version"`
+	Version    *int       `json:"version,omitempty"`
 }
 
 func (p postWriteJSON) input() content.Input {
@@ -116,7 +116,7 @@ type caseStudyWriteJSON struct {
 	Logo         *imageJSON       `json:"logo"`
 	SEO          *seoJSON         `json:"seo"`
 	Featured     bool             `json:"featured"`
-	Version      *int             `json:"version"`
+	Version      *int             `json:"version,omitempty"`
 }
 
 func (p caseStudyWriteJSON) input() content.Input {
@@ -148,6 +148,109 @@ func seoIn(s *seoJSON) content.SEO {
 		return content.SEO{}
 	}
 	return content.SEO(*s)
+}
+
+// postFieldsOut shows a post's editable fields in the shape of its write body.
+func postFieldsOut(f content.Fields, authorID *int64) postWriteJSON {
+	seo := seoJSON(f.SEO)
+	return postWriteJSON{
+		Slug: f.Slug, Title: f.Title, Excerpt: f.Excerpt, Body: f.Body, Tags: nonNil(f.Tags),
+		CoverImage: imageOut(f.CoverImage), SEO: &seo, Featured: f.Featured, AuthorID: authorID,
+	}
+}
+
+// caseStudyFieldsOut shows a case study's editable fields in the shape of
+// its write body.
+func caseStudyFieldsOut(f content.Fields) caseStudyWriteJSON {
+	seo := seoJSON(f.SEO)
+	out := caseStudyWriteJSON{
+		Slug: f.Slug, Title: f.Title, Client: f.Client, Industry: f.Industry,
+		Services: nonNil(f.Services), Technologies: nonNil(f.Technologies), Summary: f.Summary,
+		Challenge: f.Challenge, Solution: f.Solution, Results: f.Results, Metrics: []metricJSON{},
+		Testimonial: testimonialOut(f.Testimonial), CoverImage: imageOut(f.CoverImage), Logo: imageOut(f.Logo),
+		SEO: &seo, Featured: f.Featured,
+	}
+	for _, m := range f.Metrics {
+		out.Metrics = append(out.Metrics, metricJSON(m))
+	}
+	return out
+}
+
+type scheduleJSON struct {
+	PublishAt *string `json:"publish_at"`
+}
+
+// movedJSON is the body of a 301 for an old slug.
+type movedJSON struct {
+	Slug     string `json:"slug"`
+	Location string `json:"location"`
+}
+
+type revisionAuthorJSON struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type revisionJSON struct {
+	ID        int64               `json:"id"`
+	Version   int                 `json:"version"`
+	Kind      string              `json:"kind"`
+	Summary   string              `json:"summary"`
+	Changed   []string            `json:"changed"`
+	Author    *revisionAuthorJSON `json:"author"`
+	CreatedAt time.Time           `json:"created_at"`
+	UpdatedAt time.Time           `json:"updated_at"`
+}
+
+type snapshotJSON struct {
+	Status      content.Status `json:"status"`
+	PublishedAt *time.Time     `json:"published_at"`
+	Fields      any            `json:"fields"`
+}
+
+type fullRevisionJSON struct {
+	revisionJSON
+	Snapshot snapshotJSON `json:"snapshot"`
+}
+
+func revisionOut(r content.Revision) revisionJSON {
+	out := revisionJSON{ID: r.ID, Version: r.Version, Kind: r.Kind, Summary: r.Summary(), Changed: r.Changed,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.Author != nil {
+		out.Author = &revisionAuthorJSON{ID: r.Author.ID, Name: r.Author.Name}
+	}
+	return out
+}
+
+// entrySummaryJSON is a post or a case study in a list of both (the
+// scheduled list, the trash).
+type entrySummaryJSON struct {
+	Type        content.Type        `json:"type"`
+	ID          int64               `json:"id"`
+	Slug        string              `json:"slug"`
+	Title       string              `json:"title"`
+	Status      content.Status      `json:"status"`
+	PublishedAt *time.Time          `json:"published_at"`
+	TrashedAt   *time.Time          `json:"trashed_at"`
+	UpdatedAt   time.Time           `json:"updated_at"`
+	Version     int                 `json:"version"`
+	Author      *revisionAuthorJSON `json:"author"`
+}
+
+func entrySummaryOut(e content.Entry) entrySummaryJSON {
+	out := entrySummaryJSON{Type: e.Type, ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Status: e.Status,
+		PublishedAt: utc(e.PublishedAt), TrashedAt: utc(e.TrashedAt), UpdatedAt: e.UpdatedAt.UTC(), Version: e.Version}
+	if e.Author != nil {
+		out.Author = &revisionAuthorJSON{ID: e.Author.ID, Name: e.Author.Name}
+	}
+	return out
+}
+
+func updatedByOut(a *content.Author) *revisionAuthorJSON {
+	if a == nil {
+		return nil
+	}
+	return &revisionAuthorJSON{ID: a.ID, Name: a.Name}
 }
 
 type publishJSON struct {
@@ -243,20 +346,22 @@ func postOut(e content.Entry) postJSON {
 
 // adminPostItemJSON is a post in an admin list: any status.
 type adminPostItemJSON struct {
-	ID                 int64            `json:"id"`
-	Slug               string           `json:"slug"`
-	Title              string           `json:"title"`
-	Status             content.Status   `json:"status"`
-	Excerpt            string           `json:"excerpt"`
-	CoverImage         *imageJSON       `json:"cover_image"`
-	Tags               []tagJSON        `json:"tags"`
-	Author             *adminAuthorJSON `json:"author"`
-	Featured           bool             `json:"featured"`
-	ReadingTimeMinutes int              `json:"reading_time_minutes"`
-	PublishedAt        *time.Time       `json:"published_at"`
-	Version            int              `json:"version"`
-	CreatedAt          time.Time        `json:"created_at"`
-	UpdatedAt          time.Time        `json:"updated_at"`
+	ID                 int64               `json:"id"`
+	Slug               string              `json:"slug"`
+	Title              string              `json:"title"`
+	Status             content.Status      `json:"status"`
+	Excerpt            string              `json:"excerpt"`
+	CoverImage         *imageJSON          `json:"cover_image"`
+	Tags               []tagJSON           `json:"tags"`
+	Author             *adminAuthorJSON    `json:"author"`
+	Featured           bool                `json:"featured"`
+	ReadingTimeMinutes int                 `json:"reading_time_minutes"`
+	PublishedAt        *time.Time          `json:"published_at"`
+	Version            int                 `json:"version"`
+	CreatedAt          time.Time           `json:"created_at"`
+	UpdatedAt          time.Time           `json:"updated_at"`
+	UpdatedBy          *revisionAuthorJSON `json:"updated_by"`
+	TrashedAt          *time.Time          `json:"trashed_at"`
 }
 
 // adminPostJSON is one post as the editor sees it: the Markdown source and
@@ -277,6 +382,7 @@ func adminPostItemOut(e content.Entry) adminPostItemJSON {
 		CoverImage: imageOut(e.Fields.CoverImage), Tags: tagsOut(e.Tags), Author: adminAuthorOut(e.Author),
 		Featured: e.Fields.Featured, ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt),
 		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
+		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt),
 	}
 }
 
@@ -351,11 +457,13 @@ func caseStudyOut(e content.Entry) caseStudyJSON {
 // adminCaseStudyItemJSON is a case study in an admin list.
 type adminCaseStudyItemJSON struct {
 	caseStudyItemJSON
-	Status    content.Status   `json:"status"`
-	Author    *adminAuthorJSON `json:"author"`
-	Version   int              `json:"version"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	Status    content.Status      `json:"status"`
+	Author    *adminAuthorJSON    `json:"author"`
+	Version   int                 `json:"version"`
+	CreatedAt time.Time           `json:"created_at"`
+	UpdatedAt time.Time           `json:"updated_at"`
+	UpdatedBy *revisionAuthorJSON `json:"updated_by"`
+	TrashedAt *time.Time          `json:"trashed_at"`
 }
 
 // adminCaseStudyJSON is one case study as the editor sees it.
@@ -377,6 +485,7 @@ func adminCaseStudyItemOut(e content.Entry) adminCaseStudyItemJSON {
 	return adminCaseStudyItemJSON{
 		caseStudyItemJSON: caseStudyItemOut(e), Status: e.Status, Author: adminAuthorOut(e.Author),
 		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
+		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt),
 	}
 }
 

@@ -1,23 +1,33 @@
 package httpapi
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/errs"
 )
 
 // entryAPI is what differs between posts and case studies at the HTTP edge:
-// their paths, how their bodies decode and how they are shown. The handlers
-// below serve both types with it.
+// their paths, how their bodies decode and how they are shown. Every
+// handler below serves both types with it.
 type entryAPI struct {
 	typ        content.Type
+	publicPath string // e.g. /api/v1/posts
 	adminPath  string // e.g. /api/v1/admin/posts
-	decode     func(c *fiber.Ctx) (in content.Input, version *int, err error)
+	perms      content.Perms
+	// decode reads a write body (POST, PUT, a merged PATCH) strictly.
+	decode func(body []byte) (in content.Input, version *int, err error)
+	// fields shows editable fields in the write-body shape (PATCH bases,
+	// revision snapshots).
+	fields     func(f content.Fields, authorID *int64) any
 	publicItem func(content.Entry) any
 	publicFull func(content.Entry) any
 	adminItem  func(content.Entry) any
@@ -28,13 +38,13 @@ type entryAPI struct {
 
 func postAPI() entryAPI {
 	return entryAPI{
-		typ:       content.Post,
-		adminPath: "/api/v1/admin/posts",
-		decode: func(c *fiber.Ctx) (content.Input, *int, error) {
+		typ: content.Post, publicPath: "/api/v1/posts", adminPath: "/api/v1/admin/posts", perms: content.PermsOf(content.Post),
+		decode: func(body []byte) (content.Input, *int, error) {
 			var b postWriteJSON
-			err := decodeJSON(c, &b, false)
+			err := decodeStrict(body, &b)
 			return b.input(), b.Version, err
 		},
+		fields:     func(f content.Fields, author *int64) any { return postFieldsOut(f, author) },
 		publicItem: func(e content.Entry) any { return postItemOut(e) },
 		publicFull: func(e content.Entry) any { return postOut(e) },
 		adminItem:  func(e content.Entry) any { return adminPostItemOut(e) },
@@ -50,13 +60,13 @@ func postAPI() entryAPI {
 
 func caseStudyAPI() entryAPI {
 	return entryAPI{
-		typ:       content.CaseStudy,
-		adminPath: "/api/v1/admin/case-studies",
-		decode: func(c *fiber.Ctx) (content.Input, *int, error) {
+		typ: content.CaseStudy, publicPath: "/api/v1/case-studies", adminPath: "/api/v1/admin/case-studies", perms: content.PermsOf(content.CaseStudy),
+		decode: func(body []byte) (content.Input, *int, error) {
 			var b caseStudyWriteJSON
-			err := decodeJSON(c, &b, false)
+			err := decodeStrict(body, &b)
 			return b.input(), b.Version, err
 		},
+		fields:     func(f content.Fields, _ *int64) any { return caseStudyFieldsOut(f) },
 		publicItem: func(e content.Entry) any { return caseStudyItemOut(e) },
 		publicFull: func(e content.Entry) any { return caseStudyOut(e) },
 		adminItem:  func(e content.Entry) any { return adminCaseStudyItemOut(e) },
@@ -91,6 +101,15 @@ func (a *api) publicList(x entryAPI) fiber.Handler {
 func (a *api) publicGet(x entryAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		e, err := a.content.Published(c.UserContext(), x.typ, c.Params("slug"), previewing(c))
+		var moved *content.Moved
+		if errors.As(err, &moved) {
+			target := x.publicPath + "/" + moved.Slug
+			if q := string(c.Request().URI().QueryString()); q != "" {
+				target += "?" + q
+			}
+			c.Location(target)
+			return c.Status(fiber.StatusMovedPermanently).JSON(itemJSON{Data: movedJSON{Slug: moved.Slug, Location: target}})
+		}
 		if err != nil {
 			return err
 		}
@@ -144,13 +163,24 @@ func (a *api) adminGet(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(itemJSON{Data: x.adminFull(e)})
+		return sendEntry(c, x, e)
 	}
+}
+
+// sendEntry answers with one entry as the editor sees it, and its version
+// as the ETag (send it back as If-Match to save).
+func sendEntry(c *fiber.Ctx, x entryAPI, e content.Entry) error {
+	c.Set(fiber.HeaderETag, `"`+strconv.Itoa(e.Version)+`"`)
+	return c.JSON(itemJSON{Data: x.adminFull(e)})
 }
 
 func (a *api) create(x entryAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		in, version, err := x.decode(c)
+		body, err := jsonBody(c)
+		if err != nil {
+			return err
+		}
+		in, version, err := x.decode(body)
 		if err != nil {
 			return err
 		}
@@ -162,75 +192,289 @@ func (a *api) create(x entryAPI) fiber.Handler {
 			return err
 		}
 		c.Location(x.adminPath + "/" + strconv.FormatInt(e.ID, 10))
-		return c.Status(fiber.StatusCreated).JSON(itemJSON{Data: x.adminFull(e)})
+		c.Status(fiber.StatusCreated)
+		return sendEntry(c, x, e)
 	}
 }
 
+// replace is PUT: every editable field, based on a version.
 func (a *api) replace(x entryAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
-		in, version, err := x.decode(c)
+		body, err := jsonBody(c)
 		if err != nil {
 			return err
 		}
-		if version == nil {
-			return errs.New(errs.PreconditionRequired, "precondition_required",
-				"Send the version you edited (\"version\": N) so that nobody's changes are overwritten.")
-		}
-		e, err := a.content.Update(c.UserContext(), principal(c), x.typ, id, *version, in)
+		in, version, err := x.decode(body)
 		if err != nil {
 			return err
 		}
-		return c.JSON(itemJSON{Data: x.adminFull(e)})
+		base, err := baseVersion(c, version)
+		if err != nil {
+			return err
+		}
+		e, err := a.content.Update(c.UserContext(), principal(c), x.typ, id, base, in)
+		if err != nil {
+			return err
+		}
+		return sendEntry(c, x, e)
 	}
 }
 
+// patch is PATCH: a JSON merge patch (RFC 7396) of the editable fields,
+// for autosave. It is applied to the current fields and then saved like a
+// PUT, so every rule holds the same; autosaves of one user fold into one
+// revision for a while.
+func (a *api) patch(x entryAPI) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		body, err := jsonBody(c)
+		if err != nil {
+			return err
+		}
+		var patch map[string]any
+		if err := json.Unmarshal(body, &patch); err != nil || patch == nil {
+			return errs.New(errs.Invalid, "invalid_json", "A merge patch must be a JSON object.")
+		}
+		cur, err := a.content.Get(c.UserContext(), principal(c), x.typ, id)
+		if err != nil {
+			return err
+		}
+		var authorID *int64
+		if cur.Author != nil {
+			authorID = &cur.Author.ID
+		}
+		var doc any
+		curJSON, _ := json.Marshal(x.fields(cur.Fields, authorID))
+		_ = json.Unmarshal(curJSON, &doc)
+		merged, _ := json.Marshal(mergePatch(doc, patch))
+		in, version, err := x.decode(merged)
+		if err != nil {
+			return err
+		}
+		base, err := baseVersion(c, version)
+		if err != nil {
+			return err
+		}
+		in.Autosave = true
+		e, err := a.content.Update(c.UserContext(), principal(c), x.typ, id, base, in)
+		if err != nil {
+			return err
+		}
+		return sendEntry(c, x, e)
+	}
+}
+
+// mergePatch applies an RFC 7396 merge patch: members of an object patch
+// replace (recursively for objects) or, when null, remove those of target;
+// anything else replaces target.
+func mergePatch(target, patch any) any {
+	p, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	t, ok := target.(map[string]any)
+	if !ok {
+		t = map[string]any{}
+	}
+	for k, v := range p {
+		if v == nil {
+			delete(t, k)
+		} else {
+			t[k] = mergePatch(t[k], v)
+		}
+	}
+	return t
+}
+
+// baseVersion is the version a write is based on: If-Match ("N", as the
+// ETag of the admin GET) or "version" in the body. Neither is a 428.
+func baseVersion(c *fiber.Ctx, bodyVersion *int) (int, error) {
+	if h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch)); h != "" {
+		v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+		if err != nil || v < 1 {
+			e := errs.New(errs.Invalid, "invalid_precondition", `If-Match must be the version as an ETag, such as "3".`)
+			e.Details = []errs.Detail{{Field: "If-Match", Message: `must look like "3"`}}
+			return 0, e
+		}
+		return v, nil
+	}
+	if bodyVersion != nil {
+		return *bodyVersion, nil
+	}
+	return 0, errs.New(errs.PreconditionRequired, "precondition_required",
+		`Say which version you edited (If-Match: "N" or "version": N) so that nobody's changes are overwritten.`)
+}
+
+// remove moves an entry to the trash, or with ?permanent=1 deletes it for
+// good (admins only).
 func (a *api) remove(x entryAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
-		if err := a.content.Delete(c.UserContext(), principal(c), x.typ, id); err != nil {
+		switch c.Query("permanent") {
+		case "1", "true":
+			err = a.content.Purge(c.UserContext(), principal(c), x.typ, id)
+		case "", "0", "false":
+			_, err = a.content.Trash(c.UserContext(), principal(c), x.typ, id)
+		default:
+			return badParam("permanent", "must be 1 or left out")
+		}
+		if err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 }
 
-func (a *api) publish(x entryAPI) fiber.Handler {
+func (a *api) untrash(x entryAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var body publishJSON
-		if err := decodeJSON(c, &body, true); err != nil {
-			return err
-		}
-		at, err := parseTime("published_at", body.PublishedAt)
+		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
-		return a.apply(c, x, content.ActionPublish, content.ActionOptions{PublishedAt: at})
+		e, err := a.content.Untrash(c.UserContext(), principal(c), x.typ, id)
+		if err != nil {
+			return err
+		}
+		return sendEntry(c, x, e)
 	}
 }
 
-func (a *api) unpublish(x entryAPI) fiber.Handler {
+// action performs one workflow action; publish and schedule take a body.
+func (a *api) action(x entryAPI, act content.Action) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return a.apply(c, x, content.ActionUnpublish, content.ActionOptions{})
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		var opt content.ActionOptions
+		switch act {
+		case content.ActionPublish:
+			var body publishJSON
+			if err := decodeJSON(c, &body, true); err != nil {
+				return err
+			}
+			if opt.PublishedAt, err = parseTime("published_at", body.PublishedAt); err != nil {
+				return err
+			}
+		case content.ActionSchedule:
+			var body scheduleJSON
+			if err := decodeJSON(c, &body, false); err != nil {
+				return err
+			}
+			if opt.PublishAt, err = parseTime("publish_at", body.PublishAt); err != nil {
+				return err
+			}
+		default:
+			if err := decodeJSON(c, &struct{}{}, true); err != nil {
+				return err
+			}
+		}
+		e, err := a.content.Apply(c.UserContext(), principal(c), x.typ, id, act, opt)
+		if err != nil {
+			return err
+		}
+		return sendEntry(c, x, e)
 	}
 }
 
-func (a *api) apply(c *fiber.Ctx, x entryAPI, action content.Action, opt content.ActionOptions) error {
+func (a *api) revisions(x entryAPI) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		q, err := pageQuery(c)
+		if err != nil {
+			return err
+		}
+		page, err := a.content.Revisions(c.UserContext(), principal(c), x.typ, id, q.Page, q.PerPage)
+		if err != nil {
+			return err
+		}
+		out := make([]revisionJSON, len(page.Items))
+		for i, r := range page.Items {
+			out[i] = revisionOut(r)
+		}
+		return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
+	}
+}
+
+func (a *api) revision(x entryAPI) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, rev, err := idAndRevision(c)
+		if err != nil {
+			return err
+		}
+		r, err := a.content.Revision(c.UserContext(), principal(c), x.typ, id, rev)
+		if err != nil {
+			return err
+		}
+		return c.JSON(itemJSON{Data: fullRevisionJSON{revisionJSON: revisionOut(r), Snapshot: snapshotJSON{
+			Status: r.Snapshot.Status, PublishedAt: utc(r.Snapshot.PublishedAt), Fields: x.fields(r.Snapshot.Fields, r.Snapshot.AuthorID),
+		}}})
+	}
+}
+
+func (a *api) restoreRevision(x entryAPI) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, rev, err := idAndRevision(c)
+		if err != nil {
+			return err
+		}
+		e, err := a.content.RestoreRevision(c.UserContext(), principal(c), x.typ, id, rev)
+		if err != nil {
+			return err
+		}
+		return sendEntry(c, x, e)
+	}
+}
+
+func idAndRevision(c *fiber.Ctx) (int64, int64, error) {
 	id, err := idParam(c)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	e, err := a.content.Apply(c.UserContext(), principal(c), x.typ, id, action, opt)
+	rev, err := strconv.ParseInt(c.Params("rev"), 10, 64)
+	if err != nil || rev <= 0 {
+		return 0, 0, errs.NotFoundf("No such revision.")
+	}
+	return id, rev, nil
+}
+
+// scheduled lists what is coming, soonest first, across both types.
+func (a *api) scheduled(c *fiber.Ctx) error {
+	return a.entrySummaries(c, a.content.Scheduled)
+}
+
+// trash lists the trash, most recently trashed first, across both types.
+func (a *api) trash(c *fiber.Ctx) error {
+	return a.entrySummaries(c, a.content.Trashed)
+}
+
+func (a *api) entrySummaries(c *fiber.Ctx, list func(ctx context.Context, actor auth.Principal, page, perPage int) (content.Page[content.Entry], error)) error {
+	q, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(itemJSON{Data: x.adminFull(e)})
+	page, err := list(c.UserContext(), principal(c), q.Page, q.PerPage)
+	if err != nil {
+		return err
+	}
+	out := make([]entrySummaryJSON, len(page.Items))
+	for i, e := range page.Items {
+		out[i] = entrySummaryOut(e)
+	}
+	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
 }
 
 func (a *api) preview(c *fiber.Ctx) error {

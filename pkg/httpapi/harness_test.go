@@ -157,6 +157,15 @@ func (e *env) newUser(role auth.Role) (auth.User, string) {
 	return u, tok
 }
 
+// tokenVersion reads a user's current token version (0 for a deleted user).
+func (e *env) tokenVersion(id int64) int {
+	row, err := e.store.Read(context.Background()).User(id)
+	if err != nil {
+		return 0
+	}
+	return row.TokenVersion
+}
+
 // req describes one request. Body may be a string (sent as is) or any
 // value (sent as JSON); JSON bodies get Content-Type application/json
 // unless Headers say otherwise.
@@ -206,7 +215,13 @@ func (e *env) do(r req) *resp {
 	}
 	token := r.Token
 	if token == "" && r.As != "" {
-		token = e.tokens[r.As]
+		// A fresh token at the env's clock, so tests may move the clock
+		// freely; e.tokens keeps the ones issued when the env started.
+		u := e.users[r.As]
+		var err error
+		if token, _, err = e.auth.Tokens.Issue(u.ID, e.tokenVersion(u.ID), ""); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 	if token != "" {
 		hr.Header.Set("Authorization", "Bearer "+token)

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/content"
 )
 
 // public marks a route that needs no sign-in.
@@ -22,7 +23,7 @@ type route struct {
 // routes is THE route table: every route, with who may call it.
 func (a *api) routes() []route {
 	p, cs := a.posts, a.studies
-	return []route{
+	return append([]route{
 		// Health.
 		{method: "GET", path: "/healthz", perm: public, handle: a.healthz},
 		{method: "GET", path: "/readyz", perm: public, handle: a.readyz},
@@ -41,23 +42,9 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/auth/me", perm: auth.PermSignedIn, handle: a.me},
 		{method: "PATCH", path: "/api/v1/auth/me", perm: auth.PermSignedIn, handle: a.updateMe},
 
-		// Admin: posts.
-		{method: "GET", path: "/api/v1/admin/posts", perm: auth.PermPostRead, handle: a.adminList(p)},
-		{method: "POST", path: "/api/v1/admin/posts", perm: auth.PermPostCreate, handle: a.create(p)},
-		{method: "GET", path: "/api/v1/admin/posts/:id", perm: auth.PermPostRead, handle: a.adminGet(p)},
-		{method: "PUT", path: "/api/v1/admin/posts/:id", perm: auth.PermPostUpdate, handle: a.replace(p)},
-		{method: "DELETE", path: "/api/v1/admin/posts/:id", perm: auth.PermPostDelete, handle: a.remove(p)},
-		{method: "POST", path: "/api/v1/admin/posts/:id/publish", perm: auth.PermPostPublish, handle: a.publish(p)},
-		{method: "POST", path: "/api/v1/admin/posts/:id/unpublish", perm: auth.PermPostPublish, handle: a.unpublish(p)},
-
-		// Admin: case studies.
-		{method: "GET", path: "/api/v1/admin/case-studies", perm: auth.PermCaseStudyRead, handle: a.adminList(cs)},
-		{method: "POST", path: "/api/v1/admin/case-studies", perm: auth.PermCaseStudyCreate, handle: a.create(cs)},
-		{method: "GET", path: "/api/v1/admin/case-studies/:id", perm: auth.PermCaseStudyRead, handle: a.adminGet(cs)},
-		{method: "PUT", path: "/api/v1/admin/case-studies/:id", perm: auth.PermCaseStudyUpdate, handle: a.replace(cs)},
-		{method: "DELETE", path: "/api/v1/admin/case-studies/:id", perm: auth.PermCaseStudyDelete, handle: a.remove(cs)},
-		{method: "POST", path: "/api/v1/admin/case-studies/:id/publish", perm: auth.PermCaseStudyPublish, handle: a.publish(cs)},
-		{method: "POST", path: "/api/v1/admin/case-studies/:id/unpublish", perm: auth.PermCaseStudyPublish, handle: a.unpublish(cs)},
+		// Admin: scheduled items and the trash, across types.
+		{method: "GET", path: "/api/v1/admin/scheduled", perm: auth.PermSignedIn, handle: a.scheduled},
+		{method: "GET", path: "/api/v1/admin/trash", perm: auth.PermSignedIn, handle: a.trash},
 
 		// Admin: editor tools.
 		{method: "POST", path: "/api/v1/admin/preview", perm: auth.PermSignedIn, handle: a.preview},
@@ -72,5 +59,27 @@ func (a *api) routes() []route {
 		{method: "POST", path: "/api/v1/admin/tokens", perm: auth.PermTokensManage, handle: a.createToken},
 		{method: "DELETE", path: "/api/v1/admin/tokens/:id", perm: auth.PermTokensManage, handle: a.deleteToken},
 		{method: "GET", path: "/api/v1/admin/audit", perm: auth.PermAuditRead, handle: a.auditLog},
+	}, append(a.entryRoutes(p), a.entryRoutes(cs)...)...)
+}
+
+// entryRoutes are the admin routes of one entry type: posts and case
+// studies have the same workflow, so their routes come from this one list.
+func (a *api) entryRoutes(x entryAPI) []route {
+	base, item, p := x.adminPath, x.adminPath+"/:id", x.perms
+	routes := []route{
+		{method: "GET", path: base, perm: p.Read, handle: a.adminList(x)},
+		{method: "POST", path: base, perm: p.Create, handle: a.create(x)},
+		{method: "GET", path: item, perm: p.Read, handle: a.adminGet(x)},
+		{method: "PUT", path: item, perm: p.Update, handle: a.replace(x)},
+		{method: "PATCH", path: item, perm: p.Update, handle: a.patch(x)},
+		{method: "DELETE", path: item, perm: p.Delete, handle: a.remove(x)}, // ?permanent=1 also needs content.purge
+		{method: "POST", path: item + "/restore", perm: p.Delete, handle: a.untrash(x)},
+		{method: "GET", path: item + "/revisions", perm: p.Read, handle: a.revisions(x)},
+		{method: "GET", path: item + "/revisions/:rev", perm: p.Read, handle: a.revision(x)},
+		{method: "POST", path: item + "/revisions/:rev/restore", perm: p.Update, handle: a.restoreRevision(x)},
 	}
+	for _, act := range content.Actions {
+		routes = append(routes, route{method: "POST", path: item + "/" + string(act), perm: content.ActionPerm(x.typ, act), handle: a.action(x, act)})
+	}
+	return routes
 }

@@ -116,7 +116,7 @@ func TestChangesEndSessions(t *testing.T) {
 				t.Fatalf("change: %d %s", r.Status, r.Body)
 			}
 			e.do(req{Method: "GET", Path: "/api/v1/admin/posts", Token: access}).want(t, 401, nil)
-			e.do(req{Method: "GET", Path: "/api/v1/admin/posts", As: auth.RoleEditor}).want(t, 401, nil) // tokens issued earlier
+			e.do(req{Method: "GET", Path: "/api/v1/admin/posts", Token: e.tokens[auth.RoleEditor]}).want(t, 401, nil) // tokens issued earlier
 			e.do(req{Method: "POST", Path: "/api/v1/auth/refresh", Headers: cookieHeader(login)}).want(t, 401, nil)
 		})
 	}

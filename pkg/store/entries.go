@@ -33,11 +33,36 @@ func (r Reader) VisibleEntryBySlug(typ, slug string, at time.Time) (EntryRow, er
 	return row, translate(err)
 }
 
-// SlugTaken reports whether an entry of type typ other than exceptID uses slug.
+// SlugTaken reports whether an entry of type typ other than exceptID uses
+// slug, as its slug (trashed entries keep theirs) or as an old slug.
 func (r Reader) SlugTaken(typ, slug string, exceptID int64) (bool, error) {
 	var n int64
-	err := r.db.Model(&EntryRow{}).Where("type = ? AND slug = ? AND id <> ?", typ, slug, exceptID).Count(&n).Error
+	err := r.db.Raw(`SELECT
+		(SELECT COUNT(*) FROM entries WHERE type = ? AND slug = ? AND id <> ?) +
+		(SELECT COUNT(*) FROM slug_aliases WHERE type = ? AND slug = ? AND entry_id <> ?)`,
+		typ, slug, exceptID, typ, slug, exceptID).Scan(&n).Error
 	return n > 0, translate(err)
+}
+
+// AliasTarget returns the id of the entry that used to have slug, or 0.
+func (r Reader) AliasTarget(typ, slug string) (int64, error) {
+	var ids []int64
+	err := r.db.Model(&SlugAliasRow{}).Where("type = ? AND slug = ?", typ, slug).Pluck("entry_id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, translate(err)
+	}
+	return ids[0], nil
+}
+
+// AddSlugAlias keeps an entry's old slug pointing at it.
+func (tx *Tx) AddSlugAlias(typ, slug string, entryID int64) error {
+	return translate(tx.db.Exec(`INSERT INTO slug_aliases (type, slug, entry_id, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (type, slug) DO UPDATE SET entry_id = excluded.entry_id`, typ, slug, entryID, tx.now).Error)
+}
+
+// RemoveSlugAlias drops an alias of an entry (it took the slug back).
+func (tx *Tx) RemoveSlugAlias(typ, slug string, entryID int64) error {
+	return translate(tx.db.Exec(`DELETE FROM slug_aliases WHERE type = ? AND slug = ? AND entry_id = ?`, typ, slug, entryID).Error)
 }
 
 // visible restricts a query to entries the public may see at time at.
@@ -47,15 +72,17 @@ func visible(db *gorm.DB, at time.Time) *gorm.DB {
 }
 
 // visibleSQL is the condition behind visible, for raw queries; its one
-// parameter is the time.
-const visibleSQL = "entries.status = 'published' AND entries.published_at <= ?"
+// parameter is the time. A scheduled entry counts as published from its
+// time on, to the second, whether or not the background job has run.
+const visibleSQL = "entries.status IN ('published', 'scheduled') AND entries.published_at <= ? AND entries.trashed_at IS NULL"
 
 // EntryFilter selects and orders entries for a list. Every field is applied
 // as a bound parameter or chosen from an allow-list; nothing from a request
 // is pasted into SQL.
 type EntryFilter struct {
-	Type       string
+	Types      []string
 	VisibleAt  *time.Time // public lists: only what is visible at this time
+	Trashed    bool       // only entries in the trash (otherwise only those not in it)
 	Statuses   []string   // admin lists
 	TitleLike  string     // admin search: title contains, case-insensitive
 	TagSlugs   []string   // any of these tags
@@ -78,6 +105,7 @@ var SortKeys = map[string]string{
 	"-title":        "entries.title COLLATE NOCASE DESC, entries.id DESC",
 	"updated_at":    "entries.updated_at ASC, entries.id ASC",
 	"-updated_at":   "entries.updated_at DESC, entries.id DESC",
+	"-trashed_at":   "entries.trashed_at DESC, entries.id DESC",
 }
 
 // Entries returns one page of entries matching f (without their bodies) and
@@ -90,9 +118,14 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	if !ok {
 		return nil, 0, fmt.Errorf("store: unknown sort %q", f.Sort)
 	}
-	q := r.db.Model(&EntryRow{}).Where("entries.type = ?", f.Type)
+	q := r.db.Model(&EntryRow{}).Where("entries.type IN ?", f.Types)
 	if f.VisibleAt != nil {
 		q = visible(q, *f.VisibleAt)
+	}
+	if f.Trashed {
+		q = q.Where("entries.trashed_at IS NOT NULL")
+	} else {
+		q = q.Where("entries.trashed_at IS NULL")
 	}
 	if len(f.Statuses) > 0 {
 		q = q.Where("entries.status IN ?", f.Statuses)
@@ -198,6 +231,31 @@ func (tx *Tx) UpdateEntry(row *EntryRow, base int) error {
 	return nil
 }
 
+// DueScheduled returns the ids of the scheduled entries whose time has come.
+func (r Reader) DueScheduled(now time.Time) ([]EntryRow, error) {
+	var rows []EntryRow
+	err := r.db.Select("id", "type", "slug", "title", "published_at", "version").
+		Where("status = 'scheduled' AND published_at <= ? AND trashed_at IS NULL", now).Order("published_at, id").Find(&rows).Error
+	return rows, translate(err)
+}
+
+// PublishDue turns one due scheduled entry into a published one, if it is
+// still scheduled and due: a conditional UPDATE, so that when several
+// processes run the job at once exactly one of them publishes it.
+func (tx *Tx) PublishDue(id int64) (bool, error) {
+	res := tx.db.Exec(`UPDATE entries SET status = 'published', version = version + 1, updated_at = ?, updated_by = NULL,
+		first_published_at = COALESCE(first_published_at, published_at)
+		WHERE id = ? AND status = 'scheduled' AND published_at <= ? AND trashed_at IS NULL`, tx.now, id, tx.now)
+	return res.RowsAffected == 1, translate(res.Error)
+}
+
+// TrashedBefore returns the entries moved to the trash before a time.
+func (r Reader) TrashedBefore(t time.Time) ([]EntryRow, error) {
+	var rows []EntryRow
+	err := r.db.Select("id", "type", "slug", "trashed_at").Where("trashed_at < ?", t).Find(&rows).Error
+	return rows, translate(err)
+}
+
 // DeleteEntry removes an entry (and, by cascade, its tag links).
 func (tx *Tx) DeleteEntry(typ string, id int64) error {
 	res := tx.db.Where("id = ? AND type = ?", id, typ).Delete(&EntryRow{})
@@ -241,8 +299,9 @@ func IsNotFound(err error) bool {
 	return errs.Is(err, errs.NotFound) || errors.Is(err, gorm.ErrRecordNotFound)
 }
 
-// AllEntries returns every entry of type typ with all columns, by id.
+// AllEntries returns every entry of type typ that is not in the trash, with
+// all columns, by id.
 func (r Reader) AllEntries(typ string) ([]EntryRow, error) {
 	var rows []EntryRow
-	return rows, translate(r.db.Where("type = ?", typ).Order("id").Find(&rows).Error)
+	return rows, translate(r.db.Where("type = ? AND trashed_at IS NULL", typ).Order("id").Find(&rows).Error)
 }

@@ -152,6 +152,35 @@ var migrations = []migration{
 		`CREATE INDEX audit_log_by_record ON audit_log (record_type, record_id)`,
 		`CREATE INDEX audit_log_by_user ON audit_log (user_id)`,
 	)},
+	{"workflow: revisions, slug aliases, trash", sqlStep(
+		`ALTER TABLE entries ADD COLUMN updated_by INTEGER REFERENCES users (id) ON DELETE SET NULL`,
+		// Set by the first publication and never cleared: a slug change of an
+		// entry that was ever public keeps the old slug as an alias.
+		`ALTER TABLE entries ADD COLUMN first_published_at DATETIME`,
+		`ALTER TABLE entries ADD COLUMN trashed_at DATETIME`,
+		`UPDATE entries SET first_published_at = published_at WHERE status = 'published'`,
+		`CREATE INDEX entries_by_trash ON entries (trashed_at)`,
+		`CREATE TABLE revisions (
+			id         INTEGER PRIMARY KEY,
+			entry_id   INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+			version    INTEGER NOT NULL,
+			user_id    INTEGER REFERENCES users (id) ON DELETE SET NULL,
+			kind       TEXT    NOT NULL,
+			changed    TEXT    NOT NULL DEFAULT '[]',
+			snapshot   TEXT    NOT NULL,
+			created_at DATETIME NOT NULL,
+			updated_at DATETIME NOT NULL
+		)`,
+		`CREATE INDEX revisions_by_entry ON revisions (entry_id, id DESC)`,
+		`CREATE TABLE slug_aliases (
+			type       TEXT    NOT NULL,
+			slug       TEXT    NOT NULL,
+			entry_id   INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+			created_at DATETIME NOT NULL,
+			PRIMARY KEY (type, slug)
+		)`,
+		`CREATE INDEX slug_aliases_by_entry ON slug_aliases (entry_id)`,
+	)},
 }
 
 // SchemaVersion is the schema version this binary migrates to.

@@ -116,10 +116,40 @@ type EntryRow struct {
 	Version            int
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	UpdatedBy          *int64
+	FirstPublishedAt   *time.Time
+	TrashedAt          *time.Time
 }
 
 // TableName tells GORM the table.
 func (EntryRow) TableName() string { return "entries" }
+
+// RevisionRow is one saved state of an entry.
+type RevisionRow struct {
+	ID        int64
+	EntryID   int64
+	Version   int
+	UserID    *int64
+	Kind      string // create, save, autosave, restore, import, or an action such as publish
+	Changed   string // JSON list of the fields that changed since the revision before
+	Snapshot  string // JSON of the editable fields and the workflow state
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TableName tells GORM the table.
+func (RevisionRow) TableName() string { return "revisions" }
+
+// SlugAliasRow keeps an old slug of an entry working.
+type SlugAliasRow struct {
+	Type      string `gorm:"primaryKey"`
+	Slug      string `gorm:"primaryKey"`
+	EntryID   int64
+	CreatedAt time.Time
+}
+
+// TableName tells GORM the table.
+func (SlugAliasRow) TableName() string { return "slug_aliases" }
 
 // heavyEntryColumns are left out of list queries: lists never show bodies.
 var heavyEntryColumns = []string{"body", "html", "toc", "challenge", "challenge_html", "solution", "solution_html", "results", "results_html"}
