@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	adminui "github.com/folio-cms/folio/admin-ui"
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
@@ -197,7 +198,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	go func() { defer close(jobsDone); jobs.Run(jobsCtx) }()
 	defer func() { stopJobs(); <-jobsDone }()
 
-	srv := httpapi.New(httpapi.Deps{Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion()})
+	srv, err := httpapi.New(httpapi.Deps{
+		Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(),
+	})
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(a.cfg.Addr) }()
 	a.log.Info("listening", "addr", "http://"+a.cfg.Addr)

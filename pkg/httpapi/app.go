@@ -4,6 +4,8 @@
 package httpapi
 
 import (
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -23,6 +25,8 @@ type Deps struct {
 	Auth    *auth.Service
 	Log     *slog.Logger
 	Version string
+	// AdminUI is the built admin app (adminui.FS()); nil serves none.
+	AdminUI fs.FS
 }
 
 type api struct {
@@ -34,6 +38,7 @@ type api struct {
 	version string
 	posts   entryAPI
 	studies entryAPI
+	admin   *adminApp
 }
 
 // maxRequestBody bounds every request body before a handler runs; JSON
@@ -49,13 +54,17 @@ func proxyHeader(trusted []string) string {
 }
 
 // New builds the HTTP app: the route table behind the middleware.
-func New(d Deps) *fiber.App {
+func New(d Deps) (*fiber.App, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	admin, err := loadAdminApp(d.AdminUI)
+	if err != nil {
+		return nil, fmt.Errorf("load the admin app: %w", err)
+	}
 	a := &api{
 		cfg: d.Config, store: d.Store, content: d.Content, auth: d.Auth, log: d.Log, version: d.Version,
-		posts: postAPI(), studies: caseStudyAPI(),
+		posts: postAPI(), studies: caseStudyAPI(), admin: admin,
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "folio",
@@ -84,5 +93,5 @@ func New(d Deps) *fiber.App {
 		}
 		app.Add(r.method, r.path, append(handlers, r.handle)...)
 	}
-	return app
+	return app, nil
 }

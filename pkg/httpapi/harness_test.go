@@ -22,6 +22,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/gofiber/fiber/v2"
 
+	adminui "github.com/folio-cms/folio/admin-ui"
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
@@ -107,7 +108,10 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	e.app = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Auth: e.auth, Log: log, Version: "test"})
+	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range auth.Roles {
 		e.users[r], e.tokens[r] = e.newUser(r)
 	}

@@ -17,6 +17,7 @@ type route struct {
 	perm    auth.Permission // the permission a caller needs; public for none
 	noStore bool            // public routes whose answers must never be cached
 	deliver bool            // the public delivery API: API tokens and previews apply
+	page    bool            // not part of the JSON API (the admin app): not in the OpenAPI spec
 	handle  fiber.Handler
 }
 
@@ -24,6 +25,10 @@ type route struct {
 func (a *api) routes() []route {
 	p, cs := a.posts, a.studies
 	return append([]route{
+		// The admin app (its own sign-in screen uses the auth API).
+		{method: "GET", path: "/", perm: public, page: true, handle: toAdmin},
+		{method: "GET", path: "/admin/*", perm: public, page: true, handle: a.serveAdmin},
+
 		// Health.
 		{method: "GET", path: "/healthz", perm: public, handle: a.healthz},
 		{method: "GET", path: "/readyz", perm: public, handle: a.readyz},

@@ -39,6 +39,9 @@ func TestEveryRouteIsInTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI()}).routes() {
+		if r.page {
+			continue
+		}
 		path := pathParam.ReplaceAllString(r.path, "{$1}")
 		item := doc.Paths.Find(path)
 		if item == nil || item.GetOperation(r.method) == nil {
