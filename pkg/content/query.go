@@ -17,6 +17,7 @@ type Query struct {
 	Q          string   // admin only: title contains
 	Tags       []string // tag slugs, any of
 	Author     string   // author slug
+	AuthorID   *int64   // admin only: entries by this user
 	Featured   *bool
 	Industry   string
 	Technology string
@@ -29,7 +30,7 @@ type Query struct {
 
 func (q Query) filter(types ...Type) store.EntryFilter {
 	f := store.EntryFilter{
-		TitleLike: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, Featured: q.Featured,
+		TitleLike: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
 		Industry: q.Industry, Technology: q.Technology, After: q.After, Before: q.Before, Sort: q.Sort,
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage,
 	}
@@ -96,6 +97,27 @@ func (s *Service) Trashed(ctx context.Context, actor auth.Principal, page, perPa
 	return s.list(ctx, f, q)
 }
 
+// Stats counts the entries of every type actor may read, by status (not in
+// the trash) plus "trashed".
+func (s *Service) Stats(ctx context.Context, actor auth.Principal) (map[Type]map[string]int, error) {
+	counts, err := s.Store.Read(ctx).StatusCounts()
+	if err != nil {
+		return nil, err
+	}
+	out := map[Type]map[string]int{}
+	for _, t := range readable(actor) {
+		m := map[string]int{"trashed": 0}
+		for _, st := range statuses {
+			m[string(st)] = 0
+		}
+		for k, v := range counts[string(t)] {
+			m[k] = v
+		}
+		out[t] = m
+	}
+	return out, nil
+}
+
 // Moved is returned for a public slug that an entry used to have: the
 // entry now lives at Slug.
 type Moved struct{ Slug string }
@@ -147,7 +169,7 @@ func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (st
 // ListPublished returns a page of the entries of type t the public may see
 // now; with preview, of every entry of the type.
 func (s *Service) ListPublished(ctx context.Context, t Type, q Query, preview bool) (Page[Entry], error) {
-	q.Statuses, q.Q = nil, ""
+	q.Statuses, q.Q, q.AuthorID = nil, "", nil
 	f := q.filter(t)
 	if !preview {
 		now := s.now()
@@ -169,9 +191,15 @@ func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[
 	return Page[Entry]{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}, nil
 }
 
-// Tags returns every tag with its number of published posts.
-func (s *Service) Tags(ctx context.Context) ([]TagCount, error) {
-	rows, err := s.Store.Read(ctx).TagCounts(s.now())
+// Tags returns every tag with its number of published posts; with all,
+// its number of posts of any status not in the trash (for the admin).
+func (s *Service) Tags(ctx context.Context, all bool) ([]TagCount, error) {
+	var at *time.Time
+	if !all {
+		now := s.now()
+		at = &now
+	}
+	rows, err := s.Store.Read(ctx).TagCounts(at)
 	if err != nil {
 		return nil, err
 	}

@@ -117,8 +117,10 @@ func (a *api) publicGet(x entryAPI) fiber.Handler {
 	}
 }
 
+// tags lists the tags with their published posts (public), or with
+// their posts of any status (admin, for autocomplete).
 func (a *api) tags(c *fiber.Ctx) error {
-	tags, err := a.content.Tags(c.UserContext())
+	tags, err := a.content.Tags(c.UserContext(), strings.HasPrefix(c.Path(), "/api/v1/admin/"))
 	if err != nil {
 		return err
 	}
@@ -145,6 +147,14 @@ func (a *api) adminList(x entryAPI) fiber.Handler {
 			q.Statuses = append(q.Statuses, st)
 		}
 		q.Q = strings.TrimSpace(c.Query("q"))
+		switch c.Query("mine") {
+		case "1", "true":
+			id := principal(c).ID
+			q.AuthorID = &id
+		case "", "0", "false":
+		default:
+			return badParam("mine", "must be 1 or left out")
+		}
 		page, err := a.content.List(c.UserContext(), principal(c), x.typ, q)
 		if err != nil {
 			return err
@@ -449,6 +459,19 @@ func idAndRevision(c *fiber.Ctx) (int64, int64, error) {
 		return 0, 0, errs.NotFoundf("No such revision.")
 	}
 	return id, rev, nil
+}
+
+// stats counts entries by status, for the dashboard.
+func (a *api) stats(c *fiber.Ctx) error {
+	counts, err := a.content.Stats(c.UserContext(), principal(c))
+	if err != nil {
+		return err
+	}
+	out := map[string]map[string]int{}
+	for t, m := range counts {
+		out[string(t)] = m
+	}
+	return c.JSON(itemJSON{Data: out})
 }
 
 // scheduled lists what is coming, soonest first, across both types.

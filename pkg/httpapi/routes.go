@@ -47,7 +47,9 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/auth/me", perm: auth.PermSignedIn, handle: a.me},
 		{method: "PATCH", path: "/api/v1/auth/me", perm: auth.PermSignedIn, handle: a.updateMe},
 
-		// Admin: scheduled items and the trash, across types.
+		// Admin: across types.
+		{method: "GET", path: "/api/v1/admin/stats", perm: auth.PermSignedIn, handle: a.stats},
+		{method: "GET", path: "/api/v1/admin/tags", perm: auth.PermPostRead, handle: a.tags},
 		{method: "GET", path: "/api/v1/admin/scheduled", perm: auth.PermSignedIn, handle: a.scheduled},
 		{method: "GET", path: "/api/v1/admin/trash", perm: auth.PermSignedIn, handle: a.trash},
 

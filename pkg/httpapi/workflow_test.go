@@ -340,3 +340,35 @@ func TestTrash(t *testing.T) {
 	e.do(req{Method: "POST", Path: mp + "/restore", As: auth.RoleAuthor}).want(t, 200, nil)
 	_ = content.Draft
 }
+
+func TestDashboardHelpers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, _ := e.createPost(map[string]any{"title": "A", "tags": []string{"Go", "Draft only"}})
+	e.publishPost(a)
+	e.createPost(map[string]any{"title": "B"})
+	trashed, _ := e.createPost(map[string]any{"title": "C"})
+	e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/posts/%d", trashed), As: auth.RoleEditor}).want(t, 204, nil)
+	e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleAuthor, Body: map[string]any{"title": "Mine"}}).want(t, 201, nil)
+	e.createCaseStudy(map[string]any{"title": "S"})
+
+	e.do(req{Method: "GET", Path: "/api/v1/admin/stats", As: auth.RoleEditor}).want(t, 200, map[string]any{
+		"data.post":       map[string]int{"draft": 2, "in_review": 0, "scheduled": 0, "published": 1, "archived": 0, "trashed": 1},
+		"data.case_study": map[string]int{"draft": 1, "in_review": 0, "scheduled": 0, "published": 0, "archived": 0, "trashed": 0},
+	})
+	// Authors cannot read case studies, so they get no count of them.
+	r := e.do(req{Method: "GET", Path: "/api/v1/admin/stats", As: auth.RoleAuthor})
+	r.want(t, 200, nil)
+	if _, ok := r.get("data.case_study"); ok {
+		t.Errorf("an author sees case-study counts: %s", r.Body)
+	}
+	// The admin tag list counts drafts too; the public one does not.
+	e.do(req{Method: "GET", Path: "/api/v1/admin/tags", As: auth.RoleAuthor}).want(t, 200, map[string]any{
+		"data": []map[string]any{{"slug": "draft-only", "name": "Draft only", "post_count": 1}, {"slug": "go", "name": "Go", "post_count": 1}},
+	})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/tags", As: auth.RoleMarketer}).want(t, 200, nil)
+	// mine=1: the caller's own posts.
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts?mine=1", As: auth.RoleAuthor}).want(t, 200, map[string]any{"meta.total": 1, "data.0.title": "Mine"})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts?mine=1&status=draft", As: auth.RoleEditor}).want(t, 200, map[string]any{"meta.total": 1, "data.0.title": "B"})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts?mine=yes", As: auth.RoleEditor}).want(t, 400, nil)
+}

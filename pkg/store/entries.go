@@ -87,6 +87,7 @@ type EntryFilter struct {
 	TitleLike  string     // admin search: title contains, case-insensitive
 	TagSlugs   []string   // any of these tags
 	AuthorSlug string
+	AuthorID   *int64
 	Featured   *bool
 	Industry   string // case-insensitive equality
 	Technology string // any technology, case-insensitive equality
@@ -139,6 +140,9 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	if f.AuthorSlug != "" {
 		q = q.Where("entries.author_id IN (SELECT id FROM users WHERE slug = ?)", f.AuthorSlug)
 	}
+	if f.AuthorID != nil {
+		q = q.Where("entries.author_id = ?", *f.AuthorID)
+	}
 	if f.Featured != nil {
 		q = q.Where("entries.featured = ?", *f.Featured)
 	}
@@ -190,16 +194,42 @@ func (r Reader) EntryTags(entryIDs []int64) (map[int64][]EntryTag, error) {
 	return out, nil
 }
 
-// TagCounts returns every tag with the number of posts visible at time at
-// that carry it, by name.
-func (r Reader) TagCounts(at time.Time) ([]TagCount, error) {
+// TagCounts returns every tag with the number of posts that carry it, by
+// name: posts visible at *at, or with at nil every post not in the trash.
+func (r Reader) TagCounts(at *time.Time) ([]TagCount, error) {
+	cond, args := "entries.trashed_at IS NULL", []any{}
+	if at != nil {
+		cond, args = visibleSQL, []any{at.UTC()}
+	}
 	var rows []TagCount
 	err := r.db.Raw(`SELECT t.slug, t.name, COUNT(entries.id) AS post_count
 		FROM tags t
 		LEFT JOIN entry_tags et ON et.tag_id = t.id
-		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+visibleSQL+`
-		GROUP BY t.id ORDER BY t.name COLLATE NOCASE, t.slug`, at.UTC()).Scan(&rows).Error
+		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+cond+`
+		GROUP BY t.id ORDER BY t.name COLLATE NOCASE, t.slug`, args...).Scan(&rows).Error
 	return rows, translate(err)
+}
+
+// StatusCounts counts the entries not in the trash by type and status, and
+// those in the trash by type (status "trashed").
+func (r Reader) StatusCounts() (map[string]map[string]int, error) {
+	var rows []struct {
+		Type, Status string
+		N            int
+	}
+	err := r.db.Raw(`SELECT type, CASE WHEN trashed_at IS NULL THEN status ELSE 'trashed' END AS status, COUNT(*) AS n
+		FROM entries GROUP BY 1, 2`).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := map[string]map[string]int{}
+	for _, row := range rows {
+		if out[row.Type] == nil {
+			out[row.Type] = map[string]int{}
+		}
+		out[row.Type][row.Status] = row.N
+	}
+	return out, nil
 }
 
 // InsertEntry stores a new entry at version 1 and sets its id and timestamps.
