@@ -19,6 +19,7 @@ import (
 	"time"
 
 	adminui "github.com/folio-cms/folio/admin-ui"
+	apispec "github.com/folio-cms/folio/api"
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
@@ -199,7 +200,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer func() { stopJobs(); <-jobsDone }()
 
 	srv, err := httpapi.New(httpapi.Deps{
-		Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(),
+		Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec,
 	})
 	if err != nil {
 		return err

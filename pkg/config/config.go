@@ -36,6 +36,12 @@ type Config struct {
 	LogLevel       slog.Level    // debug, info, warn, error (FOLIO_LOG_LEVEL)
 	LogFormat      string        // "text" or "json" (FOLIO_LOG_FORMAT)
 	ShutdownGrace  time.Duration // how long in-flight requests may run after SIGTERM
+	// PostPath and CaseStudyPath make a public address from a slug, on
+	// SiteURL, for feeds and the sitemap (FOLIO_POST_PATH, FOLIO_CASE_STUDY_PATH).
+	PostPath      string
+	CaseStudyPath string
+	// PublicCacheControl is sent with every public GET (FOLIO_PUBLIC_CACHE_CONTROL).
+	PublicCacheControl string
 	// TrashDays is how long entries stay in the trash (FOLIO_TRASH_DAYS).
 	TrashDays int
 	// RevisionDays prunes revisions older than this, beyond each entry's
@@ -43,18 +49,29 @@ type Config struct {
 	RevisionDays int
 }
 
+// SiteName is the public site's host name, for feed titles.
+func (c Config) SiteName() string {
+	if u, err := url.Parse(c.SiteURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return c.SiteURL
+}
+
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
-		Addr:          "127.0.0.1:8080",
-		DataDir:       "./data",
-		AdminEmail:    "admin@example.com",
-		SiteURL:       "http://localhost:3000",
-		PublicAPI:     PublicOpen,
-		LogLevel:      slog.LevelInfo,
-		LogFormat:     "text",
-		ShutdownGrace: 10 * time.Second,
-		TrashDays:     30,
+		Addr:               "127.0.0.1:8080",
+		DataDir:            "./data",
+		AdminEmail:         "admin@example.com",
+		SiteURL:            "http://localhost:3000",
+		PublicAPI:          PublicOpen,
+		LogLevel:           slog.LevelInfo,
+		LogFormat:          "text",
+		ShutdownGrace:      10 * time.Second,
+		TrashDays:          30,
+		PostPath:           "/blog/{slug}",
+		CaseStudyPath:      "/case-studies/{slug}",
+		PublicCacheControl: "public, max-age=60, stale-while-revalidate=600",
 	}
 }
 
@@ -82,6 +99,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	str("FOLIO_SITE_URL", &c.SiteURL)
 	str("FOLIO_PUBLIC_API", &c.PublicAPI)
 	str("FOLIO_LOG_FORMAT", &c.LogFormat)
+	str("FOLIO_POST_PATH", &c.PostPath)
+	str("FOLIO_CASE_STUDY_PATH", &c.CaseStudyPath)
+	str("FOLIO_PUBLIC_CACHE_CONTROL", &c.PublicCacheControl)
 	cors := getenv("FOLIO_CORS_ORIGINS")
 	proxies := getenv("FOLIO_TRUSTED_PROXIES")
 	level := getenv("FOLIO_LOG_LEVEL")
@@ -160,6 +180,11 @@ func (c Config) validate() []error {
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		p = append(p, errors.New("JWT secret: must be at least 32 characters"))
+	}
+	for name, pattern := range map[string]string{"post path": c.PostPath, "case study path": c.CaseStudyPath} {
+		if !strings.HasPrefix(pattern, "/") || !strings.Contains(pattern, "{slug}") {
+			p = append(p, fmt.Errorf("%s %q: want a path starting with / that contains {slug}", name, pattern))
+		}
 	}
 	if c.ShutdownGrace < 0 {
 		p = append(p, errors.New("shutdown grace: must not be negative"))

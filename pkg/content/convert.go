@@ -22,6 +22,7 @@ func toRow(row *store.EntryRow, t Type, f Fields, d Derived) error {
 	row.HTML, row.AutoExcerpt = d.HTML, d.AutoExcerpt
 	row.WordCount, row.ReadingTimeMinutes = d.WordCount, d.ReadingTime
 	row.ChallengeHTML, row.SolutionHTML, row.ResultsHTML = d.ChallengeHTML, d.SolutionHTML, d.ResultsHTML
+	row.PlainText = d.PlainText
 	var err error
 	set := func(dst *string, v any) {
 		if err == nil {

@@ -191,6 +191,56 @@ func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[
 	return Page[Entry]{Items: items, Total: total, Page: q.Page, PerPage: q.PerPage}, nil
 }
 
+// Related returns up to limit published posts sharing the most tags with
+// the published post at slug, then the newest.
+func (s *Service) Related(ctx context.Context, slug string, limit int) ([]Entry, error) {
+	r := s.Store.Read(ctx)
+	now := s.now()
+	post, err := r.VisibleEntryBySlug(string(Post), slug, now)
+	if store.IsNotFound(err) {
+		return nil, errNotFound(Post)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Related(post.ID, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	return hydrate(r, rows)
+}
+
+// Latest returns the n newest published posts with their bodies, for feeds.
+func (s *Service) Latest(ctx context.Context, t Type, n int) ([]Entry, error) {
+	q := Query{Sort: "-published_at", Page: 1, PerPage: n}
+	f := q.filter(t)
+	now := s.now()
+	f.VisibleAt, f.Full = &now, true
+	page, err := s.list(ctx, f, q)
+	return page.Items, err
+}
+
+// SitemapEntry is one public address of the site.
+type SitemapEntry struct {
+	Type        Type
+	Slug        string
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+}
+
+// Sitemap returns every published entry of every type, newest first.
+func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
+	rows, err := s.Store.Read(ctx).Sitemap(s.now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SitemapEntry, len(rows))
+	for i, r := range rows {
+		out[i] = SitemapEntry{Type: Type(r.Type), Slug: r.Slug, PublishedAt: r.PublishedAt, UpdatedAt: r.UpdatedAt}
+	}
+	return out, nil
+}
+
 // Tags returns every tag with its number of published posts; with all,
 // its number of posts of any status not in the trash (for the admin).
 func (s *Service) Tags(ctx context.Context, all bool) ([]TagCount, error) {

@@ -20,6 +20,7 @@ func derive(t Type, f Fields) (Derived, error) {
 			return d, err
 		}
 		d.HTML, d.TOC, d.AutoExcerpt, d.WordCount, d.ReadingTime = r.HTML, r.TOC, r.Excerpt, r.WordCount, r.ReadingTime
+		d.PlainText = r.Text
 	case CaseStudy:
 		for _, part := range []struct {
 			field, src string
@@ -31,11 +32,13 @@ func derive(t Type, f Fields) (Derived, error) {
 			}
 			*part.html = r.HTML
 			d.WordCount += r.WordCount
+			d.PlainText = strings.TrimSpace(d.PlainText + " " + r.Text)
 		}
 		if d.WordCount > 0 {
 			d.ReadingTime = markdown.ReadingMinutes(d.WordCount)
 		}
 	}
+	d.PlainText = stripControl(d.PlainText)
 	if d.TOC == nil {
 		d.TOC = []markdown.Heading{}
 	}

@@ -126,6 +126,8 @@ type Derived struct {
 	ChallengeHTML string
 	SolutionHTML  string
 	ResultsHTML   string
+
+	PlainText string // the visible text of the Markdown fields, for search
 }
 
 // Entry is a post or a case study.

@@ -26,6 +26,9 @@ const (
 // normalize trims what should be trimmed and clears the other type's fields,
 // so that equal content compares equal.
 func normalize(t Type, f *Fields) {
+	for _, s := range []*string{&f.Title, &f.Excerpt, &f.Summary, &f.Client, &f.Industry} {
+		*s = stripControl(*s)
+	}
 	f.Title = strings.TrimSpace(f.Title)
 	f.Body = trimMarkdown(f.Body)
 	f.Challenge = trimMarkdown(f.Challenge)
@@ -65,6 +68,24 @@ func normalize(t Type, f *Fields) {
 	case CaseStudy:
 		f.Excerpt, f.Body, f.Tags = "", "", nil
 	}
+}
+
+// stripControl removes control characters (but tabs and newlines), which
+// have no place in text and could confuse what reads it later.
+func stripControl(s string) string {
+	if !strings.ContainsFunc(s, isStrayControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isStrayControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isStrayControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f
 }
 
 // trimMarkdown drops trailing whitespace and leading blank lines, which

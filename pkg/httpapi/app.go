@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
@@ -27,19 +28,28 @@ type Deps struct {
 	Version string
 	// AdminUI is the built admin app (adminui.FS()); nil serves none.
 	AdminUI fs.FS
+	// Spec is api/openapi.yaml (api.Spec), published at /api/openapi.yaml
+	// and as a page at /api/docs.
+	Spec []byte
 }
 
 type api struct {
-	cfg     config.Config
-	store   *store.Store
-	content *content.Service
-	auth    *auth.Service
-	log     *slog.Logger
-	version string
-	posts   entryAPI
-	studies entryAPI
-	admin   *adminApp
+	cfg      config.Config
+	store    *store.Store
+	content  *content.Service
+	auth     *auth.Service
+	log      *slog.Logger
+	version  string
+	posts    entryAPI
+	studies  entryAPI
+	admin    *adminApp
+	spec     []byte
+	docsPage []byte
+	cache    *responseCache
 }
+
+// publicCacheBytes bounds the memory of the public response cache.
+const publicCacheBytes = 48 << 20
 
 // maxRequestBody bounds every request body before a handler runs; JSON
 // routes enforce their own, smaller limit so that they can answer with a
@@ -64,7 +74,13 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	a := &api{
 		cfg: d.Config, store: d.Store, content: d.Content, auth: d.Auth, log: d.Log, version: d.Version,
-		posts: postAPI(), studies: caseStudyAPI(), admin: admin,
+		posts: postAPI(), studies: caseStudyAPI(), admin: admin, spec: d.Spec,
+		cache: newResponseCache(publicCacheBytes),
+	}
+	if len(d.Spec) > 0 {
+		if a.docsPage, err = renderDocs(d.Spec); err != nil {
+			return nil, err
+		}
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "folio",
@@ -80,7 +96,7 @@ func New(d Deps) (*fiber.App, error) {
 		TrustedProxies:          d.Config.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.Config.TrustedProxies),
 	})
-	app.Use(a.observe)
+	app.Use(a.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	for _, r := range a.routes() {
 		handlers := make([]fiber.Handler, 0, 3)
 		switch {
@@ -89,9 +105,15 @@ func New(d Deps) (*fiber.App, error) {
 		case r.noStore:
 			handlers = append(handlers, noStore)
 		case r.deliver:
-			handlers = append(handlers, a.deliver)
+			handlers = append(handlers, a.cors, a.deliver)
+			app.Options(r.path, a.cors) // CORS preflight
 		}
-		app.Add(r.method, r.path, append(handlers, r.handle)...)
+		handlers = append(handlers, r.handle)
+		if r.method == fiber.MethodGet {
+			app.Get(r.path, handlers...) // and HEAD
+		} else {
+			app.Add(r.method, r.path, handlers...)
+		}
 	}
 	return app, nil
 }

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/folio-cms/folio/pkg/auth"
@@ -23,7 +25,7 @@ func (a *api) deliver(c *fiber.Ctx) error {
 		if a.cfg.PublicAPI == config.PublicToken {
 			return errs.New(errs.Unauthenticated, "api_token_required", "This API needs an API token: send \"Authorization: Bearer <token>\" or ?key=<token>.")
 		}
-		return c.Next()
+		return a.cached(c)
 	}
 	tok, err := a.auth.VerifyAPIToken(c.UserContext(), secret)
 	if err != nil {
@@ -32,6 +34,38 @@ func (a *api) deliver(c *fiber.Ctx) error {
 	if tok.Scope == auth.ScopePreview && c.Query("preview") == "1" {
 		c.Locals(keyPreview, true)
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.Next() // previews are never cached, here or anywhere
+	}
+	return a.cached(c)
+}
+
+// cors answers the CORS of the public API: origins in FOLIO_CORS_ORIGINS
+// (or any, with "*") may read it from a browser; other origins get no CORS
+// headers at all. The admin and auth routes never get this middleware, so
+// no setting opens them to other origins.
+func (a *api) cors(c *fiber.Ctx) error {
+	origin := c.Get(fiber.HeaderOrigin)
+	if len(a.cfg.CORSOrigins) > 0 {
+		c.Vary(fiber.HeaderOrigin)
+	}
+	allowed := origin != "" && (slices.Contains(a.cfg.CORSOrigins, "*") || slices.Contains(a.cfg.CORSOrigins, origin))
+	if allowed {
+		if slices.Contains(a.cfg.CORSOrigins, "*") {
+			c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+		} else {
+			c.Set(fiber.HeaderAccessControlAllowOrigin, origin)
+		}
+	}
+	if c.Method() == fiber.MethodOptions {
+		if allowed {
+			c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD, OPTIONS")
+			c.Set(fiber.HeaderAccessControlAllowHeaders, "Authorization, If-None-Match, Accept, Accept-Encoding")
+			c.Set(fiber.HeaderAccessControlMaxAge, "600")
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	if allowed {
+		c.Set(fiber.HeaderAccessControlExposeHeaders, "ETag, Location, X-Request-ID")
 	}
 	return c.Next()
 }

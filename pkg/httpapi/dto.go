@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"time"
 
 	"github.com/folio-cms/folio/pkg/auth"
@@ -59,6 +60,8 @@ type metaJSON struct {
 	PerPage    int   `json:"per_page"`
 	Total      int64 `json:"total"`
 	TotalPages int   `json:"total_pages"`
+	Next       *int  `json:"next"` // the next page's number, or null on the last
+	Prev       *int  `json:"prev"` // the previous page's number, or null on the first
 }
 
 type listJSON struct {
@@ -71,7 +74,101 @@ type itemJSON struct {
 }
 
 func pageMeta[T any](p content.Page[T]) metaJSON {
-	return metaJSON{Page: p.Page, PerPage: p.PerPage, Total: p.Total, TotalPages: p.TotalPages()}
+	m := metaJSON{Page: p.Page, PerPage: p.PerPage, Total: p.Total, TotalPages: p.TotalPages()}
+	if p.Page < m.TotalPages {
+		n := p.Page + 1
+		m.Next = &n
+	}
+	if p.Page > 1 {
+		n := min(p.Page-1, max(m.TotalPages, 1))
+		m.Prev = &n
+	}
+	return m
+}
+
+type searchHitJSON struct {
+	Type        content.Type `json:"type"`
+	Slug        string       `json:"slug"`
+	Title       string       `json:"title"`
+	Excerpt     string       `json:"excerpt"`
+	PublishedAt *time.Time   `json:"published_at"`
+	Snippet     string       `json:"snippet"`
+}
+
+type sitemapJSON struct {
+	Type        content.Type `json:"type"`
+	Slug        string       `json:"slug"`
+	URL         string       `json:"url"`
+	PublishedAt time.Time    `json:"published_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+}
+
+// JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
+type jsonFeed struct {
+	Version     string         `json:"version"`
+	Title       string         `json:"title"`
+	HomePageURL string         `json:"home_page_url"`
+	FeedURL     string         `json:"feed_url"`
+	Items       []jsonFeedItem `json:"items"`
+}
+
+type jsonFeedItem struct {
+	ID            string           `json:"id"`
+	URL           string           `json:"url"`
+	Title         string           `json:"title"`
+	ContentHTML   string           `json:"content_html"`
+	Summary       string           `json:"summary,omitempty"`
+	Image         string           `json:"image,omitempty"`
+	DatePublished time.Time        `json:"date_published"`
+	DateModified  time.Time        `json:"date_modified"`
+	Authors       []jsonFeedAuthor `json:"authors,omitempty"`
+	Tags          []string         `json:"tags"`
+}
+
+type jsonFeedAuthor struct {
+	Name string `json:"name"`
+}
+
+// Atom 1.0 (RFC 4287).
+type atomFeed struct {
+	XMLName xml.Name    `xml:"feed"`
+	XMLNS   string      `xml:"xmlns,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Href string `xml:"href,attr"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      string         `xml:"title"`
+	Links      []atomLink     `xml:"link"`
+	Published  string         `xml:"published"`
+	Updated    string         `xml:"updated"`
+	Author     *atomAuthor    `xml:"author,omitempty"`
+	Categories []atomCategory `xml:"category"`
+	Summary    atomText       `xml:"summary"`
+	Content    atomText       `xml:"content"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
 }
 
 // ---- requests ----

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +33,8 @@ type entryAPI struct {
 	adminFull  func(content.Entry) any
 	// filters reads the type's own public list filters.
 	filters func(c *fiber.Ctx, q *content.Query) error
+	// itemFields are the top-level fields of a public list item, for ?fields=.
+	itemFields []string
 }
 
 func postAPI() entryAPI {
@@ -50,11 +51,11 @@ func postAPI() entryAPI {
 		adminItem:  func(e content.Entry) any { return adminPostItemOut(e) },
 		adminFull:  func(e content.Entry) any { return adminPostOut(e) },
 		filters: func(c *fiber.Ctx, q *content.Query) error {
-			if tag := c.Query("tag"); tag != "" {
-				q.Tags = []string{tag}
-			}
+			q.Tags = splitComma(c.Query("tag"))
+			q.Author = strings.TrimSpace(c.Query("author"))
 			return nil
 		},
+		itemFields: jsonFields(postItemJSON{}),
 	}
 }
 
@@ -76,59 +77,8 @@ func caseStudyAPI() entryAPI {
 			q.Technology = strings.TrimSpace(c.Query("technology"))
 			return nil
 		},
+		itemFields: jsonFields(caseStudyItemJSON{}),
 	}
-}
-
-// ---- public ----
-
-func (a *api) publicList(x entryAPI) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		q, err := pageQuery(c)
-		if err != nil {
-			return err
-		}
-		if err := x.filters(c, &q); err != nil {
-			return err
-		}
-		page, err := a.content.ListPublished(c.UserContext(), x.typ, q, previewing(c))
-		if err != nil {
-			return err
-		}
-		return c.JSON(listJSON{Data: mapItems(page.Items, x.publicItem), Meta: pageMeta(page)})
-	}
-}
-
-func (a *api) publicGet(x entryAPI) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		e, err := a.content.Published(c.UserContext(), x.typ, c.Params("slug"), previewing(c))
-		var moved *content.Moved
-		if errors.As(err, &moved) {
-			target := x.publicPath + "/" + moved.Slug
-			if q := string(c.Request().URI().QueryString()); q != "" {
-				target += "?" + q
-			}
-			c.Location(target)
-			return c.Status(fiber.StatusMovedPermanently).JSON(itemJSON{Data: movedJSON{Slug: moved.Slug, Location: target}})
-		}
-		if err != nil {
-			return err
-		}
-		return c.JSON(itemJSON{Data: x.publicFull(e)})
-	}
-}
-
-// tags lists the tags with their published posts (public), or with
-// their posts of any status (admin, for autocomplete).
-func (a *api) tags(c *fiber.Ctx) error {
-	tags, err := a.content.Tags(c.UserContext(), strings.HasPrefix(c.Path(), "/api/v1/admin/"))
-	if err != nil {
-		return err
-	}
-	out := make([]tagCountJSON, len(tags))
-	for i, t := range tags {
-		out[i] = tagCountJSON{Slug: t.Slug, Name: t.Name, PostCount: t.PostCount}
-	}
-	return c.JSON(itemJSON{Data: out})
 }
 
 // ---- admin ----

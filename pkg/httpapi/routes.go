@@ -38,7 +38,16 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/posts/:slug", perm: public, deliver: true, handle: a.publicGet(p)},
 		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, handle: a.publicList(cs)},
 		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, deliver: true, handle: a.publicGet(cs)},
+		{method: "GET", path: "/api/v1/posts/:slug/related", perm: public, deliver: true, handle: a.related},
 		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
+		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, handle: a.search},
+		{method: "GET", path: "/api/v1/sitemap", perm: public, deliver: true, handle: a.sitemap},
+		{method: "GET", path: "/api/v1/feed.xml", perm: public, deliver: true, handle: a.feedXML},
+		{method: "GET", path: "/api/v1/feed.json", perm: public, deliver: true, handle: a.feedJSON},
+
+		// The contract, as a file and as a page.
+		{method: "GET", path: "/api/openapi.yaml", perm: public, handle: a.openapi},
+		{method: "GET", path: "/api/docs", perm: public, page: true, handle: a.docs},
 
 		// Sign-in and sessions (the refresh token travels in a cookie).
 		{method: "POST", path: "/api/v1/auth/login", perm: public, noStore: true, handle: a.login},

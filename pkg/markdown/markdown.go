@@ -77,6 +77,9 @@ type Result struct {
 	Excerpt     string
 	WordCount   int
 	ReadingTime int // minutes
+	// Text is the document's visible text with whitespace collapsed, for
+	// the search index.
+	Text string
 }
 
 // Render converts Markdown source to safe HTML and derived data. It refuses
@@ -114,11 +117,13 @@ func Render(src string) (res Result, err error) {
 	}
 
 	ex := newTextExtractor(source)
+	plain := collapseSpace(ex.text(doc))
 	res = Result{
 		HTML:      out.String(),
 		TOC:       tableOfContents(doc, ex),
 		Excerpt:   excerpt(doc, ex),
-		WordCount: countWords(ex.text(doc)),
+		WordCount: countWords(plain),
+		Text:      plain,
 	}
 	if strings.TrimSpace(src) != "" {
 		res.ReadingTime = ReadingMinutes(res.WordCount)

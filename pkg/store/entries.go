@@ -96,6 +96,7 @@ type EntryFilter struct {
 	Sort       string // a key of SortKeys; "" means -published_at
 	Offset     int
 	Limit      int
+	Full       bool // include the bodies (feeds); lists leave them out
 }
 
 // SortKeys lists the accepted sort orders.
@@ -164,7 +165,10 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	}
 	var rows []EntryRow
 	if total > int64(f.Offset) {
-		err := q.Omit(heavyEntryColumns...).Order(order).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
+		if !f.Full {
+			q = q.Omit(heavyEntryColumns...)
+		}
+		err := q.Order(order).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
 		if err != nil {
 			return nil, 0, translate(err)
 		}
@@ -259,6 +263,47 @@ func (tx *Tx) UpdateEntry(row *EntryRow, base int) error {
 		return errs.New(errs.Conflict, "conflict", "The record was changed by someone else.").With("current_version", cur.Version)
 	}
 	return nil
+}
+
+// Related returns up to limit posts visible at time at that share tags with
+// post id, most shared tags first, then newest; when fewer share any, the
+// newest other posts fill the list.
+func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
+	var rows []EntryRow
+	err := visible(r.db.Model(&EntryRow{}), at).Omit(heavyEntryColumns...).
+		Joins(`JOIN (SELECT b.entry_id AS id, COUNT(*) AS shared FROM entry_tags a
+			JOIN entry_tags b ON b.tag_id = a.tag_id AND b.entry_id <> a.entry_id
+			WHERE a.entry_id = ? GROUP BY b.entry_id) s ON s.id = entries.id`, id).
+		Where("entries.type = 'post'").
+		Order("s.shared DESC, entries.published_at DESC, entries.id DESC").Limit(limit).Find(&rows).Error
+	if err != nil || len(rows) >= limit {
+		return rows, translate(err)
+	}
+	skip := []int64{id}
+	for _, row := range rows {
+		skip = append(skip, row.ID)
+	}
+	var more []EntryRow
+	err = visible(r.db.Model(&EntryRow{}), at).Omit(heavyEntryColumns...).
+		Where("entries.type = 'post' AND entries.id NOT IN ?", skip).
+		Order("entries.published_at DESC, entries.id DESC").Limit(limit - len(rows)).Find(&more).Error
+	return append(rows, more...), translate(err)
+}
+
+// SitemapEntry is one public address.
+type SitemapEntry struct {
+	Type        string
+	Slug        string
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+}
+
+// Sitemap returns every entry visible at time at, newest first.
+func (r Reader) Sitemap(at time.Time) ([]SitemapEntry, error) {
+	var rows []SitemapEntry
+	err := visible(r.db.Model(&EntryRow{}), at).Select("type", "slug", "published_at", "updated_at").
+		Order("published_at DESC, id DESC").Scan(&rows).Error
+	return rows, translate(err)
 }
 
 // DueScheduled returns the ids of the scheduled entries whose time has come.

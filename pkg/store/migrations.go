@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -181,7 +182,39 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX slug_aliases_by_entry ON slug_aliases (entry_id)`,
 	)},
+	{"full-text search", sqlStep(
+		// The visible text of the Markdown fields, kept at render time for
+		// the index. Existing rows start from their Markdown source; the next
+		// save refines it.
+		`ALTER TABLE entries ADD COLUMN plain_text TEXT NOT NULL DEFAULT ''`,
+		`UPDATE entries SET plain_text = CASE WHEN type = 'post' THEN body ELSE challenge || ' ' || solution || ' ' || results END`,
+		`CREATE VIRTUAL TABLE entries_fts USING fts5(title, excerpt, body, meta, tokenize = 'unicode61 remove_diacritics 2')`,
+		// Triggers keep the index in the transaction of every write, whatever
+		// path it takes.
+		`CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+			INSERT INTO entries_fts (rowid, title, excerpt, body, meta) VALUES (new.id, new.title, `+ftsExcerpt+`, new.plain_text, `+ftsMeta+`);
+		END`,
+		`CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, excerpt, auto_excerpt, summary, plain_text, client, industry, services, technologies ON entries BEGIN
+			DELETE FROM entries_fts WHERE rowid = old.id;
+			INSERT INTO entries_fts (rowid, title, excerpt, body, meta) VALUES (new.id, new.title, `+ftsExcerpt+`, new.plain_text, `+ftsMeta+`);
+		END`,
+		`CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+			DELETE FROM entries_fts WHERE rowid = old.id;
+		END`,
+		`INSERT INTO entries_fts (rowid, title, excerpt, body, meta)
+			SELECT id, title, `+strings.ReplaceAll(ftsExcerpt, "new.", "")+`, plain_text, `+strings.ReplaceAll(ftsMeta, "new.", "")+` FROM entries`,
+	)},
 }
+
+// What the search index holds of an entry, besides title and text: its
+// excerpt (or summary) and, for case studies, client, industry, services
+// and technologies. Frozen here because migration steps never change.
+const (
+	ftsExcerpt = `CASE WHEN new.type = 'case_study' THEN new.summary WHEN new.excerpt <> '' THEN new.excerpt ELSE new.auto_excerpt END`
+	ftsMeta    = `new.client || ' ' || new.industry || ' ' ||
+		COALESCE((SELECT group_concat(value, ' ') FROM json_each(new.services)), '') || ' ' ||
+		COALESCE((SELECT group_concat(value, ' ') FROM json_each(new.technologies)), '')`
+)
 
 // SchemaVersion is the schema version this binary migrates to.
 func SchemaVersion() int { return len(migrations) }

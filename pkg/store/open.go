@@ -35,6 +35,7 @@ type Store struct {
 	r    *gorm.DB
 	path string
 	now  func() time.Time
+	gen  generation
 }
 
 // Options tunes Open.
@@ -72,14 +73,18 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxIdleTime(0)
 	readers, _ := s.r.DB()
-	readers.SetMaxOpenConns(opt.Readers)
-	readers.SetMaxIdleConns(opt.Readers)
+	readers.SetMaxOpenConns(opt.Readers + 1) // +1: the generation poller keeps one
+	readers.SetMaxIdleConns(opt.Readers + 1)
 
 	if err := checkFTS5(ctx, writer); err != nil {
 		s.Close()
 		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.gen.init(ctx, readers); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -144,6 +149,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close checkpoints the WAL and closes both handles.
 func (s *Store) Close() error {
 	var errs []error
+	if s.gen.conn != nil {
+		errs = append(errs, s.gen.conn.Close())
+	}
 	if s.r != nil {
 		if db, err := s.r.DB(); err == nil {
 			errs = append(errs, db.Close())

@@ -119,6 +119,7 @@ type EntryRow struct {
 	UpdatedBy          *int64
 	FirstPublishedAt   *time.Time
 	TrashedAt          *time.Time
+	PlainText          string // the visible text, for the search index
 }
 
 // TableName tells GORM the table.
@@ -152,7 +153,7 @@ type SlugAliasRow struct {
 func (SlugAliasRow) TableName() string { return "slug_aliases" }
 
 // heavyEntryColumns are left out of list queries: lists never show bodies.
-var heavyEntryColumns = []string{"body", "html", "toc", "challenge", "challenge_html", "solution", "solution_html", "results", "results_html"}
+var heavyEntryColumns = []string{"body", "html", "toc", "challenge", "challenge_html", "solution", "solution_html", "results", "results_html", "plain_text"}
 
 // TagRow is a row of the tags table.
 type TagRow struct {

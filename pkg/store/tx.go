@@ -36,5 +36,8 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	err := s.w.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(&Tx{Reader: Reader{db: db}, now: s.now().Truncate(time.Microsecond)})
 	})
+	if err == nil {
+		s.gen.local.Add(1)
+	}
 	return translate(err)
 }

@@ -1,0 +1,388 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/config"
+)
+
+// publish creates and publishes a post, a minute after the previous one.
+func (e *env) publish(body map[string]any) int {
+	e.t.Helper()
+	id, _ := e.createPost(body)
+	e.publishPost(id)
+	e.clock.Add(time.Minute)
+	return id
+}
+
+func (e *env) publishStudy(body map[string]any) int {
+	e.t.Helper()
+	id, _ := e.createCaseStudy(body)
+	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d/publish", id), As: auth.RoleEditor}).want(e.t, 200, nil)
+	e.clock.Add(time.Minute)
+	return id
+}
+
+func slugs(r *resp) []string {
+	var out []string
+	for _, item := range r.list("data") {
+		out = append(out, item.(map[string]any)["slug"].(string))
+	}
+	return out
+}
+
+func TestPublicFilters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publish(map[string]any{"title": "Go basics", "tags": []string{"Go"}, "featured": true})
+	e.publish(map[string]any{"title": "Rust basics", "tags": []string{"Rust"}})
+	before := e.clock.Now()
+	e.publish(map[string]any{"title": "Zig basics", "tags": []string{"Zig", "Go"}})
+	e.createPost(map[string]any{"title": "Draft Go", "tags": []string{"Go"}})
+	mine := e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleAuthor, Body: map[string]any{"title": "By the author"}}).num("data.id")
+	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/publish", mine), As: auth.RoleEditor}).want(t, 200, nil)
+
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"tag=go", []string{"zig-basics", "go-basics"}},
+		{"tag=go,rust", []string{"zig-basics", "rust-basics", "go-basics"}},
+		{"tag=rust&featured=false", []string{"rust-basics"}},
+		{"featured=true", []string{"go-basics"}},
+		{"author=test-author", []string{"by-the-author"}},
+		{"published_before=" + before.Format(time.RFC3339) + "&sort=published_at", []string{"go-basics", "rust-basics"}},
+		{"published_after=" + before.Add(-time.Second).Format(time.RFC3339) + "&tag=go", []string{"zig-basics"}},
+		{"sort=title&per_page=3", []string{"by-the-author", "go-basics", "rust-basics"}},
+		{"sort=-title&per_page=2", []string{"zig-basics", "rust-basics"}},
+		{"sort=-updated_at&per_page=1", []string{"by-the-author"}},
+	}
+	for _, tt := range tests {
+		r := e.do(req{Method: "GET", Path: "/api/v1/posts?" + tt.query})
+		r.want(t, 200, nil)
+		if got := slugs(r); strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("?%s = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+	for param, bad := range map[string]string{
+		"sort": "sort=random", "featured": "featured=yes", "published_after": "published_after=yesterday",
+		"published_before": "published_before=2026-13-01", "fields": "fields=slug,nope", "per_page": "per_page=101",
+	} {
+		r := e.do(req{Method: "GET", Path: "/api/v1/posts?" + bad})
+		r.want(t, 400, map[string]any{"error.code": "invalid_parameter", "error.details.0.field": param})
+	}
+	// fields keeps just those, in that order.
+	r := e.do(req{Method: "GET", Path: "/api/v1/posts?fields=title,slug&per_page=1&sort=title"})
+	r.want(t, 200, map[string]any{"data.0": map[string]string{"title": "By the author", "slug": "by-the-author"}})
+	if !bytes.Contains(r.Body, []byte(`{"title":"By the author","slug":"by-the-author"}`)) {
+		t.Errorf("fields order not kept: %s", r.Body)
+	}
+	// Case studies.
+	e.publishStudy(map[string]any{"title": "Ledger", "industry": "Fintech", "technologies": []string{"Go", "PostgreSQL"}, "featured": true})
+	e.publishStudy(map[string]any{"title": "Routes", "industry": "Logistics", "technologies": []string{"Python"}})
+	for q, want := range map[string]string{"industry=FINTECH": "ledger", "technology=python": "routes", "featured=true": "ledger", "technology=go&industry=logistics": ""} {
+		r := e.do(req{Method: "GET", Path: "/api/v1/case-studies?" + q})
+		if got := strings.Join(slugs(r), " "); got != want {
+			t.Errorf("case studies ?%s = %q, want %q", q, got, want)
+		}
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies?fields=client,metrics"}).want(t, 200, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies?fields=html"}).want(t, 400, map[string]any{"error.details.0.field": "fields"})
+}
+
+func TestRelated(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publish(map[string]any{"title": "Base", "tags": []string{"A", "B", "C"}})
+	e.publish(map[string]any{"title": "Two shared", "tags": []string{"A", "B"}})
+	e.publish(map[string]any{"title": "One shared old", "tags": []string{"C"}})
+	e.publish(map[string]any{"title": "One shared new", "tags": []string{"A", "X"}})
+	e.publish(map[string]any{"title": "None", "tags": []string{"X"}})
+	e.createPost(map[string]any{"title": "Draft all shared", "tags": []string{"A", "B", "C"}})
+	r := e.do(req{Method: "GET", Path: "/api/v1/posts/base/related"})
+	r.want(t, 200, nil)
+	if got := strings.Join(slugs(r), " "); got != "two-shared one-shared-new one-shared-old" {
+		t.Errorf("related = %s", got)
+	}
+	r = e.do(req{Method: "GET", Path: "/api/v1/posts/base/related?limit=10"})
+	if got := strings.Join(slugs(r), " "); got != "two-shared one-shared-new one-shared-old none" {
+		t.Errorf("related with fill-up = %s", got)
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/posts/base/related?limit=0"}).want(t, 400, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/posts/draft-all-shared/related"}).want(t, 404, nil)
+}
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publish(map[string]any{"title": "Container orchestration in practice", "body": "We run **Kubernetes** clusters for clients."})
+	e.publish(map[string]any{"title": "Choosing a database", "body": "Kubernetes is not a database. Orchestration appears only here in the body, once."})
+	e.publish(map[string]any{"title": "Escaping", "body": "Text with <script>alert(1)</script> & ampersands near kubernetes."})
+	e.createPost(map[string]any{"title": "Draft about orchestration", "body": "orchestration orchestration"})
+	binned := e.publish(map[string]any{"title": "Binned orchestration"})
+	e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/posts/%d", binned), As: auth.RoleEditor}).want(t, 204, nil)
+	sched, _ := e.createPost(map[string]any{"title": "Scheduled orchestration"})
+	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/schedule", sched), As: auth.RoleEditor,
+		Body: map[string]string{"publish_at": e.clock.Now().Add(time.Hour).Format(time.RFC3339)}}).want(t, 200, nil)
+	e.publishStudy(map[string]any{"title": "Routing for Kestrel", "client": "Kestrel Freight", "summary": "Orchestrated route planning.",
+		"technologies": []string{"Go"}, "challenge": "Their planners spent days on routes."})
+
+	// Title beats body; the last word is a prefix; drafts, trash and not-yet-due never appear.
+	r := e.do(req{Method: "GET", Path: "/api/v1/search?q=orchestr"})
+	r.want(t, 200, map[string]any{"meta.total": 3, "data.0.slug": "container-orchestration-in-practice", "data.0.type": "post"})
+	for _, item := range r.list("data") {
+		if s := item.(map[string]any)["slug"].(string); strings.Contains(s, "draft") || strings.Contains(s, "binned") || strings.Contains(s, "scheduled") {
+			t.Errorf("search shows %s", s)
+		}
+	}
+	if !strings.Contains(r.str("data.0.snippet"), "<mark>") {
+		t.Errorf("no <mark> in the snippet: %q", r.str("data.0.snippet"))
+	}
+	// Case studies are found by client and technology, and filtered by type.
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=kestrel"}).want(t, 200, map[string]any{"meta.total": 1, "data.0.type": "case_study"})
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=orchestr&type=case_study"}).want(t, 200, map[string]any{"meta.total": 1})
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=kubernetes&type=post"}).want(t, 200, map[string]any{"meta.total": 3})
+	// Phrases.
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=" + urlQuery(`"database kubernetes"`)}).want(t, 200, map[string]any{"meta.total": 0})
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=" + urlQuery(`"not a database"`)}).want(t, 200, map[string]any{"meta.total": 1, "data.0.slug": "choosing-a-database"})
+	// The snippet escapes everything but the marks.
+	r = e.do(req{Method: "GET", Path: "/api/v1/search?q=ampersands"})
+	snip := r.str("data.0.snippet")
+	if strings.Contains(snip, "<script") || !strings.Contains(snip, "&amp;") || !strings.Contains(snip, "<mark>ampersands</mark>") {
+		t.Errorf("snippet = %q", snip)
+	}
+	// Search syntax is just words; nothing is a 5xx.
+	for _, q := range []string{`NEAR(kubernetes database)`, `*`, `kube*`, `OR`, `title:kubernetes`, `"unbalanced`, `kubernetes"`, `^start`, `a AND b NOT c`,
+		`(((`, `'`, `-kubernetes`, `"""`, `k8s: "x" OR y*`, "\x00", `😀 kubernetes`, strings.Repeat("a ", 90)} {
+		r := e.do(req{Method: "GET", Path: "/api/v1/search?q=" + urlQuery(q)})
+		if r.Status != 200 {
+			t.Errorf("q=%q: %d %s", q, r.Status, r.Body)
+		}
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=" + urlQuery("title:kubernetes")}).want(t, 200, map[string]any{"meta.total": 0}) // both words must match
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=%20"}).want(t, 400, map[string]any{"error.details.0.field": "q"})
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=x&type=page"}).want(t, 400, map[string]any{"error.details.0.field": "type"})
+	// Edits show at once.
+	id := e.do(req{Method: "GET", Path: "/api/v1/posts/escaping"}).num("data.id")
+	e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: map[string]any{"title": "Escaping", "body": "Now about serverless.", "version": 2}}).want(t, 200, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=serverless"}).want(t, 200, map[string]any{"meta.total": 1})
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=ampersands"}).want(t, 200, map[string]any{"meta.total": 0})
+	// At its time the scheduled post is found too, without any job.
+	e.clock.Add(time.Hour)
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=scheduled"}).want(t, 200, map[string]any{"meta.total": 1})
+}
+
+func urlQuery(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+func TestHTTPCaching(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.publish(map[string]any{"title": "Cached", "tags": []string{"Go"}})
+	e.publish(map[string]any{"title": "Other"})
+	e.publishStudy(map[string]any{"title": "Study"})
+	urls := []string{"/api/v1/posts", "/api/v1/posts/cached", "/api/v1/posts/cached/related", "/api/v1/case-studies", "/api/v1/case-studies/study",
+		"/api/v1/tags", "/api/v1/search?q=cached", "/api/v1/sitemap", "/api/v1/feed.xml", "/api/v1/feed.json"}
+	etags := map[string]string{}
+	for _, u := range urls {
+		r := e.do(req{Method: "GET", Path: u})
+		r.want(t, 200, nil)
+		etag := r.Header.Get("ETag")
+		if etag == "" || r.Header.Get("Cache-Control") != "public, max-age=60, stale-while-revalidate=600" {
+			t.Errorf("%s: ETag %q, Cache-Control %q", u, etag, r.Header.Get("Cache-Control"))
+		}
+		if vary := r.Header.Get("Vary"); !strings.Contains(vary, "Authorization") || !strings.Contains(vary, "Accept-Encoding") {
+			t.Errorf("%s: Vary = %q", u, vary)
+		}
+		etags[u] = etag
+		nm := e.do(req{Method: "GET", Path: u, Headers: map[string]string{"If-None-Match": etag}})
+		if nm.Status != 304 || len(nm.Body) != 0 {
+			t.Errorf("%s with If-None-Match: %d, %d bytes", u, nm.Status, len(nm.Body))
+		}
+		if nm := e.do(req{Method: "GET", Path: u, Headers: map[string]string{"If-None-Match": `"stale", W/` + etag}}); nm.Status != 304 {
+			t.Errorf("%s with a list in If-None-Match: %d", u, nm.Status)
+		}
+	}
+	// HEAD answers like GET, without the body.
+	if r := e.do(req{Method: "HEAD", Path: "/api/v1/posts/cached", OffSpec: true}); r.Status != 200 || r.Header.Get("ETag") != etags["/api/v1/posts/cached"] || len(r.Body) != 0 {
+		t.Errorf("HEAD = %d %q %d bytes", r.Status, r.Header.Get("ETag"), len(r.Body))
+	}
+	// A write elsewhere changes nothing for this post or its list page.
+	e.createPost(map[string]any{"title": "Unrelated draft"})
+	for _, u := range []string{"/api/v1/posts/cached", "/api/v1/posts"} {
+		if got := e.do(req{Method: "GET", Path: u}).Header.Get("ETag"); got != etags[u] {
+			t.Errorf("%s: ETag changed after an unrelated write: %s → %s", u, etags[u], got)
+		}
+	}
+	// Editing the post changes its ETag, and the lists that show it.
+	e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", a), As: auth.RoleEditor, Body: map[string]any{"title": "Cached", "body": "New text", "tags": []string{"Go"}, "version": 2}}).want(t, 200, nil)
+	for _, u := range []string{"/api/v1/posts/cached", "/api/v1/posts"} {
+		r := e.do(req{Method: "GET", Path: u, Headers: map[string]string{"If-None-Match": etags[u]}})
+		if r.Status != 200 || r.Header.Get("ETag") == etags[u] {
+			t.Errorf("%s after an edit: %d, ETag %s", u, r.Status, r.Header.Get("ETag"))
+		}
+	}
+	// A new post changes the list's membership and so its ETag; not the study's.
+	e.publish(map[string]any{"title": "Newcomer"})
+	if got := e.do(req{Method: "GET", Path: "/api/v1/case-studies/study"}).Header.Get("ETag"); got != etags["/api/v1/case-studies/study"] {
+		t.Errorf("a post changed a case study's ETag")
+	}
+	// Previews are never cached by anyone.
+	_, preview := e.apiToken("preview")
+	r := e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1", Headers: map[string]string{"Authorization": "Bearer " + preview}})
+	if r.Header.Get("Cache-Control") != "private, no-store" {
+		t.Errorf("preview Cache-Control = %q", r.Header.Get("Cache-Control"))
+	}
+}
+
+func TestCompression(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publish(map[string]any{"title": "Long", "body": strings.Repeat("Compressible words repeat. ", 200)})
+	plain := e.do(req{Method: "GET", Path: "/api/v1/posts/long"})
+	for enc, read := range map[string]func([]byte) ([]byte, error){
+		"gzip": func(b []byte) ([]byte, error) {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				return nil, err
+			}
+			return io.ReadAll(zr)
+		},
+		"br": func(b []byte) ([]byte, error) { return io.ReadAll(brotli.NewReader(bytes.NewReader(b))) },
+	} {
+		r := e.do(req{Method: "GET", Path: "/api/v1/posts/long", Headers: map[string]string{"Accept-Encoding": enc}})
+		if r.Header.Get("Content-Encoding") != enc {
+			t.Errorf("Accept-Encoding %s: Content-Encoding %q", enc, r.Header.Get("Content-Encoding"))
+			continue
+		}
+		got, err := read(r.Body)
+		if err != nil || !bytes.Equal(got, plain.Body) || len(r.Body) >= len(plain.Body)/2 {
+			t.Errorf("%s: %v, %d compressed bytes for %d", enc, err, len(r.Body), len(plain.Body))
+		}
+	}
+	// Admin answers are compressed too (on the fly).
+	r := e.do(req{Method: "GET", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Headers: map[string]string{"Accept-Encoding": "gzip"}})
+	if r.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("admin list Content-Encoding = %q", r.Header.Get("Content-Encoding"))
+	}
+}
+
+func TestCORS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.CORSOrigins = []string{"https://www.example.com"} })
+	e.publish(map[string]any{"title": "Hello"})
+	ok := map[string]string{"Origin": "https://www.example.com"}
+	r := e.do(req{Method: "GET", Path: "/api/v1/posts", Headers: ok})
+	if r.Header.Get("Access-Control-Allow-Origin") != "https://www.example.com" || !strings.Contains(r.Header.Get("Vary"), "Origin") {
+		t.Errorf("allowed origin: ACAO %q, Vary %q", r.Header.Get("Access-Control-Allow-Origin"), r.Header.Get("Vary"))
+	}
+	pre := e.do(req{Method: "OPTIONS", Path: "/api/v1/posts/hello", OffSpec: true, Headers: map[string]string{
+		"Origin": "https://www.example.com", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"}})
+	if pre.Status != 204 || !strings.Contains(pre.Header.Get("Access-Control-Allow-Methods"), "GET") || !strings.Contains(pre.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight: %d %v", pre.Status, pre.Header)
+	}
+	for _, h := range []map[string]string{{"Origin": "https://evil.example.org"}, {}} {
+		r := e.do(req{Method: "GET", Path: "/api/v1/posts", Headers: h})
+		if r.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("origin %q got CORS headers", h["Origin"])
+		}
+	}
+	// The admin and auth APIs are never opened to other origins.
+	for _, p := range []string{"/api/v1/admin/posts", "/api/v1/auth/login", "/api/v1/auth/refresh"} {
+		pre := e.do(req{Method: "OPTIONS", Path: p, OffSpec: true, Headers: map[string]string{"Origin": "https://www.example.com", "Access-Control-Request-Method": "POST"}})
+		if pre.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("OPTIONS %s: CORS headers on an admin/auth route", p)
+		}
+	}
+	r = e.do(req{Method: "GET", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Headers: ok})
+	if r.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("admin GET carries CORS headers")
+	}
+}
+
+func TestFeedsAndSitemap(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.SiteURL = "https://northwind.example"; c.PostPath = "/writing/{slug}" })
+	for i := 0; i < 22; i++ {
+		e.publish(map[string]any{"title": fmt.Sprintf("Entry %02d", i), "body": "Body with **bold** & <b>raw</b>.", "tags": []string{"News"}})
+	}
+	e.createPost(map[string]any{"title": "Not in feeds"})
+	e.publishStudy(map[string]any{"title": "A study"})
+
+	r := e.do(req{Method: "GET", Path: "/api/v1/feed.xml"})
+	if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("feed.xml: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+	var atom struct {
+		Title   string `xml:"title"`
+		Entries []struct {
+			Title string `xml:"title"`
+			Link  struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+			Content string `xml:"content"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(r.Body, &atom); err != nil {
+		t.Fatalf("feed.xml is not XML: %v", err)
+	}
+	if len(atom.Entries) != 20 || atom.Entries[0].Title != "Entry 21" || atom.Entries[0].Link.Href != "https://northwind.example/writing/entry-21" ||
+		!strings.Contains(atom.Entries[0].Content, "<strong>bold</strong>") {
+		t.Errorf("atom: %d entries, first %+v", len(atom.Entries), atom.Entries[0])
+	}
+	r = e.do(req{Method: "GET", Path: "/api/v1/feed.json"})
+	var feed struct {
+		Version string `json:"version"`
+		Items   []struct {
+			URL         string `json:"url"`
+			Title       string `json:"title"`
+			ContentHTML string `json:"content_html"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(r.Body, &feed); err != nil || feed.Version != "https://jsonfeed.org/version/1.1" || len(feed.Items) != 20 ||
+		feed.Items[0].URL != "https://northwind.example/writing/entry-21" || !strings.Contains(feed.Items[0].ContentHTML, "<strong>bold</strong>") {
+		t.Errorf("feed.json: %v %+v", err, feed)
+	}
+	sm := e.do(req{Method: "GET", Path: "/api/v1/sitemap"})
+	sm.want(t, 200, map[string]any{"data.0.type": "case_study", "data.0.url": "https://northwind.example/case-studies/a-study", "data.1.url": "https://northwind.example/writing/entry-21"})
+	if n := len(sm.list("data")); n != 23 {
+		t.Errorf("sitemap has %d entries, want every published one (23)", n)
+	}
+}
+
+func TestContractIsPublished(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := e.do(req{Method: "GET", Path: "/api/openapi.yaml"})
+	if r.Status != 200 || !bytes.HasPrefix(r.Body, []byte("openapi: 3.1")) {
+		t.Fatalf("openapi.yaml: %d %.40s", r.Status, r.Body)
+	}
+	d := e.do(req{Method: "GET", Path: "/api/docs", OffSpec: true})
+	body := string(d.Body)
+	if d.Status != 200 || !strings.Contains(body, "/api/v1/posts/{slug}") || !strings.Contains(body, "PostWrite") || strings.Contains(body, "<script") {
+		t.Fatalf("docs page: %d, %d bytes", d.Status, len(body))
+	}
+	if csp := d.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("docs CSP = %q", csp)
+	}
+}

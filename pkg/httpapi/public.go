@@ -1,0 +1,302 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/folio-cms/folio/pkg/content"
+)
+
+// The public delivery API: published content for frontends.
+
+// publicSorts are the orders a public list accepts.
+var publicSorts = []string{"-published_at", "published_at", "title", "-title", "updated_at", "-updated_at"}
+
+// publicQuery reads a public list's parameters: paging, sort, featured,
+// the publication window, the type's own filters and fields. A bad value is
+// a 400 naming the parameter.
+func publicQuery(c *fiber.Ctx, x entryAPI) (content.Query, []string, error) {
+	q, err := pageQuery(c)
+	if err != nil {
+		return q, nil, err
+	}
+	if s := c.Query("sort"); s != "" {
+		if !slices.Contains(publicSorts, s) {
+			return q, nil, badParam("sort", "must be one of "+strings.Join(publicSorts, ", "))
+		}
+		q.Sort = s
+	}
+	switch c.Query("featured") {
+	case "":
+	case "true":
+		q.Featured = new(bool)
+		*q.Featured = true
+	case "false":
+		q.Featured = new(bool)
+	default:
+		return q, nil, badParam("featured", "must be true or false")
+	}
+	for name, dst := range map[string]**time.Time{"published_after": &q.After, "published_before": &q.Before} {
+		if s := c.Query(name); s != "" {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return q, nil, badParam(name, "must be an RFC 3339 time such as 2026-05-01T00:00:00Z")
+			}
+			*dst = &t
+		}
+	}
+	if err := x.filters(c, &q); err != nil {
+		return q, nil, err
+	}
+	fields := splitComma(c.Query("fields"))
+	for _, f := range fields {
+		if !slices.Contains(x.itemFields, f) {
+			return q, nil, badParam("fields", "names an unknown field "+strconv.Quote(f)+"; the fields are "+strings.Join(x.itemFields, ", "))
+		}
+	}
+	return q, fields, nil
+}
+
+func (a *api) publicList(x entryAPI) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		q, fields, err := publicQuery(c, x)
+		if err != nil {
+			return err
+		}
+		page, err := a.content.ListPublished(c.UserContext(), x.typ, q, previewing(c))
+		if err != nil {
+			return err
+		}
+		items := mapItems(page.Items, x.publicItem)
+		if len(fields) > 0 {
+			for i, item := range items {
+				items[i] = project(item, fields)
+			}
+		}
+		return c.JSON(listJSON{Data: items, Meta: pageMeta(page)})
+	}
+}
+
+func (a *api) publicGet(x entryAPI) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		e, err := a.content.Published(c.UserContext(), x.typ, c.Params("slug"), previewing(c))
+		var moved *content.Moved
+		if errors.As(err, &moved) {
+			target := x.publicPath + "/" + moved.Slug
+			if q := string(c.Request().URI().QueryString()); q != "" {
+				target += "?" + q
+			}
+			c.Location(target)
+			return c.Status(fiber.StatusMovedPermanently).JSON(itemJSON{Data: movedJSON{Slug: moved.Slug, Location: target}})
+		}
+		if err != nil {
+			return err
+		}
+		return c.JSON(itemJSON{Data: x.publicFull(e)})
+	}
+}
+
+// related lists published posts like the one at :slug.
+func (a *api) related(c *fiber.Ctx) error {
+	limit, err := intParam(c, "limit", 3, 1, 20)
+	if err != nil {
+		return err
+	}
+	posts, err := a.content.Related(c.UserContext(), c.Params("slug"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(itemJSON{Data: mapItems(posts, a.posts.publicItem)})
+}
+
+// tags lists the tags with their published posts (public), or with their
+// posts of any status (admin, for autocomplete).
+func (a *api) tags(c *fiber.Ctx) error {
+	tags, err := a.content.Tags(c.UserContext(), strings.HasPrefix(c.Path(), "/api/v1/admin/"))
+	if err != nil {
+		return err
+	}
+	out := make([]tagCountJSON, len(tags))
+	for i, t := range tags {
+		out[i] = tagCountJSON{Slug: t.Slug, Name: t.Name, PostCount: t.PostCount}
+	}
+	return c.JSON(itemJSON{Data: out})
+}
+
+// search finds published posts and case studies.
+func (a *api) search(c *fiber.Ctx) error {
+	q, err := pageQuery(c)
+	if err != nil {
+		return err
+	}
+	text := strings.TrimSpace(c.Query("q"))
+	if text == "" {
+		return badParam("q", "must not be empty")
+	}
+	if len(text) > 200 {
+		return badParam("q", "must be at most 200 characters")
+	}
+	var types []content.Type
+	switch t := c.Query("type"); t {
+	case "":
+	case string(content.Post), string(content.CaseStudy):
+		types = []content.Type{content.Type(t)}
+	default:
+		return badParam("type", "must be post or case_study")
+	}
+	page, err := a.content.Search(c.UserContext(), text, types, q.Page, q.PerPage)
+	if err != nil {
+		return err
+	}
+	out := make([]searchHitJSON, len(page.Items))
+	for i, h := range page.Items {
+		out[i] = searchHitJSON{Type: h.Type, Slug: h.Slug, Title: h.Title, Excerpt: h.Excerpt, PublishedAt: utc(h.PublishedAt), Snippet: h.Snippet}
+	}
+	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
+}
+
+// siteURL is an entry's address on the public site.
+func (a *api) siteURL(t content.Type, slug string) string {
+	pattern := a.cfg.PostPath
+	if t == content.CaseStudy {
+		pattern = a.cfg.CaseStudyPath
+	}
+	return a.cfg.SiteURL + strings.ReplaceAll(pattern, "{slug}", slug)
+}
+
+// sitemap lists every published address, for static builds and sitemaps.
+func (a *api) sitemap(c *fiber.Ctx) error {
+	entries, err := a.content.Sitemap(c.UserContext())
+	if err != nil {
+		return err
+	}
+	out := make([]sitemapJSON, len(entries))
+	for i, e := range entries {
+		out[i] = sitemapJSON{Type: e.Type, Slug: e.Slug, URL: a.siteURL(e.Type, e.Slug), PublishedAt: e.PublishedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC()}
+	}
+	return c.JSON(itemJSON{Data: out})
+}
+
+// feedSize is how many posts the feeds carry.
+const feedSize = 20
+
+// feedJSON answers with a JSON Feed 1.1 of the latest posts.
+func (a *api) feedJSON(c *fiber.Ctx) error {
+	posts, err := a.content.Latest(c.UserContext(), content.Post, feedSize)
+	if err != nil {
+		return err
+	}
+	f := jsonFeed{
+		Version: "https://jsonfeed.org/version/1.1", Title: a.cfg.SiteName(), HomePageURL: a.cfg.SiteURL + "/",
+		FeedURL: a.cfg.SiteURL + "/feed.json", Items: []jsonFeedItem{},
+	}
+	for _, p := range posts {
+		item := jsonFeedItem{
+			ID: a.siteURL(content.Post, p.Fields.Slug), URL: a.siteURL(content.Post, p.Fields.Slug), Title: p.Fields.Title,
+			ContentHTML: p.Derived.HTML, Summary: p.Excerpt(), DatePublished: p.PublishedAt.UTC(), DateModified: p.UpdatedAt.UTC(),
+			Tags: []string{},
+		}
+		if p.Fields.CoverImage != nil {
+			item.Image = p.Fields.CoverImage.URL
+		}
+		if p.Author != nil {
+			item.Authors = []jsonFeedAuthor{{Name: p.Author.Name}}
+		}
+		for _, t := range p.Tags {
+			item.Tags = append(item.Tags, t.Name)
+		}
+		f.Items = append(f.Items, item)
+	}
+	c.Set(fiber.HeaderContentType, "application/feed+json; charset=utf-8")
+	body, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return c.Send(body)
+}
+
+// feedXML answers with an Atom 1.0 feed of the latest posts.
+func (a *api) feedXML(c *fiber.Ctx) error {
+	posts, err := a.content.Latest(c.UserContext(), content.Post, feedSize)
+	if err != nil {
+		return err
+	}
+	f := atomFeed{
+		XMLNS: "http://www.w3.org/2005/Atom", ID: a.cfg.SiteURL + "/", Title: a.cfg.SiteName(),
+		Links:   []atomLink{{Rel: "alternate", Href: a.cfg.SiteURL + "/"}, {Rel: "self", Href: a.cfg.SiteURL + "/feed.xml"}},
+		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+	}
+	for i, p := range posts {
+		if i == 0 {
+			f.Updated = p.UpdatedAt.UTC().Format(time.RFC3339)
+		}
+		if u := p.UpdatedAt.UTC().Format(time.RFC3339); u > f.Updated {
+			f.Updated = u
+		}
+		url := a.siteURL(content.Post, p.Fields.Slug)
+		e := atomEntry{
+			ID: url, Title: p.Fields.Title, Links: []atomLink{{Rel: "alternate", Href: url}},
+			Published: p.PublishedAt.UTC().Format(time.RFC3339), Updated: p.UpdatedAt.UTC().Format(time.RFC3339),
+			Summary: atomText{Type: "text", Body: p.Excerpt()}, Content: atomText{Type: "html", Body: p.Derived.HTML},
+		}
+		if p.Author != nil {
+			e.Author = &atomAuthor{Name: p.Author.Name}
+		}
+		for _, t := range p.Tags {
+			e.Categories = append(e.Categories, atomCategory{Term: t.Slug, Label: t.Name})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	body, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	return c.Send(append([]byte(xml.Header), body...))
+}
+
+// jsonFields lists the JSON names of a struct's top-level fields, embedded
+// structs included.
+func jsonFields(v any) []string {
+	var out []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if f.Anonymous {
+				walk(f.Type)
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				out = append(out, name)
+			}
+		}
+	}
+	walk(reflect.TypeOf(v))
+	return out
+}
+
+// project keeps only the named top-level fields of an item, in the order
+// asked for.
+func project(item any, fields []string) json.RawMessage {
+	b, _ := json.Marshal(item)
+	var all map[string]json.RawMessage
+	_ = json.Unmarshal(b, &all)
+	out := []byte{'{'}
+	for i, f := range fields {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		k, _ := json.Marshal(f)
+		out = append(append(append(out, k...), ':'), all[f]...)
+	}
+	return append(out, '}')
+}
