@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -206,6 +208,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	errc := make(chan error, 1)
+	if a.cfg.DebugAddr != "" {
+		dbg := &http.Server{Addr: a.cfg.DebugAddr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { a.log.Warn("debug listener stopped", "error", dbg.ListenAndServe()) }()
+		defer dbg.Close()
+		a.log.Info("profiler listening", "addr", "http://"+a.cfg.DebugAddr+"/debug/pprof/")
+	}
 	go func() { errc <- srv.Listen(a.cfg.Addr) }()
 	a.log.Info("listening", "addr", "http://"+a.cfg.Addr)
 	select {
@@ -240,6 +248,17 @@ func seedIfEmpty(ctx context.Context, a *app, dir string) error {
 	}
 	a.log.Info("imported sample content", "dir", dir, "result", rep.String())
 	return nil
+}
+
+// debugMux serves Go's profiler.
+func debugMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 func cmdImport(ctx context.Context, e *env, args []string) error {

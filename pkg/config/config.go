@@ -42,6 +42,12 @@ type Config struct {
 	CaseStudyPath string
 	// PublicCacheControl is sent with every public GET (FOLIO_PUBLIC_CACHE_CONTROL).
 	PublicCacheControl string
+	// CacheMB bounds the in-memory cache of public responses; 0 turns it
+	// off (FOLIO_CACHE_MB).
+	CacheMB int
+	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on its own
+	// listener, e.g. 127.0.0.1:6060; never on the public port (FOLIO_DEBUG_ADDR).
+	DebugAddr string
 	// TrashDays is how long entries stay in the trash (FOLIO_TRASH_DAYS).
 	TrashDays int
 	// RevisionDays prunes revisions older than this, beyond each entry's
@@ -72,6 +78,7 @@ func Default() Config {
 		PostPath:           "/blog/{slug}",
 		CaseStudyPath:      "/case-studies/{slug}",
 		PublicCacheControl: "public, max-age=60, stale-while-revalidate=600",
+		CacheMB:            48,
 	}
 }
 
@@ -102,6 +109,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	str("FOLIO_POST_PATH", &c.PostPath)
 	str("FOLIO_CASE_STUDY_PATH", &c.CaseStudyPath)
 	str("FOLIO_PUBLIC_CACHE_CONTROL", &c.PublicCacheControl)
+	str("FOLIO_DEBUG_ADDR", &c.DebugAddr)
 	cors := getenv("FOLIO_CORS_ORIGINS")
 	proxies := getenv("FOLIO_TRUSTED_PROXIES")
 	level := getenv("FOLIO_LOG_LEVEL")
@@ -117,13 +125,14 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		if v := strings.TrimSpace(getenv(key)); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				problems = append(problems, fmt.Errorf("%s: want a whole number of days, 0 or more", key))
+				problems = append(problems, fmt.Errorf("%s: want a whole number, 0 or more", key))
 			}
 			*dst = n
 		}
 	}
 	intVar("FOLIO_TRASH_DAYS", &c.TrashDays)
 	intVar("FOLIO_REVISION_RETENTION_DAYS", &c.RevisionDays)
+	intVar("FOLIO_CACHE_MB", &c.CacheMB)
 
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address `host:port` (FOLIO_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data `directory`: database, secrets, media (FOLIO_DATA_DIR)")
@@ -155,6 +164,11 @@ func (c Config) validate() []error {
 	var p []error
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p = append(p, fmt.Errorf("address %q: %w", c.Addr, err))
+	}
+	if c.DebugAddr != "" {
+		if _, _, err := net.SplitHostPort(c.DebugAddr); err != nil {
+			p = append(p, fmt.Errorf("debug address %q: %w", c.DebugAddr, err))
+		}
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		p = append(p, errors.New("data dir: must not be empty"))

@@ -48,9 +48,6 @@ type api struct {
 	cache    *responseCache
 }
 
-// publicCacheBytes bounds the memory of the public response cache.
-const publicCacheBytes = 48 << 20
-
 // maxRequestBody bounds every request body before a handler runs; JSON
 // routes enforce their own, smaller limit so that they can answer with a
 // logged, JSON 413.
@@ -75,7 +72,7 @@ func New(d Deps) (*fiber.App, error) {
 	a := &api{
 		cfg: d.Config, store: d.Store, content: d.Content, auth: d.Auth, log: d.Log, version: d.Version,
 		posts: postAPI(), studies: caseStudyAPI(), admin: admin, spec: d.Spec,
-		cache: newResponseCache(publicCacheBytes),
+		cache: newResponseCache(d.Config.CacheMB << 20),
 	}
 	if len(d.Spec) > 0 {
 		if a.docsPage, err = renderDocs(d.Spec); err != nil {

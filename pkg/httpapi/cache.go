@@ -26,12 +26,25 @@ type cachedResponse struct {
 	contentType string
 	location    string
 	body        []byte
-	gzip        []byte // nil when not worth it
-	brotli      []byte
 	etag        string
 	gen         uint64
 	until       time.Time // zero: until the generation moves
 	size        int
+
+	// The compressed forms are made the first time a client asks for each,
+	// once, and kept with the entry.
+	gzipOnce, brotliOnce sync.Once
+	gzip, brotli         []byte
+}
+
+func (e *cachedResponse) gzipped() []byte {
+	e.gzipOnce.Do(func() { e.gzip = compressGzip(e.body) })
+	return e.gzip
+}
+
+func (e *cachedResponse) brotlied() []byte {
+	e.brotliOnce.Do(func() { e.brotli = compressBrotli(e.body) })
+	return e.brotli
 }
 
 type responseCache struct {
@@ -40,10 +53,66 @@ type responseCache struct {
 	order    []string // insertion order, for eviction
 	bytes    int
 	maxBytes int
+	inflight map[string]*fill // misses being answered, so the same one is not computed by every caller at once
+
+	// next is when the next scheduled item goes live, as of generation
+	// nextGen (it can only change with a write): asked once per generation,
+	// not once per fill.
+	nextGen uint64
+	next    time.Time
+	nextOK  bool
+}
+
+// nextChange returns when the next scheduled item goes live (zero: none),
+// asking the store only when the generation has moved or that time passed.
+func (a *api) nextChange(c *fiber.Ctx, gen uint64, now time.Time) (time.Time, error) {
+	rc := a.cache
+	rc.mu.Lock()
+	if rc.nextOK && rc.nextGen == gen && (rc.next.IsZero() || now.Before(rc.next)) {
+		next := rc.next
+		rc.mu.Unlock()
+		return next, nil
+	}
+	rc.mu.Unlock()
+	next, err := a.store.Read(c.UserContext()).NextVisibilityChange(now)
+	if err != nil {
+		return next, err
+	}
+	rc.mu.Lock()
+	rc.nextGen, rc.next, rc.nextOK = gen, next, true
+	rc.mu.Unlock()
+	return next, nil
+}
+
+// fill is one miss being answered; those asking for the same key meanwhile
+// wait for it.
+type fill struct {
+	done  chan struct{}
+	entry *cachedResponse // nil when the answer was not cacheable
 }
 
 func newResponseCache(maxBytes int) *responseCache {
-	return &responseCache{entries: map[string]*cachedResponse{}, maxBytes: maxBytes}
+	return &responseCache{entries: map[string]*cachedResponse{}, maxBytes: maxBytes, inflight: map[string]*fill{}}
+}
+
+// claim returns the fill of key that is under way, or starts one (leader).
+func (rc *responseCache) claim(key string) (f *fill, leader bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if f := rc.inflight[key]; f != nil {
+		return f, false
+	}
+	f = &fill{done: make(chan struct{})}
+	rc.inflight[key] = f
+	return f, true
+}
+
+func (rc *responseCache) finish(key string, f *fill, e *cachedResponse) {
+	rc.mu.Lock()
+	delete(rc.inflight, key)
+	rc.mu.Unlock()
+	f.entry = e
+	close(f.done)
 }
 
 func (rc *responseCache) get(key string, gen uint64, now time.Time) *cachedResponse {
@@ -57,6 +126,9 @@ func (rc *responseCache) get(key string, gen uint64, now time.Time) *cachedRespo
 }
 
 func (rc *responseCache) put(key string, e *cachedResponse) {
+	if e.size > rc.maxBytes {
+		return // also: a cache of 0 bytes is off
+	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if old := rc.entries[key]; old != nil {
@@ -108,6 +180,30 @@ func (a *api) cached(c *fiber.Ctx) error {
 	if e := a.cache.get(key, gen, now); e != nil {
 		return a.sendCached(c, e)
 	}
+	if a.cache.maxBytes > 0 {
+		f, leader := a.cache.claim(key)
+		if !leader {
+			select {
+			case <-f.done:
+				if f.entry != nil && f.entry.gen == gen {
+					return a.sendCached(c, f.entry)
+				}
+			case <-time.After(5 * time.Second):
+			}
+			return a.fillCache(c, key, gen, now, nil)
+		}
+		return a.fillCache(c, key, gen, now, f)
+	}
+	return a.fillCache(c, key, gen, now, nil)
+}
+
+// fillCache runs the handler and keeps its answer; f, when set, is the fill
+// others wait for.
+func (a *api) fillCache(c *fiber.Ctx, key string, gen uint64, now time.Time, f *fill) error {
+	var kept *cachedResponse
+	if f != nil {
+		defer func() { a.cache.finish(key, f, kept) }()
+	}
 	if err := c.Next(); err != nil {
 		// Let the error handler write the error, then cache that answer too
 		// if it is a plain 404 (crawlers ask for the same missing pages).
@@ -129,16 +225,16 @@ func (a *api) cached(c *fiber.Ctx) error {
 		status: status, contentType: string(res.Header.ContentType()), location: string(res.Header.Peek(fiber.HeaderLocation)),
 		body: body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`, gen: gen,
 	}
-	if len(body) >= 512 {
-		e.gzip, e.brotli = gzipped(body), brotlied(body)
-	}
-	e.size = len(key) + len(e.body) + len(e.gzip) + len(e.brotli) + 256
-	next, err := a.store.Read(c.UserContext()).NextVisibilityChange(now)
-	if err != nil { // without it the entry could outlive a scheduled publication: don't keep it
-		a.log.Warn("public cache: next visibility change", "error", err, "request_id", requestIDOf(c))
-	} else {
-		e.until = next
-		a.cache.put(key, e)
+	e.size = len(key) + len(e.body)*3/2 + 256 // with room for its compressed forms
+	if a.cache.maxBytes > 0 {
+		next, err := a.nextChange(c, gen, now)
+		if err != nil { // without it the entry could outlive a scheduled publication: don't keep it
+			a.log.Warn("public cache: next visibility change", "error", err, "request_id", requestIDOf(c))
+		} else {
+			e.until = next
+			a.cache.put(key, e)
+			kept = e
+		}
 	}
 	res.ResetBody()
 	return a.sendCached(c, e)
@@ -162,13 +258,15 @@ func (a *api) sendCached(c *fiber.Ctx, e *cachedResponse) error {
 	c.Status(e.status)
 	c.Response().Header.SetContentType(e.contentType)
 	body := e.body
-	switch accept := c.Get(fiber.HeaderAcceptEncoding); {
-	case e.brotli != nil && acceptsEncoding(accept, "br"):
-		body = e.brotli
-		c.Set(fiber.HeaderContentEncoding, "br")
-	case e.gzip != nil && acceptsEncoding(accept, "gzip"):
-		body = e.gzip
-		c.Set(fiber.HeaderContentEncoding, "gzip")
+	if len(body) >= 512 { // smaller answers are not worth compressing
+		switch accept := c.Get(fiber.HeaderAcceptEncoding); {
+		case acceptsEncoding(accept, "br"):
+			body = e.brotlied()
+			c.Set(fiber.HeaderContentEncoding, "br")
+		case acceptsEncoding(accept, "gzip"):
+			body = e.gzipped()
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+		}
 	}
 	return c.Send(body)
 }
@@ -201,17 +299,17 @@ func acceptsEncoding(header, enc string) bool {
 	return false
 }
 
-func gzipped(b []byte) []byte {
+func compressGzip(b []byte) []byte {
 	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	_, _ = w.Write(b)
 	_ = w.Close()
 	return buf.Bytes()
 }
 
-func brotlied(b []byte) []byte {
+func compressBrotli(b []byte) []byte {
 	var buf bytes.Buffer
-	w := brotli.NewWriterLevel(&buf, 6)
+	w := brotli.NewWriterLevel(&buf, 4)
 	_, _ = w.Write(b)
 	_ = w.Close()
 	return buf.Bytes()

@@ -11,26 +11,53 @@ import (
 	"github.com/folio-cms/folio/pkg/errs"
 )
 
-// Entry returns the entry of type typ with the given id.
+// Entry returns the entry of type typ with the given id, with its body.
 func (r Reader) Entry(typ string, id int64) (EntryRow, error) {
-	var row EntryRow
-	err := r.db.Where("id = ? AND type = ?", id, typ).Take(&row).Error
-	return row, translate(err)
+	return r.oneEntry(r.db.Where("id = ? AND type = ?", id, typ))
 }
 
-// EntryBySlug returns the entry of type typ with the given slug.
+// EntryBySlug returns the entry of type typ with the given slug, with its body.
 func (r Reader) EntryBySlug(typ, slug string) (EntryRow, error) {
-	var row EntryRow
-	err := r.db.Where("type = ? AND slug = ?", typ, slug).Take(&row).Error
-	return row, translate(err)
+	return r.oneEntry(r.db.Where("type = ? AND slug = ?", typ, slug))
 }
 
-// VisibleEntryBySlug returns the entry of type typ with the given slug if it
-// is visible to the public at time at.
+// VisibleEntryBySlug returns the entry of type typ with the given slug,
+// with its body, if it is visible to the public at time at.
 func (r Reader) VisibleEntryBySlug(typ, slug string, at time.Time) (EntryRow, error) {
+	return r.oneEntry(visible(r.db, at).Where("type = ? AND slug = ?", typ, slug))
+}
+
+func (r Reader) oneEntry(q *gorm.DB) (EntryRow, error) {
 	var row EntryRow
-	err := visible(r.db, at).Where("type = ? AND slug = ?", typ, slug).Take(&row).Error
-	return row, translate(err)
+	if err := q.Take(&row).Error; err != nil {
+		return row, translate(err)
+	}
+	rows := []EntryRow{row}
+	err := r.withBodies(rows)
+	return rows[0], err
+}
+
+// withBodies fills in the bodies of entries read without them.
+func (r Reader) withBodies(rows []EntryRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i, row := range rows {
+		ids[i] = row.ID
+	}
+	var bodies []BodyRow
+	if err := r.db.Where("entry_id IN ?", ids).Find(&bodies).Error; err != nil {
+		return translate(err)
+	}
+	byID := make(map[int64]BodyRow, len(bodies))
+	for _, b := range bodies {
+		byID[b.EntryID] = b
+	}
+	for i := range rows {
+		rows[i].BodyRow = byID[rows[i].ID]
+	}
+	return nil
 }
 
 // SlugTaken reports whether an entry of type typ other than exceptID uses
@@ -165,12 +192,14 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	}
 	var rows []EntryRow
 	if total > int64(f.Offset) {
-		if !f.Full {
-			q = q.Omit(heavyEntryColumns...)
-		}
 		err := q.Order(order).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
 		if err != nil {
 			return nil, 0, translate(err)
+		}
+		if f.Full {
+			if err := r.withBodies(rows); err != nil {
+				return nil, 0, err
+			}
 		}
 	}
 	return rows, total, nil
@@ -236,12 +265,17 @@ func (r Reader) StatusCounts() (map[string]map[string]int, error) {
 	return out, nil
 }
 
-// InsertEntry stores a new entry at version 1 and sets its id and timestamps.
+// InsertEntry stores a new entry and its body at version 1, and sets its id
+// and timestamps.
 func (tx *Tx) InsertEntry(row *EntryRow) error {
 	row.ID = 0
 	row.Version = 1
 	row.CreatedAt, row.UpdatedAt = tx.now, tx.now
-	return translate(tx.db.Create(row).Error)
+	if err := tx.db.Create(row).Error; err != nil {
+		return translate(err)
+	}
+	row.EntryID = row.ID
+	return translate(tx.db.Create(&row.BodyRow).Error)
 }
 
 // UpdateEntry writes every column of row (but its id, type and creation
@@ -262,7 +296,8 @@ func (tx *Tx) UpdateEntry(row *EntryRow, base int) error {
 		}
 		return errs.New(errs.Conflict, "conflict", "The record was changed by someone else.").With("current_version", cur.Version)
 	}
-	return nil
+	row.EntryID = row.ID
+	return translate(tx.db.Model(&BodyRow{}).Where("entry_id = ?", row.ID).Select("*").Omit("entry_id").Updates(&row.BodyRow).Error)
 }
 
 // Related returns up to limit posts visible at time at that share tags with
@@ -270,7 +305,7 @@ func (tx *Tx) UpdateEntry(row *EntryRow, base int) error {
 // newest other posts fill the list.
 func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
 	var rows []EntryRow
-	err := visible(r.db.Model(&EntryRow{}), at).Omit(heavyEntryColumns...).
+	err := visible(r.db.Model(&EntryRow{}), at).
 		Joins(`JOIN (SELECT b.entry_id AS id, COUNT(*) AS shared FROM entry_tags a
 			JOIN entry_tags b ON b.tag_id = a.tag_id AND b.entry_id <> a.entry_id
 			WHERE a.entry_id = ? GROUP BY b.entry_id) s ON s.id = entries.id`, id).
@@ -284,7 +319,7 @@ func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
 		skip = append(skip, row.ID)
 	}
 	var more []EntryRow
-	err = visible(r.db.Model(&EntryRow{}), at).Omit(heavyEntryColumns...).
+	err = visible(r.db.Model(&EntryRow{}), at).
 		Where("entries.type = 'post' AND entries.id NOT IN ?", skip).
 		Order("entries.published_at DESC, entries.id DESC").Limit(limit - len(rows)).Find(&more).Error
 	return append(rows, more...), translate(err)
@@ -309,7 +344,7 @@ func (r Reader) Sitemap(at time.Time) ([]SitemapEntry, error) {
 // DueScheduled returns the ids of the scheduled entries whose time has come.
 func (r Reader) DueScheduled(now time.Time) ([]EntryRow, error) {
 	var rows []EntryRow
-	err := r.db.Select("id", "type", "slug", "title", "published_at", "version").
+	err := r.db.Model(&EntryRow{}).Select("id", "type", "slug", "title", "published_at", "version").
 		Where("status = 'scheduled' AND published_at <= ? AND trashed_at IS NULL", now).Order("published_at, id").Find(&rows).Error
 	return rows, translate(err)
 }
@@ -375,8 +410,11 @@ func IsNotFound(err error) bool {
 }
 
 // AllEntries returns every entry of type typ that is not in the trash, with
-// all columns, by id.
+// their bodies, by id.
 func (r Reader) AllEntries(typ string) ([]EntryRow, error) {
 	var rows []EntryRow
-	return rows, translate(r.db.Where("type = ? AND trashed_at IS NULL", typ).Order("id").Find(&rows).Error)
+	if err := r.db.Where("type = ? AND trashed_at IS NULL", typ).Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	return rows, r.withBodies(rows)
 }

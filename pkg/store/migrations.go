@@ -204,6 +204,65 @@ var migrations = []migration{
 		`INSERT INTO entries_fts (rowid, title, excerpt, body, meta)
 			SELECT id, title, `+strings.ReplaceAll(ftsExcerpt, "new.", "")+`, plain_text, `+strings.ReplaceAll(ftsMeta, "new.", "")+` FROM entries`,
 	)},
+	{"bodies in a table of their own; indexes for what the public reads", sqlStep(
+		// An entry's Markdown and HTML are most of its bytes. Kept in the
+		// entries row they pushed later columns (trashed_at…) into overflow
+		// pages, so every visibility check read the whole article. Lists,
+		// counts and checks now read small rows.
+		`CREATE TABLE entry_bodies (
+			entry_id       INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+			body           TEXT NOT NULL DEFAULT '',
+			html           TEXT NOT NULL DEFAULT '',
+			toc            TEXT NOT NULL DEFAULT '[]',
+			plain_text     TEXT NOT NULL DEFAULT '',
+			challenge      TEXT NOT NULL DEFAULT '',
+			challenge_html TEXT NOT NULL DEFAULT '',
+			solution       TEXT NOT NULL DEFAULT '',
+			solution_html  TEXT NOT NULL DEFAULT '',
+			results        TEXT NOT NULL DEFAULT '',
+			results_html   TEXT NOT NULL DEFAULT ''
+		)`,
+		`INSERT INTO entry_bodies (entry_id, body, html, toc, plain_text, challenge, challenge_html, solution, solution_html, results, results_html)
+			SELECT id, body, html, toc, plain_text, challenge, challenge_html, solution, solution_html, results, results_html FROM entries`,
+		`DROP TRIGGER entries_fts_insert`,
+		`DROP TRIGGER entries_fts_update`,
+		`ALTER TABLE entries DROP COLUMN body`,
+		`ALTER TABLE entries DROP COLUMN html`,
+		`ALTER TABLE entries DROP COLUMN toc`,
+		`ALTER TABLE entries DROP COLUMN plain_text`,
+		`ALTER TABLE entries DROP COLUMN challenge`,
+		`ALTER TABLE entries DROP COLUMN challenge_html`,
+		`ALTER TABLE entries DROP COLUMN solution`,
+		`ALTER TABLE entries DROP COLUMN solution_html`,
+		`ALTER TABLE entries DROP COLUMN results`,
+		`ALTER TABLE entries DROP COLUMN results_html`,
+		// The index follows both tables: any change reindexes the entry.
+		`CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN `+ftsReindex("new.id")+` END`,
+		`CREATE TRIGGER entries_fts_update AFTER UPDATE OF title, excerpt, auto_excerpt, summary, client, industry, services, technologies ON entries BEGIN `+ftsReindex("new.id")+` END`,
+		`CREATE TRIGGER entry_bodies_fts_insert AFTER INSERT ON entry_bodies BEGIN `+ftsReindex("new.entry_id")+` END`,
+		`CREATE TRIGGER entry_bodies_fts_update AFTER UPDATE OF plain_text ON entry_bodies BEGIN `+ftsReindex("new.entry_id")+` END`,
+		// Partial indexes whose condition is store.visibleSQL's, word for
+		// word, so SQLite uses them for public lists, counts and the next
+		// scheduled publication.
+		`CREATE INDEX entries_visible ON entries (type, published_at DESC, id DESC) WHERE status IN ('published', 'scheduled') AND trashed_at IS NULL`,
+		`CREATE INDEX entries_upcoming ON entries (published_at) WHERE status IN ('published', 'scheduled') AND trashed_at IS NULL`,
+		`CREATE INDEX entries_admin ON entries (type, updated_at DESC, id DESC) WHERE trashed_at IS NULL`,
+		// Counting a list must not read rows to rule out the trash.
+		`DROP INDEX entries_by_status`,
+		`CREATE INDEX entries_by_status ON entries (type, status, published_at) WHERE trashed_at IS NULL`,
+		// ORDER BY rank computes the weighted BM25 once per row.
+		`INSERT INTO entries_fts (entries_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0, 2.0)')`,
+		`ANALYZE`,
+	)},
+}
+
+// ftsReindex is the SQL that rewrites the search index row of entry id.
+func ftsReindex(id string) string {
+	e := func(expr string) string { return strings.ReplaceAll(expr, "new.", "e.") }
+	return `DELETE FROM entries_fts WHERE rowid = ` + id + `;
+		INSERT INTO entries_fts (rowid, title, excerpt, body, meta)
+			SELECT e.id, e.title, ` + e(ftsExcerpt) + `, COALESCE(b.plain_text, ''), ` + e(ftsMeta) + `
+			FROM entries e LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.id = ` + id + `;`
 }
 
 // What the search index holds of an entry, besides title and text: its

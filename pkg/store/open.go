@@ -159,6 +159,7 @@ func (s *Store) Close() error {
 	}
 	if s.w != nil {
 		if db, err := s.w.DB(); err == nil {
+			_, _ = db.Exec("PRAGMA optimize") // refresh the planner's statistics where they drifted
 			_, cerr := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			errs = append(errs, cerr, db.Close())
 		}

@@ -77,10 +77,12 @@ type AuditRow struct {
 // TableName tells GORM the table.
 func (AuditRow) TableName() string { return "audit_log" }
 
-// EntryRow is a row of the entries table, which holds posts and case studies
-// alike: the columns of the shared workflow, then each type's own columns
-// (left empty for the other type). JSON columns are kept as JSON text; the
-// content package owns their shape.
+// EntryRow is an entry: a row of the entries table, which holds posts and
+// case studies alike (the columns of the shared workflow, then each type's
+// own, left empty for the other type), together with its row of
+// entry_bodies (the Markdown and what it renders to), which the store reads
+// and writes with it but keeps apart so that lists read small rows. JSON
+// columns are kept as JSON text; the content package owns their shape.
 type EntryRow struct {
 	ID                 int64
 	Type               string
@@ -94,9 +96,6 @@ type EntryRow struct {
 	SEO                string  `gorm:"column:seo"` // JSON
 	Excerpt            string
 	AutoExcerpt        string
-	Body               string
-	HTML               string `gorm:"column:html"`
-	TOC                string `gorm:"column:toc"` // JSON
 	WordCount          int
 	ReadingTimeMinutes int
 	Client             string
@@ -104,12 +103,6 @@ type EntryRow struct {
 	Services           string // JSON
 	Technologies       string // JSON
 	Summary            string
-	Challenge          string
-	ChallengeHTML      string `gorm:"column:challenge_html"`
-	Solution           string
-	SolutionHTML       string `gorm:"column:solution_html"`
-	Results            string
-	ResultsHTML        string  `gorm:"column:results_html"`
 	Metrics            string  // JSON
 	Testimonial        *string // JSON
 	Logo               *string // JSON
@@ -119,11 +112,30 @@ type EntryRow struct {
 	UpdatedBy          *int64
 	FirstPublishedAt   *time.Time
 	TrashedAt          *time.Time
-	PlainText          string // the visible text, for the search index
+
+	BodyRow `gorm:"-"` // in entry_bodies; empty in lists
 }
 
 // TableName tells GORM the table.
 func (EntryRow) TableName() string { return "entries" }
+
+// BodyRow is the heavy part of an entry, a row of entry_bodies.
+type BodyRow struct {
+	EntryID       int64  `gorm:"primaryKey;autoIncrement:false"`
+	Body          string `gorm:"column:body"`
+	HTML          string `gorm:"column:html"`
+	TOC           string `gorm:"column:toc"` // JSON
+	PlainText     string // the visible text, for the search index
+	Challenge     string
+	ChallengeHTML string `gorm:"column:challenge_html"`
+	Solution      string
+	SolutionHTML  string `gorm:"column:solution_html"`
+	Results       string
+	ResultsHTML   string `gorm:"column:results_html"`
+}
+
+// TableName tells GORM the table.
+func (BodyRow) TableName() string { return "entry_bodies" }
 
 // RevisionRow is one saved state of an entry.
 type RevisionRow struct {
@@ -151,9 +163,6 @@ type SlugAliasRow struct {
 
 // TableName tells GORM the table.
 func (SlugAliasRow) TableName() string { return "slug_aliases" }
-
-// heavyEntryColumns are left out of list queries: lists never show bodies.
-var heavyEntryColumns = []string{"body", "html", "toc", "challenge", "challenge_html", "solution", "solution_html", "results", "results_html", "plain_text"}
 
 // TagRow is a row of the tags table.
 type TagRow struct {

@@ -56,14 +56,35 @@ func (r Reader) Search(q SearchQuery) ([]SearchHit, int64, error) {
 	if total <= int64(q.Offset) {
 		return hits, total, nil
 	}
+	// Rank first, then make snippets for the page only: snippet() in the
+	// ranked query would run for every match before the sort.
 	var rows []SearchHit
 	err := r.db.Raw(`SELECT entries.id, entries.type, entries.slug, entries.title, entries.published_at,
-			CASE WHEN entries.type = 'case_study' THEN entries.summary WHEN entries.excerpt <> '' THEN entries.excerpt ELSE entries.auto_excerpt END AS excerpt,
-			snippet(entries_fts, -1, char(1), char(2), '…', 24) AS snippet`+from+`
-		ORDER BY bm25(entries_fts, 10.0, 4.0, 1.0, 2.0), entries.published_at DESC LIMIT ? OFFSET ?`,
+			CASE WHEN entries.type = 'case_study' THEN entries.summary WHEN entries.excerpt <> '' THEN entries.excerpt ELSE entries.auto_excerpt END AS excerpt`+from+`
+		ORDER BY rank, entries.published_at DESC LIMIT ? OFFSET ?`,
 		append(args, q.Limit, q.Offset)...).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err)
+	}
+	ids := make([]int64, len(rows))
+	for i, h := range rows {
+		ids[i] = h.ID
+	}
+	var snippets []struct {
+		ID      int64
+		Snippet string
+	}
+	err = r.db.Raw(`SELECT rowid AS id, snippet(entries_fts, -1, char(1), char(2), '…', 24) AS snippet
+		FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ?`, expr, ids).Scan(&snippets).Error
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	byID := make(map[int64]string, len(snippets))
+	for _, s := range snippets {
+		byID[s.ID] = s.Snippet
+	}
+	for i := range rows {
+		rows[i].Snippet = byID[rows[i].ID]
 	}
 	for i := range rows {
 		rows[i].Snippet = markSnippet(rows[i].Snippet)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestRowStructsMatchSchema(t *testing.T) {
 }
 
 // rowStructs lists every live row struct; a new one must be added here.
-var rowStructs = []any{&UserRow{}, &EntryRow{}, &TagRow{}, &SessionRow{}, &RefreshTokenRow{}, &APITokenRow{}, &AuditRow{}, &RevisionRow{}, &SlugAliasRow{}}
+var rowStructs = []any{&UserRow{}, &EntryRow{}, &TagRow{}, &SessionRow{}, &RefreshTokenRow{}, &APITokenRow{}, &AuditRow{}, &RevisionRow{}, &SlugAliasRow{}, &BodyRow{}}
 
 func TestPragmas(t *testing.T) {
 	s, _ := openTemp(t)
@@ -148,5 +149,40 @@ func TestUniqueViolationIsAConflict(t *testing.T) {
 	}
 	if err := ins("b@example.com", "a"); !IsUniqueViolation(err, "users.slug") {
 		t.Fatalf("duplicate slug: %v, want a unique violation on users.slug", err)
+	}
+}
+
+// TestHotQueriesUseIndexes pins the plans of the public API's hot queries:
+// each must be answered from an index, never by reading every entry (the
+// rows are small now, but a scan still grows with the whole site).
+func TestHotQueriesUseIndexes(t *testing.T) {
+	s, _ := openTemp(t)
+	now := "2026-01-01 00:00:00+00:00"
+	plans := map[string]string{
+		"public list": `SELECT id FROM entries WHERE entries.type IN ('post') AND ` + visibleSQL +
+			` ORDER BY entries.published_at DESC, entries.id DESC LIMIT 20`,
+		"public count":             `SELECT count(*) FROM entries WHERE entries.type IN ('post') AND ` + visibleSQL,
+		"next visibility change":   `SELECT published_at FROM entries WHERE status IN ('published', 'scheduled') AND published_at > ? AND trashed_at IS NULL ORDER BY published_at LIMIT 1`,
+		"admin list":               `SELECT id FROM entries WHERE entries.type IN ('post') AND entries.trashed_at IS NULL ORDER BY entries.updated_at DESC, entries.id DESC LIMIT 20`,
+		"admin list, status":       `SELECT count(*) FROM entries WHERE entries.type IN ('post') AND entries.status IN ('draft') AND entries.trashed_at IS NULL`,
+		"public entry by its slug": `SELECT id FROM entries WHERE ` + visibleSQL + ` AND type = 'post' AND slug = 'x'`,
+	}
+	for name, q := range plans {
+		var rows []struct {
+			ID, Parent, Notused int
+			Detail              string
+		}
+		if err := s.r.Raw("EXPLAIN QUERY PLAN "+q, now).Scan(&rows).Error; err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, r := range rows {
+			t.Logf("%s: %s", name, r.Detail)
+			if strings.HasPrefix(r.Detail, "SCAN entries") && !strings.Contains(r.Detail, "USING") {
+				t.Errorf("%s reads every entry: %s", name, r.Detail)
+			}
+			if strings.Contains(r.Detail, "TEMP B-TREE") {
+				t.Errorf("%s sorts in memory instead of walking an index: %s", name, r.Detail)
+			}
+		}
 	}
 }

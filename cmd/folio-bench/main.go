@@ -1,0 +1,486 @@
+// Command folio-bench measures folio's public API against the hardware's
+// limit: it seeds a database (10,000 posts of ~1,500 words with 5 tags,
+// 1,000 case studies), starts a real `folio serve`, and drives it with wrk
+// from this second process on 127.0.0.1; for every endpoint it also serves
+// that endpoint's exact response bytes from a minimal net/http server and
+// reports requests/s, p50, p99 and the ratio between the two, plus folio's
+// peak RSS. It is a development tool (go tool task bench), not part of the
+// folio binary.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/store"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/folio", "the folio binary to measure")
+	dataDir := flag.String("data", "", "data dir to reuse (seeded if empty); default: a new temporary dir")
+	posts := flag.Int("posts", 10000, "posts to seed")
+	studies := flag.Int("studies", 1000, "case studies to seed")
+	duration := flag.Duration("duration", 10*time.Second, "how long each wrk run lasts")
+	conns := flag.Int("connections", 64, "wrk connections")
+	threads := flag.Int("threads", 2, "wrk threads")
+	cacheMB := flag.String("cache-mb", "", "FOLIO_CACHE_MB for the server (empty: folio's default; 0: no cache)")
+	flag.Parse()
+	log.SetFlags(0)
+
+	if _, err := exec.LookPath("wrk"); err != nil {
+		log.Fatal("wrk is not installed (apt-get install wrk; go tool task bench does that)")
+	}
+	dir := *dataDir
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "folio-bench-"); err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
+		start := time.Now()
+		if err := seed(dir, *posts, *studies); err != nil {
+			log.Fatalf("seed: %v", err)
+		}
+		log.Printf("seeded %d posts and %d case studies in %s", *posts, *studies, time.Since(start).Round(time.Millisecond))
+	}
+
+	addr := freeAddr()
+	cmd := exec.Command(*bin, "serve", "--addr", addr, "--data-dir", dir)
+	cmd.Env = append(os.Environ(), "FOLIO_ADMIN_PASSWORD=bench password 12345", "FOLIO_LOG_FORMAT=json")
+	if *cacheMB != "" {
+		cmd.Env = append(cmd.Env, "FOLIO_CACHE_MB="+*cacheMB)
+	}
+	logFile, err := os.CreateTemp("", "folio-bench-log-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.Remove(logFile.Name())
+	cmd.Stdout, cmd.Stderr = io.Discard, logFile
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
+	base := "http://" + addr
+	waitReady(base)
+
+	static := newStatic()
+	staticAddr := freeAddr()
+	go func() { log.Fatal(http.ListenAndServe(staticAddr, static)) }()
+	waitReady("http://" + staticAddr)
+
+	slug := fmt.Sprintf("post-%05d", *posts/2)
+	etag := get(base+"/api/v1/posts/"+slug, nil).Header.Get("ETag")
+	endpoints := []struct {
+		name, path string
+		headers    []string
+		script     string // wrk Lua, for rotating requests
+	}{
+		{"post by slug", "/api/v1/posts/" + slug, nil, ""},
+		{"list, page 1", "/api/v1/posts", nil, ""},
+		{"list, page 200", "/api/v1/posts?page=200", nil, ""},
+		{"list, tag filter", "/api/v1/posts?tag=tag-07", nil, ""},
+		{"search (12 queries)", "/api/v1/search?q=orchestration", nil, searchScript},
+		{"search, a word in every post", "/api/v1/search?q=" + vocabulary[0], nil, ""},
+		{"304 revalidation", "/api/v1/posts/" + slug, []string{"If-None-Match: " + etag}, ""},
+		{"post by slug, all 10,000", "/api/v1/posts/post-00001", nil, slugScript(*posts)},
+	}
+	postBytes := 0
+	fmt.Printf("\n| endpoint | folio req/s | p50 | p99 | static req/s | static p99 | ratio | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for i, ep := range endpoints {
+		res := get(base+ep.path, ep.headers)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		static.set(strings.SplitN(ep.path, "?", 2)[0], res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("ETag"), body)
+		if i == 0 {
+			postBytes = len(body)
+		}
+		script := ""
+		if ep.script != "" {
+			script = writeScript(ep.script)
+			defer os.Remove(script)
+		}
+		var f, s wrkResult
+		if i%2 == 0 { // alternate which runs first, so neither always gets a warmer machine
+			f = wrk(base+ep.path, ep.headers, script, *duration, *conns, *threads)
+			s = wrk("http://"+staticAddr+ep.path, ep.headers, "", *duration, *conns, *threads)
+		} else {
+			s = wrk("http://"+staticAddr+ep.path, ep.headers, "", *duration, *conns, *threads)
+			f = wrk(base+ep.path, ep.headers, script, *duration, *conns, *threads)
+		}
+		fmt.Printf("| %s | %.0f | %s | %s | %.0f | %s | %.2f× | %d |\n", ep.name, f.rps, f.p50, f.p99, s.rps, s.p99, f.rps/s.rps, f.errors)
+	}
+	dbSize := int64(0)
+	if fi, err := os.Stat(filepath.Join(dir, store.FileName)); err == nil {
+		dbSize = fi.Size()
+	}
+	fmt.Printf("\nfolio peak RSS: %s; database %d MB; %d cores (%s); %d connections, %d wrk threads, %s per run; a post is %d bytes of JSON\n",
+		peakRSS(cmd.Process.Pid), dbSize>>20, runtime.NumCPU(), cpuModel(), *conns, *threads, *duration, postBytes)
+}
+
+const searchScript = `
+local queries = {"orchestration", "kubernetes", "latency database", "migration", "observability",
+  "orchestr", "\"kubernetes latency\"", "caching", "webhook outbox", "throughput", "schema", "grafana"}
+local i = 0
+request = function()
+  i = i + 1
+  local q = queries[(i % #queries) + 1]
+  q = q:gsub(" ", "%%20"):gsub("\"", "%%22")
+  return wrk.format(nil, "/api/v1/search?q=" .. q)
+end`
+
+func slugScript(n int) string {
+	return fmt.Sprintf(`
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format(nil, string.format("/api/v1/posts/post-%%05d", (i %% %d) + 1))
+end`, n)
+}
+
+func writeScript(s string) string {
+	f, err := os.CreateTemp("", "folio-bench-*.lua")
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, _ = f.WriteString(s)
+	f.Close()
+	return f.Name()
+}
+
+type wrkResult struct {
+	rps      float64
+	p50, p99 string
+	errors   int
+}
+
+var (
+	reRPS    = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	reP50    = regexp.MustCompile(`\s50%\s+(\S+)`)
+	reP99    = regexp.MustCompile(`\s99%\s+(\S+)`)
+	reNon2xx = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	reSocket = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+)
+
+func wrk(url string, headers []string, script string, d time.Duration, conns, threads int) wrkResult {
+	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", d.String(), "--latency"}
+	for _, h := range headers {
+		args = append(args, "-H", h)
+	}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
+	out, err := exec.Command("wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		log.Fatalf("wrk %s: %v\n%s", url, err, out)
+	}
+	s := string(out)
+	var r wrkResult
+	if m := reRPS.FindStringSubmatch(s); m != nil {
+		r.rps, _ = strconv.ParseFloat(m[1], 64)
+	}
+	if m := reP50.FindStringSubmatch(s); m != nil {
+		r.p50 = m[1]
+	}
+	if m := reP99.FindStringSubmatch(s); m != nil {
+		r.p99 = m[1]
+	}
+	if m := reNon2xx.FindStringSubmatch(s); m != nil {
+		r.errors, _ = strconv.Atoi(m[1])
+	}
+	if m := reSocket.FindStringSubmatch(s); m != nil {
+		for _, n := range m[1:] {
+			k, _ := strconv.Atoi(n)
+			r.errors += k
+		}
+	}
+	return r
+}
+
+// static serves fixed bytes per path: the hardware's limit for them.
+type static struct{ bodies map[string]staticBody }
+
+type staticBody struct {
+	status           int
+	contentType, tag string
+	body             []byte
+}
+
+func newStatic() *static { return &static{bodies: map[string]staticBody{}} }
+
+func (s *static) set(path string, status int, ct, etag string, body []byte) {
+	s.bodies[path] = staticBody{status, ct, etag, body}
+}
+
+func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.bodies[r.URL.Path]
+	if !ok {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", b.contentType)
+	if b.tag != "" {
+		w.Header().Set("ETag", b.tag)
+		if r.Header.Get("If-None-Match") == b.tag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b.body)))
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body)
+}
+
+func seed(dir string, posts, studies int) error {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, store.FileName), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h, err := auth.NewHasher(0)
+	if err != nil {
+		return err
+	}
+	as := &auth.Service{Store: st, Hasher: h}
+	svc := content.New(st)
+	var authors []int64
+	for i := 0; i < 20; i++ {
+		u, err := as.EnsureAuthor(ctx, fmt.Sprintf("author%02d@example.com", i))
+		if err != nil {
+			return err
+		}
+		authors = append(authors, u.ID)
+	}
+	start := time.Now().UTC().Add(-time.Duration(posts+studies) * time.Hour).Truncate(time.Second)
+	for i := 1; i <= posts; i++ {
+		r := rand.New(rand.NewPCG(uint64(i), 7))
+		w := newWriter(r)
+		at := start.Add(time.Duration(i) * time.Hour)
+		tags := make([]string, 0, 5)
+		for len(tags) < 5 {
+			t := fmt.Sprintf("Tag %02d", r.IntN(50))
+			if !contains(tags, t) {
+				tags = append(tags, t)
+			}
+		}
+		_, _, err := svc.Upsert(ctx, auth.System, content.Post, content.Record{
+			Status: content.Published, PublishedAt: &at, AuthorID: &authors[i%len(authors)],
+			Fields: content.Fields{Slug: fmt.Sprintf("post-%05d", i), Title: w.title(), Body: w.article(), Tags: tags,
+				CoverImage: &content.Image{URL: fmt.Sprintf("https://images.example.com/%d.jpg", i), Alt: "A cover"}},
+		})
+		if err != nil {
+			return fmt.Errorf("post %d: %w", i, err)
+		}
+		if i%1000 == 0 {
+			log.Printf("  %d posts…", i)
+		}
+	}
+	for i := 1; i <= studies; i++ {
+		w := newWriter(rand.New(rand.NewPCG(uint64(i), 11)))
+		at := start.Add(time.Duration(posts+i) * time.Hour)
+		_, _, err := svc.Upsert(ctx, auth.System, content.CaseStudy, content.Record{
+			Status: content.Published, PublishedAt: &at,
+			Fields: content.Fields{Slug: fmt.Sprintf("study-%04d", i), Title: w.title(), Client: "Client " + strconv.Itoa(i),
+				Industry: []string{"Logistics", "Fintech", "Retail", "Health"}[i%4], Technologies: []string{"Go", "PostgreSQL"},
+				Summary: w.sentence(25), Challenge: w.paragraphs(3), Solution: w.paragraphs(3), Results: w.paragraphs(2),
+				Metrics: []content.Metric{{Label: "Latency", Value: "-40%"}, {Label: "Cost", Value: "-25%"}}},
+		})
+		if err != nil {
+			return fmt.Errorf("case study %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// The corpus: ordinary words drawn from a Zipf distribution over a large
+// made-up vocabulary (as in real text, a few words are everywhere and most
+// are rare), and topics: each post is about 3 of 100 topics whose words it
+// repeats, so a topical query matches a few percent of the posts, like a
+// reader's query does on a real site.
+var (
+	vocabulary = makeVocabulary(4000)
+	topics     = makeTopics()
+)
+
+func makeVocabulary(n int) []string {
+	syll := strings.Fields("ka lo mi ne ru sa ti vo de fa gu pe ri so ta ve xa ba co du el fi go ha in jo ku la me no")
+	r := rand.New(rand.NewPCG(1, 2))
+	seen := map[string]bool{}
+	var out []string
+	for len(out) < n {
+		w := ""
+		for k := 0; k < 2+r.IntN(3); k++ {
+			w += syll[r.IntN(len(syll))]
+		}
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func makeTopics() [][]string {
+	base := strings.Fields(`orchestration kubernetes latency database migration observability caching backend throughput schema
+		postgres sqlite queue tracing logging metrics alerting deployment rollback canary index replication sharding
+		partition vacuum checkpoint wal consensus raft leader election gossip protocol grpc rest graphql websocket
+		oauth token session cookie encryption hashing bcrypt certificate tls proxy loadbalancer ingress gateway cdn
+		edge serverless lambda container docker image registry build pipeline ci testing fuzzing benchmark profiling
+		memory allocation garbage goroutine channel mutex deadlock race context timeout retry backoff jitter idempotency
+		outbox webhook event stream kafka nats pubsub cron scheduler batch etl warehouse analytics dashboard grafana`)
+	var out [][]string
+	for i := 0; i < 100; i++ {
+		out = append(out, []string{base[i%len(base)], base[(i*7+3)%len(base)], base[(i*13+5)%len(base)]})
+	}
+	return out
+}
+
+type writer struct {
+	r      *rand.Rand
+	zipf   *rand.Zipf
+	topics [][]string
+}
+
+func newWriter(r *rand.Rand) *writer {
+	w := &writer{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(vocabulary)-1))}
+	for k := 0; k < 3; k++ {
+		w.topics = append(w.topics, topics[r.IntN(len(topics))])
+	}
+	return w
+}
+
+func (w *writer) word() string {
+	if w.r.IntN(25) == 0 { // about one word in 25 is the post's topic
+		t := w.topics[w.r.IntN(len(w.topics))]
+		return t[w.r.IntN(len(t))]
+	}
+	return vocabulary[w.zipf.Uint64()]
+}
+
+func (w *writer) sentence(n int) string {
+	ws := make([]string, n)
+	for i := range ws {
+		ws[i] = w.word()
+	}
+	s := strings.Join(ws, " ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+func (w *writer) paragraphs(n int) string {
+	ps := make([]string, n)
+	for i := range ps {
+		var ss []string
+		for j := 0; j < 5; j++ {
+			ss = append(ss, w.sentence(8+w.r.IntN(12)))
+		}
+		ps[i] = strings.Join(ss, " ")
+	}
+	return strings.Join(ps, "\n\n")
+}
+
+func (w *writer) title() string { return strings.TrimSuffix(w.sentence(4+w.r.IntN(4)), ".") }
+
+// article is ~1,500 words of Markdown with headings, lists, a table and code.
+func (w *writer) article() string {
+	var b strings.Builder
+	b.WriteString(w.paragraphs(2) + "\n\n")
+	for s := 0; s < 6; s++ {
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", w.title(), w.paragraphs(2))
+		fmt.Fprintf(&b, "### %s\n\n- %s\n- %s\n- %s\n\n", w.title(), w.sentence(8), w.sentence(8), w.sentence(8))
+		if s%2 == 0 {
+			fmt.Fprintf(&b, "| metric | before | after |\n|---|---|---|\n| p99 | %d ms | %d ms |\n\n", 100+w.r.IntN(100), 10+w.r.IntN(50))
+		} else {
+			b.WriteString("```go\nfunc handler(w http.ResponseWriter, r *http.Request) {\n\tw.Write([]byte(\"ok\"))\n}\n```\n\n")
+		}
+	}
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitReady(base string) {
+	for i := 0; i < 200; i++ {
+		if res, err := http.Get(base + "/healthz"); err == nil {
+			res.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	log.Fatalf("%s did not come up", base)
+}
+
+func get(url string, headers []string) *http.Response {
+	req, _ := http.NewRequest("GET", url, nil)
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ": ")
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return res
+}
+
+func peakRSS(pid int) string {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(sc.Text(), "VmHWM:"))
+		}
+	}
+	return "unknown"
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			return strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
+		}
+	}
+	return "unknown CPU"
+}
