@@ -28,6 +28,7 @@ import (
 	"github.com/folio-cms/folio/pkg/contentfs"
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/httpapi"
+	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -149,10 +150,17 @@ func open(ctx context.Context, e *env, fs *flag.FlagSet, args []string) (*app, e
 		st.Close()
 		return nil, err
 	}
+	svc := content.New(st)
+	svc.Media = content.MediaConfig{
+		Storage: media.Local{Dir: filepath.Join(cfg.DataDir, "media")},
+		TmpDir:  filepath.Join(cfg.DataDir, "tmp"),
+		Limits:  media.Limits{MaxBytes: cfg.MaxUpload},
+		BaseURL: cfg.PublicURL + "/media",
+	}
 	return &app{
 		cfg: cfg, log: log, store: st,
 		auth:    &auth.Service{Store: st, Hasher: hasher, Tokens: tokens},
-		content: content.New(st),
+		content: svc,
 	}, nil
 }
 

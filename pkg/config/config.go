@@ -45,6 +45,11 @@ type Config struct {
 	// CacheMB bounds the in-memory cache of public responses; 0 turns it
 	// off (FOLIO_CACHE_MB).
 	CacheMB int
+	// PublicURL is how folio itself is reached from outside, for absolute
+	// media URLs (FOLIO_PUBLIC_URL; default http://<addr>).
+	PublicURL string
+	// MaxUpload is the largest file an upload may carry, in bytes (FOLIO_MAX_UPLOAD).
+	MaxUpload int64
 	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on its own
 	// listener, e.g. 127.0.0.1:6060; never on the public port (FOLIO_DEBUG_ADDR).
 	DebugAddr string
@@ -53,6 +58,27 @@ type Config struct {
 	// RevisionDays prunes revisions older than this, beyond each entry's
 	// newest 50 (FOLIO_REVISION_RETENTION_DAYS); 0 keeps them all.
 	RevisionDays int
+}
+
+// parseSize reads a byte size: a number with an optional KiB/MiB/GiB (or
+// K/M/G, KB/MB/GB, all powers of 1024) suffix.
+func parseSize(s string) (int64, error) {
+	s = strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a size such as 10MiB", s)
+	}
+	return n * mult, nil
 }
 
 // SiteName is the public site's host name, for feed titles.
@@ -79,6 +105,7 @@ func Default() Config {
 		CaseStudyPath:      "/case-studies/{slug}",
 		PublicCacheControl: "public, max-age=60, stale-while-revalidate=600",
 		CacheMB:            48,
+		MaxUpload:          10 << 20,
 	}
 }
 
@@ -110,6 +137,14 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	str("FOLIO_CASE_STUDY_PATH", &c.CaseStudyPath)
 	str("FOLIO_PUBLIC_CACHE_CONTROL", &c.PublicCacheControl)
 	str("FOLIO_DEBUG_ADDR", &c.DebugAddr)
+	str("FOLIO_PUBLIC_URL", &c.PublicURL)
+	if v := strings.TrimSpace(getenv("FOLIO_MAX_UPLOAD")); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("FOLIO_MAX_UPLOAD: %w", err))
+		}
+		c.MaxUpload = n
+	}
 	cors := getenv("FOLIO_CORS_ORIGINS")
 	proxies := getenv("FOLIO_TRUSTED_PROXIES")
 	level := getenv("FOLIO_LOG_LEVEL")
@@ -136,6 +171,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address `host:port` (FOLIO_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data `directory`: database, secrets, media (FOLIO_DATA_DIR)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "how folio itself is reached from outside, for media `URL`s (FOLIO_PUBLIC_URL; default http://ADDR)")
 	fs.StringVar(&c.SiteURL, "site-url", c.SiteURL, "public site base `URL`, for feeds and links (FOLIO_SITE_URL)")
 	fs.StringVar(&c.PublicAPI, "public-api", c.PublicAPI, "public API access: open or token (FOLIO_PUBLIC_API)")
 	fs.StringVar(&cors, "cors-origins", cors, "comma-separated `origins` allowed to call the public API (FOLIO_CORS_ORIGINS)")
@@ -156,6 +192,10 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		return Config{}, errors.Join(problems...)
 	}
 	c.SiteURL = strings.TrimRight(c.SiteURL, "/")
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	c.AdminEmail = strings.ToLower(c.AdminEmail)
 	return c, nil
 }
@@ -178,6 +218,14 @@ func (c Config) validate() []error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		p = append(p, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p = append(p, fmt.Errorf("public URL %q: want an absolute http(s) URL", c.PublicURL))
+		}
+	}
+	if c.MaxUpload < 1<<10 {
+		p = append(p, errors.New("max upload: must be at least 1 KiB"))
 	}
 	if u, err := url.Parse(c.SiteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		p = append(p, fmt.Errorf("site URL %q: want an absolute http(s) URL", c.SiteURL))
@@ -214,8 +262,8 @@ func (c Config) String() string {
 		}
 		return "****"
 	}
-	return fmt.Sprintf("addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d",
-		c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), strings.Join(c.TrustedProxies, ","), c.LogLevel, c.LogFormat,
+	return fmt.Sprintf("public_url=%s max_upload=%d addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d",
+		c.PublicURL, c.MaxUpload, c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), strings.Join(c.TrustedProxies, ","), c.LogLevel, c.LogFormat,
 		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace, c.TrashDays, c.RevisionDays)
 }
 

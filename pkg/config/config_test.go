@@ -56,6 +56,8 @@ func TestInvalidValues(t *testing.T) {
 		{map[string]string{"FOLIO_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, nil, "trusted proxy \"proxy.local\""},
 		{nil, []string{"--public-api", "x"}, "public API"},
 		{nil, []string{"--no-such-flag"}, "not defined"},
+		{map[string]string{"FOLIO_MAX_UPLOAD": "lots"}, nil, "FOLIO_MAX_UPLOAD"},
+		{map[string]string{"FOLIO_PUBLIC_URL": "cms.example.com"}, nil, "public URL"},
 	}
 	for _, tt := range tests {
 		if _, err := load(tt.args, tt.env); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -72,5 +74,18 @@ func TestStringMasksSecrets(t *testing.T) {
 	s := c.String()
 	if strings.Contains(s, "sss") || strings.Contains(s, "hunter2") || !strings.Contains(s, "jwt_secret=****") {
 		t.Errorf("String() = %s", s)
+	}
+}
+
+func TestSizes(t *testing.T) {
+	for in, want := range map[string]int64{"1048576": 1 << 20, "10MiB": 10 << 20, "10 MB": 10 << 20, "512k": 512 << 10, "1G": 1 << 30} {
+		c, err := load(nil, map[string]string{"FOLIO_MAX_UPLOAD": in})
+		if err != nil || c.MaxUpload != want {
+			t.Errorf("FOLIO_MAX_UPLOAD=%s: %d, %v; want %d", in, c.MaxUpload, err, want)
+		}
+	}
+	c, _ := load([]string{"--addr", "0.0.0.0:9000"}, nil)
+	if c.PublicURL != "http://0.0.0.0:9000" {
+		t.Errorf("default public URL = %q", c.PublicURL)
 	}
 }

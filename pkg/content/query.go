@@ -148,7 +148,7 @@ func (s *Service) Published(ctx context.Context, t Type, slug string, preview bo
 	if err != nil {
 		return Entry{}, err
 	}
-	entries, err := hydrate(r, []store.EntryRow{row})
+	entries, err := s.hydrate(r, []store.EntryRow{row})
 	if err != nil {
 		return Entry{}, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[
 	if err != nil {
 		return Page[Entry]{}, err
 	}
-	items, err := hydrate(r, rows)
+	items, err := s.hydrate(r, rows)
 	if err != nil {
 		return Page[Entry]{}, err
 	}
@@ -207,7 +207,7 @@ func (s *Service) Related(ctx context.Context, slug string, limit int) ([]Entry,
 	if err != nil {
 		return nil, err
 	}
-	return hydrate(r, rows)
+	return s.hydrate(r, rows)
 }
 
 // Latest returns the n newest published posts with their bodies, for feeds.
@@ -270,11 +270,21 @@ func (s *Service) load(ctx context.Context, t Type, id int64) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	entries, err := hydrate(r, []store.EntryRow{row})
+	entries, err := s.hydrate(r, []store.EntryRow{row})
 	if err != nil {
 		return Entry{}, err
 	}
 	return entries[0], nil
+}
+
+// hydrate is the package hydrate plus resolved cover images and logos, for
+// entries that leave the package.
+func (s *Service) hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error) {
+	entries, err := hydrate(r, rows)
+	if err != nil {
+		return nil, err
+	}
+	return entries, s.resolvePictures(r, entries)
 }
 
 // hydrate converts rows and attaches their tags and authors, with one query

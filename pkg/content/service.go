@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/folio-cms/folio/pkg/auth"
@@ -18,6 +19,10 @@ import (
 type Service struct {
 	Store *store.Store
 	Now   func() time.Time // the clock; tests inject their own
+	Media MediaConfig      // the media library
+
+	mediaOnce  sync.Once
+	mediaSlots chan struct{}
 }
 
 // New returns a Service on st using the real clock.
@@ -113,6 +118,9 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 		if err := claimSlug(ctx, tx, t, &f, 0); err != nil {
 			return err
 		}
+		if err := checkMediaRefs(tx, f); err != nil {
+			return err
+		}
 		if err := toRow(&row, t, f, d); err != nil {
 			return err
 		}
@@ -120,6 +128,9 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 			return err
 		}
 		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
+			return err
+		}
+		if err := trackMedia(tx, row.ID, f); err != nil {
 			return err
 		}
 		return record(tx, actor, row, "create", map[string]any{"slug": row.Slug})
@@ -182,6 +193,14 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if err := keepOldSlug(tx, row, f.Slug); err != nil {
 			return err
 		}
+		if err := checkMediaRefs(tx, f); err != nil {
+			return err
+		}
+		if public(Status(row.Status)) {
+			if err := requireAlt(tx, f); err != nil {
+				return err
+			}
+		}
 		if err := toRow(&row, t, f, d); err != nil {
 			return err
 		}
@@ -192,6 +211,9 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if err := tx.SetEntryTags(id, tagRows(f.Tags)); err != nil {
 			return err
 		}
+		if err := trackMedia(tx, id, f); err != nil {
+			return err
+		}
 		return record(tx, actor, row, kind, details)
 	})
 	if err != nil {
@@ -199,6 +221,10 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 	}
 	return s.load(ctx, t, id)
 }
+
+// public reports whether entries of status s are (or will be, at their
+// time) shown to the public, and so must meet publishing's rules.
+func public(s Status) bool { return s == Published || s == Scheduled }
 
 // keepOldSlug keeps the old slug of an entry that was ever published
 // working as an alias, and drops an alias the entry takes back.

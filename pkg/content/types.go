@@ -35,10 +35,31 @@ const (
 	Archived  Status = "archived" // was published; no longer public
 )
 
-// Image is a picture with its alternative text.
+// Image is a picture an entry uses, as the editor set it: an item of the
+// media library (MediaID) or an external URL, with alternative text (for a
+// media item, empty means the item's own alt text).
 type Image struct {
-	URL string `json:"url"`
-	Alt string `json:"alt"`
+	URL     string `json:"url,omitempty"`
+	Alt     string `json:"alt"`
+	MediaID int64  `json:"media_id,omitempty"`
+}
+
+// Picture is an Image resolved for display: its URL, the alt text that
+// applies, and for media items their size and responsive variants.
+type Picture struct {
+	MediaID  int64
+	URL      string
+	Alt      string
+	Width    int // 0 when unknown (an external image)
+	Height   int
+	Variants []Variant
+}
+
+// Variant is a smaller copy of an image, for srcset.
+type Variant struct {
+	Width  int
+	Height int
+	URL    string
 }
 
 // SEO holds what search engines and social previews use.
@@ -145,6 +166,9 @@ type Entry struct {
 	Fields      Fields
 	Derived     Derived
 	Tags        []Tag // Fields.Tags resolved to slugs and names, in order
+	// Cover and Logo are Fields.CoverImage and Fields.Logo resolved.
+	Cover *Picture
+	Logo  *Picture
 }
 
 // Excerpt returns the short text shown in lists: a post's own excerpt or

@@ -102,6 +102,9 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
 			return err
 		}
+		if err := trackMedia(tx, row.ID, f); err != nil {
+			return err
+		}
 		return record(tx, actor, row, "import", map[string]any{"outcome": outcome})
 	})
 	if err != nil {
@@ -153,5 +156,5 @@ func (s *Service) All(ctx context.Context, t Type) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return hydrate(r, rows)
+	return s.hydrate(r, rows)
 }

@@ -106,7 +106,7 @@ func trimImage(img *Image) *Image {
 	if img == nil {
 		return nil
 	}
-	c := Image{URL: strings.TrimSpace(img.URL), Alt: strings.TrimSpace(img.Alt)}
+	c := Image{URL: strings.TrimSpace(img.URL), Alt: strings.TrimSpace(img.Alt), MediaID: img.MediaID}
 	if c == (Image{}) {
 		return nil
 	}
@@ -216,13 +216,20 @@ func checkList(v *errs.Fields, field string, items []string) {
 	}
 }
 
+// checkImage checks an image's form; that a media item exists is checked
+// when the entry is stored.
 func checkImage(v *errs.Fields, field string, img *Image) {
 	if img == nil {
 		return
 	}
-	if img.URL == "" {
-		v.Add(field+".url", "must not be empty")
-	} else {
+	switch {
+	case img.MediaID != 0 && img.URL != "":
+		v.Add(field, "must have either media_id (a media library item) or url (an external image), not both")
+	case img.MediaID < 0:
+		v.Add(field+".media_id", "must be the id of a media library item")
+	case img.MediaID == 0 && img.URL == "":
+		v.Add(field+".url", "must not be empty (or give media_id)")
+	case img.MediaID == 0:
 		checkURL(v, field+".url", img.URL)
 	}
 	maxLen(v, field+".alt", img.Alt, 500)

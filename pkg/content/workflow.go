@@ -100,6 +100,15 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 			return errs.Newf(errs.Conflict, "invalid_transition", "Cannot %s a %s whose status is %s.", a, k.noun, row.Status).
 				With("status", row.Status)
 		}
+		if public(tr.to) {
+			cur, err := fromRow(row)
+			if err != nil {
+				return err
+			}
+			if err := requireAlt(tx, cur.Fields); err != nil {
+				return err
+			}
+		}
 		details["from"] = row.Status
 		row.Status = string(tr.to)
 		switch tr.to {

@@ -118,6 +118,9 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 			return rep, err
 		}
 		for _, e := range entries {
+			// Media library ids mean nothing to another installation: an image
+			// from the library is exported by its URL.
+			e.Fields.CoverImage, e.Fields.Logo = portable(e.Fields.CoverImage, e.Cover), portable(e.Fields.Logo, e.Logo)
 			f := File{Type: t, Fields: e.Fields, Status: e.Status, PublishedAt: e.PublishedAt}
 			if e.Author != nil && t == content.Post {
 				f.Author = e.Author.Email
@@ -136,6 +139,14 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// portable is img as a file records it: a media item as its URL.
+func portable(img *content.Image, resolved *content.Picture) *content.Image {
+	if img == nil || img.MediaID == 0 || resolved == nil {
+		return img
+	}
+	return &content.Image{URL: resolved.URL, Alt: img.Alt}
 }
 
 // writeIfChanged writes data to path through a temporary file and a rename,

@@ -24,6 +24,7 @@ const (
 	Conflict                         // stale version, duplicate, or a state that forbids the action (409)
 	PreconditionFailed               // If-Match given and did not match (412)
 	TooLarge                         // body over its limit (413)
+	RangeNotSatisfiable              // a byte range outside the file (416)
 	UnsupportedMedia                 // wrong Content-Type or refused file type (415)
 	Validation                       // well-formed but breaks a rule (422)
 	PreconditionRequired             // a required precondition such as a version is missing (428)

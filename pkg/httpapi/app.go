@@ -48,10 +48,9 @@ type api struct {
 	cache    *responseCache
 }
 
-// maxRequestBody bounds every request body before a handler runs; JSON
-// routes enforce their own, smaller limit so that they can answer with a
-// logged, JSON 413.
-const maxRequestBody = 4 << 20
+// maxRequestBody is what fasthttp reads ahead before a handler runs; bodies
+// are streamed and every route reads them through its own limit.
+const maxRequestBody = 1 << 20
 
 func proxyHeader(trusted []string) string {
 	if len(trusted) == 0 {
@@ -84,10 +83,14 @@ func New(d Deps) (*fiber.App, error) {
 		Immutable:             true, // Fiber reuses request buffers after a handler returns
 		DisableStartupMessage: true,
 		BodyLimit:             maxRequestBody,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		ErrorHandler:          a.writeError, // for what fails before the middleware runs
+		// Bodies are streamed to handlers, which read them through their own
+		// limits: uploads go to disk as they arrive, never whole into memory.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		ErrorHandler:                 a.writeError, // for what fails before the middleware runs
 		// Believe X-Forwarded-For/-Proto only from the configured proxies.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          d.Config.TrustedProxies,

@@ -23,8 +23,14 @@ const MaxJSONBody = 1 << 20
 // without unknown fields (400), and values of the right types (422).
 // With optional set, an empty body leaves dst untouched.
 func decodeJSON(c *fiber.Ctx, dst any, optional bool) error {
-	if len(c.Body()) == 0 && optional {
-		return nil
+	if optional {
+		body, err := readBody(c, MaxJSONBody)
+		if err != nil {
+			return err
+		}
+		if len(body) == 0 {
+			return nil
+		}
 	}
 	body, err := jsonBody(c)
 	if err != nil {
@@ -33,15 +39,47 @@ func decodeJSON(c *fiber.Ctx, dst any, optional bool) error {
 	return decodeStrict(body, dst)
 }
 
+// readBody reads the request body, at most max bytes (413 beyond). The
+// server streams request bodies (uploads must not be buffered), so the
+// body is read here, through a limit, once.
+func readBody(c *fiber.Ctx, max int) ([]byte, error) {
+	if b, ok := c.Locals(keyBody).([]byte); ok {
+		return b, nil
+	}
+	tooLarge := errs.Newf(errs.TooLarge, "payload_too_large", "The request body is larger than %d bytes.", max)
+	if n := c.Request().Header.ContentLength(); n > max {
+		c.Set(fiber.HeaderConnection, "close") // don't read the rest
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(requestBody(c), int64(max)+1))
+	if err != nil {
+		return nil, errs.Wrap(err, errs.Invalid, "bad_request", "The request body could not be read.")
+	}
+	if len(b) > max {
+		c.Set(fiber.HeaderConnection, "close")
+		return nil, tooLarge
+	}
+	c.Locals(keyBody, b)
+	return b, nil
+}
+
+// requestBody is the body as a stream, whether or not the server streamed it.
+func requestBody(c *fiber.Ctx) io.Reader {
+	if s := c.Context().RequestBodyStream(); s != nil {
+		return s
+	}
+	return bytes.NewReader(c.Request().Body())
+}
+
 // jsonBody returns the request body after checking its Content-Type (415),
 // size (413) and that it is not empty (400).
 func jsonBody(c *fiber.Ctx) ([]byte, error) {
-	body := c.Body()
 	if err := requireJSON(c); err != nil {
 		return nil, err
 	}
-	if len(body) > MaxJSONBody {
-		return nil, errs.Newf(errs.TooLarge, "payload_too_large", "The request body is larger than %d bytes.", MaxJSONBody)
+	body, err := readBody(c, MaxJSONBody)
+	if err != nil {
+		return nil, err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, errs.New(errs.Invalid, "invalid_json", "The request body is empty; send a JSON object.")

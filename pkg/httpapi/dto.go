@@ -14,9 +14,51 @@ import (
 // database or domain field can never leak, and a client can never set a
 // field that is not declared in a request type (decoding is strict).
 
+// imageJSON is an image as an editor sets it: an item of the media library
+// (media_id) or an external url, with alt text.
 type imageJSON struct {
-	URL string `json:"url"`
-	Alt string `json:"alt"`
+	URL     string `json:"url,omitempty"`
+	Alt     string `json:"alt"`
+	MediaID int64  `json:"media_id,omitempty"`
+}
+
+// pictureJSON is an image as a frontend shows it: its URL, the alt text
+// that applies and, for a media item, its size and smaller copies for srcset.
+type pictureJSON struct {
+	URL      string        `json:"url"`
+	Alt      string        `json:"alt"`
+	Width    *int          `json:"width"`
+	Height   *int          `json:"height"`
+	Variants []variantJSON `json:"variants"`
+	MediaID  *int64        `json:"media_id"`
+}
+
+type variantJSON struct {
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	URL    string `json:"url"`
+}
+
+func pictureOut(p *content.Picture) *pictureJSON {
+	if p == nil {
+		return nil
+	}
+	out := &pictureJSON{URL: p.URL, Alt: p.Alt, Variants: variantsOut(p.Variants)}
+	if p.Width > 0 {
+		out.Width, out.Height = &p.Width, &p.Height
+	}
+	if p.MediaID != 0 {
+		out.MediaID = &p.MediaID
+	}
+	return out
+}
+
+func variantsOut(vs []content.Variant) []variantJSON {
+	out := make([]variantJSON, len(vs))
+	for i, v := range vs {
+		out[i] = variantJSON(v)
+	}
+	return out
 }
 
 type seoJSON struct {
@@ -237,7 +279,7 @@ func imageIn(i *imageJSON) *content.Image {
 	if i == nil {
 		return nil
 	}
-	return &content.Image{URL: i.URL, Alt: i.Alt}
+	return &content.Image{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
 }
 
 func seoIn(s *seoJSON) content.SEO {
@@ -369,7 +411,7 @@ func imageOut(i *content.Image) *imageJSON {
 	if i == nil {
 		return nil
 	}
-	return &imageJSON{URL: i.URL, Alt: i.Alt}
+	return &imageJSON{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
 }
 
 func tagsOut(tags []content.Tag) []tagJSON {
@@ -404,16 +446,16 @@ func utc(t *time.Time) *time.Time {
 
 // postItemJSON is a post in a public list.
 type postItemJSON struct {
-	ID                 int64       `json:"id"`
-	Slug               string      `json:"slug"`
-	Title              string      `json:"title"`
-	Excerpt            string      `json:"excerpt"`
-	CoverImage         *imageJSON  `json:"cover_image"`
-	Tags               []tagJSON   `json:"tags"`
-	Author             *authorJSON `json:"author"`
-	ReadingTimeMinutes int         `json:"reading_time_minutes"`
-	PublishedAt        *time.Time  `json:"published_at"`
-	Featured           bool        `json:"featured"`
+	ID                 int64        `json:"id"`
+	Slug               string       `json:"slug"`
+	Title              string       `json:"title"`
+	Excerpt            string       `json:"excerpt"`
+	CoverImage         *pictureJSON `json:"cover_image"`
+	Tags               []tagJSON    `json:"tags"`
+	Author             *authorJSON  `json:"author"`
+	ReadingTimeMinutes int          `json:"reading_time_minutes"`
+	PublishedAt        *time.Time   `json:"published_at"`
+	Featured           bool         `json:"featured"`
 }
 
 // postJSON is one published post.
@@ -428,7 +470,7 @@ type postJSON struct {
 
 func postItemOut(e content.Entry) postItemJSON {
 	return postItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(), CoverImage: imageOut(e.Fields.CoverImage),
+		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(), CoverImage: pictureOut(e.Cover),
 		Tags: tagsOut(e.Tags), Author: authorOut(e.Author), ReadingTimeMinutes: e.Derived.ReadingTime,
 		PublishedAt: utc(e.PublishedAt), Featured: e.Fields.Featured,
 	}
@@ -448,7 +490,7 @@ type adminPostItemJSON struct {
 	Title              string              `json:"title"`
 	Status             content.Status      `json:"status"`
 	Excerpt            string              `json:"excerpt"`
-	CoverImage         *imageJSON          `json:"cover_image"`
+	CoverImage         *pictureJSON        `json:"cover_image"`
 	Tags               []tagJSON           `json:"tags"`
 	Author             *adminAuthorJSON    `json:"author"`
 	Featured           bool                `json:"featured"`
@@ -476,7 +518,7 @@ type adminPostJSON struct {
 func adminPostItemOut(e content.Entry) adminPostItemJSON {
 	return adminPostItemJSON{
 		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Status: e.Status, Excerpt: e.Excerpt(),
-		CoverImage: imageOut(e.Fields.CoverImage), Tags: tagsOut(e.Tags), Author: adminAuthorOut(e.Author),
+		CoverImage: pictureOut(e.Cover), Tags: tagsOut(e.Tags), Author: adminAuthorOut(e.Author),
 		Featured: e.Fields.Featured, ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt),
 		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
 		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt),
@@ -503,8 +545,8 @@ type caseStudyItemJSON struct {
 	Technologies []string     `json:"technologies"`
 	Summary      string       `json:"summary"`
 	Metrics      []metricJSON `json:"metrics"`
-	CoverImage   *imageJSON   `json:"cover_image"`
-	Logo         *imageJSON   `json:"logo"`
+	CoverImage   *pictureJSON `json:"cover_image"`
+	Logo         *pictureJSON `json:"logo"`
 	Featured     bool         `json:"featured"`
 	PublishedAt  *time.Time   `json:"published_at"`
 }
@@ -529,7 +571,7 @@ func caseStudyItemOut(e content.Entry) caseStudyItemJSON {
 	return caseStudyItemJSON{
 		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Client: e.Fields.Client, Industry: e.Fields.Industry,
 		Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: e.Fields.Summary,
-		Metrics: metrics, CoverImage: imageOut(e.Fields.CoverImage), Logo: imageOut(e.Fields.Logo),
+		Metrics: metrics, CoverImage: pictureOut(e.Cover), Logo: pictureOut(e.Logo),
 		Featured: e.Fields.Featured, PublishedAt: utc(e.PublishedAt),
 	}
 }
@@ -697,4 +739,49 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// mediaJSON is an item of the media library.
+type mediaJSON struct {
+	ID        int64         `json:"id"`
+	URL       string        `json:"url"`
+	Filename  string        `json:"filename"`
+	MIME      string        `json:"mime"`
+	Type      string        `json:"type"` // image or document
+	Size      int64         `json:"size"`
+	Width     *int          `json:"width"`
+	Height    *int          `json:"height"`
+	Alt       string        `json:"alt"`
+	Caption   string        `json:"caption"`
+	SHA256    string        `json:"sha256"`
+	Variants  []variantJSON `json:"variants"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+type mediaUseJSON struct {
+	Type  content.Type `json:"type"`
+	ID    int64        `json:"id"`
+	Title string       `json:"title"`
+	Field string       `json:"field"`
+}
+
+// mediaDetailJSON is one item with the places that use it.
+type mediaDetailJSON struct {
+	mediaJSON
+	UsedBy []mediaUseJSON `json:"used_by"`
+}
+
+func mediaOut(m content.MediaItem) mediaJSON {
+	out := mediaJSON{ID: m.ID, URL: m.URL, Filename: m.Filename, MIME: m.MIME, Type: m.Kind, Size: m.Size, Alt: m.Alt,
+		Caption: m.Caption, SHA256: m.SHA256, Variants: variantsOut(m.Variants), CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
+	if m.Width > 0 {
+		out.Width, out.Height = &m.Width, &m.Height
+	}
+	return out
+}
+
+type mediaPatchJSON struct {
+	Alt     *string `json:"alt"`
+	Caption *string `json:"caption"`
 }

@@ -22,6 +22,7 @@ var statusOf = map[errs.Kind]int{
 	errs.Conflict:             fiber.StatusConflict,
 	errs.PreconditionFailed:   fiber.StatusPreconditionFailed,
 	errs.TooLarge:             fiber.StatusRequestEntityTooLarge,
+	errs.RangeNotSatisfiable:  fiber.StatusRequestedRangeNotSatisfiable,
 	errs.UnsupportedMedia:     fiber.StatusUnsupportedMediaType,
 	errs.Validation:           fiber.StatusUnprocessableEntity,
 	errs.PreconditionRequired: fiber.StatusPreconditionRequired,

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,7 @@ import (
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/httpapi"
+	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/store/storetest"
 )
@@ -102,10 +104,13 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	}
 	e := &env{
 		t: t, store: st, clock: clk, cfg: cfg,
-		auth:    &auth.Service{Store: st, Hasher: hasher(), Tokens: tokens, Now: clk.Now},
-		content: &content.Service{Store: st, Now: clk.Now},
-		tokens:  map[auth.Role]string{},
-		users:   map[auth.Role]auth.User{},
+		auth: &auth.Service{Store: st, Hasher: hasher(), Tokens: tokens, Now: clk.Now},
+		content: &content.Service{Store: st, Now: clk.Now, Media: content.MediaConfig{
+			Storage: media.Local{Dir: filepath.Join(t.TempDir(), "media")}, TmpDir: t.TempDir(),
+			Limits: media.Limits{MaxBytes: cfg.MaxUpload}, BaseURL: "http://folio.test/media",
+		}},
+		tokens: map[auth.Role]string{},
+		users:  map[auth.Role]auth.User{},
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {

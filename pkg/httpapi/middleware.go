@@ -21,6 +21,7 @@ type ctxKey int
 const (
 	keyRequestID ctxKey = iota
 	keyPrincipal
+	keyBody // the request body, once read
 )
 
 // A client may pass its own request id (e.g. from a proxy) if it is sane.

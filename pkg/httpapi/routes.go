@@ -65,6 +65,14 @@ func (a *api) routes() []route {
 		// Admin: editor tools.
 		{method: "POST", path: "/api/v1/admin/preview", perm: auth.PermSignedIn, handle: a.preview},
 
+		// Admin: the media library; the files themselves are public.
+		{method: "GET", path: "/api/v1/admin/media", perm: auth.PermMediaRead, handle: a.listMedia},
+		{method: "POST", path: "/api/v1/admin/media", perm: auth.PermMediaUpload, handle: a.uploadMedia},
+		{method: "GET", path: "/api/v1/admin/media/:id", perm: auth.PermMediaRead, handle: a.getMedia},
+		{method: "PATCH", path: "/api/v1/admin/media/:id", perm: auth.PermMediaUpdate, handle: a.updateMedia},
+		{method: "DELETE", path: "/api/v1/admin/media/:id", perm: auth.PermMediaDelete, handle: a.deleteMedia}, // ?force=1 also needs media.force_delete
+		{method: "GET", path: "/media/*", perm: public, handle: a.serveMedia},
+
 		// Admin: users, API tokens, audit log (admins only).
 		{method: "GET", path: "/api/v1/admin/users", perm: auth.PermUsersManage, handle: a.listUsers},
 		{method: "POST", path: "/api/v1/admin/users", perm: auth.PermUsersManage, handle: a.createUser},

@@ -195,7 +195,12 @@ func (l Local) Open(ctx context.Context, key string) (File, error) {
 	defer root.Close()
 	f, err := root.Open(key)
 	if err != nil {
-		return nil, notFound(key, err)
+		// A name that does not exist and a symlink that leads out of the
+		// root (os.Root refuses it) are both simply not here.
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("media: open %s: %w (%v)", key, ErrNotFound, err)
 	}
 	fi, err := f.Stat()
 	if err == nil && !fi.Mode().IsRegular() {

@@ -254,6 +254,37 @@ var migrations = []migration{
 		`INSERT INTO entries_fts (entries_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0, 2.0)')`,
 		`ANALYZE`,
 	)},
+	{"media library", sqlStep(
+		// One row per upload; the bytes are stored once per sha256 (the same
+		// bytes uploaded again return the existing item).
+		`CREATE TABLE media (
+			id          INTEGER PRIMARY KEY,
+			sha256      TEXT    NOT NULL UNIQUE,
+			filename    TEXT    NOT NULL,
+			mime        TEXT    NOT NULL,
+			ext         TEXT    NOT NULL,
+			kind        TEXT    NOT NULL CHECK (kind IN ('image', 'document')),
+			size        INTEGER NOT NULL,
+			width       INTEGER NOT NULL DEFAULT 0,
+			height      INTEGER NOT NULL DEFAULT 0,
+			alt         TEXT    NOT NULL DEFAULT '',
+			caption     TEXT    NOT NULL DEFAULT '',
+			variants    TEXT    NOT NULL DEFAULT '[]',
+			uploaded_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+			created_at  DATETIME NOT NULL,
+			updated_at  DATETIME NOT NULL
+		)`,
+		`CREATE INDEX media_by_time ON media (created_at DESC, id DESC)`,
+		// Which entries use which media, and where (cover_image, logo, body…);
+		// kept by every save, in its transaction.
+		`CREATE TABLE media_uses (
+			media_id INTEGER NOT NULL REFERENCES media (id) ON DELETE CASCADE,
+			entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+			field    TEXT    NOT NULL,
+			PRIMARY KEY (media_id, entry_id, field)
+		)`,
+		`CREATE INDEX media_uses_by_entry ON media_uses (entry_id)`,
+	)},
 }
 
 // ftsReindex is the SQL that rewrites the search index row of entry id.

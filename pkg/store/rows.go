@@ -188,3 +188,34 @@ type TagCount struct {
 	Name      string
 	PostCount int
 }
+
+// MediaRow is one uploaded file.
+type MediaRow struct {
+	ID         int64
+	SHA256     string `gorm:"column:sha256"`
+	Filename   string // the uploader's name for it, for people only; never a path
+	MIME       string `gorm:"column:mime"`
+	Ext        string
+	Kind       string // image or document
+	Size       int64
+	Width      int
+	Height     int
+	Alt        string
+	Caption    string
+	Variants   string // JSON [{width, height, ext}]
+	UploadedBy *int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// TableName tells GORM the table.
+func (MediaRow) TableName() string { return "media" }
+
+// MediaUse says that an entry uses a media item in a field.
+type MediaUse struct {
+	MediaID   int64
+	EntryID   int64
+	Field     string
+	EntryType string // filled by MediaUses
+	Title     string // filled by MediaUses
+}

@@ -1,0 +1,310 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/errs"
+)
+
+// multipartSlack is what an upload's other form fields and multipart
+// framing may add to the file's own size limit.
+const multipartSlack = 64 << 10
+
+// uploadMedia takes a multipart upload (file, and optional alt and
+// caption) and streams the file into the library: the size limit holds as
+// it is read, and nothing is buffered whole in memory.
+func (a *api) uploadMedia(c *fiber.Ctx) error {
+	mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return errs.New(errs.UnsupportedMedia, "unsupported_media_type", "Send the file as multipart/form-data, in a part named \"file\".")
+	}
+	limit := a.cfg.MaxUpload + multipartSlack
+	if n := c.Request().Header.ContentLength(); n > int(limit) {
+		c.Set(fiber.HeaderConnection, "close")
+		return errs.Newf(errs.TooLarge, "payload_too_large", "The file is larger than the limit of %s.", humanBytes(a.cfg.MaxUpload))
+	}
+	body := &capped{r: requestBody(c), left: limit}
+	mr := multipart.NewReader(body, params["boundary"])
+	var alt, caption *string
+	var item content.MediaItem
+	created, sawFile := false, false
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return uploadError(c, body, err)
+		}
+		switch part.FormName() {
+		case "alt", "caption":
+			b, err := io.ReadAll(io.LimitReader(part, 4<<10))
+			if err != nil {
+				return uploadError(c, body, err)
+			}
+			v := string(b)
+			if part.FormName() == "alt" {
+				alt = &v
+			} else {
+				caption = &v
+			}
+		case "file":
+			if sawFile {
+				return errs.New(errs.Invalid, "invalid_upload", "Send one file per upload.")
+			}
+			sawFile = true
+			item, created, err = a.content.UploadMedia(c.UserContext(), principal(c), part, part.FileName(), deref(alt), deref(caption))
+			if err != nil {
+				if errs.Is(err, errs.TooLarge) {
+					c.Set(fiber.HeaderConnection, "close") // don't read the rest
+				}
+				return uploadError(c, body, err)
+			}
+			alt, caption = nil, nil // applied
+		default:
+			e := errs.Newf(errs.Invalid, "unknown_field", "The upload has a part this endpoint does not take: %q.", part.FormName())
+			e.Details = []errs.Detail{{Field: part.FormName(), Message: "is not a part of an upload (file, alt, caption)"}}
+			return e
+		}
+	}
+	if !sawFile {
+		return errs.Validationf("file", "is required: send the file in a part named \"file\"")
+	}
+	if created && (alt != nil || caption != nil) { // sent after the file
+		if item, err = a.content.UpdateMedia(c.UserContext(), principal(c), item.ID, alt, caption); err != nil {
+			return err
+		}
+	}
+	c.Location("/api/v1/admin/media/" + strconv.FormatInt(item.ID, 10))
+	if created {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(itemJSON{Data: mediaOut(item)})
+}
+
+// uploadError explains a broken or oversized upload.
+func uploadError(c *fiber.Ctx, body *capped, err error) error {
+	if body.over {
+		c.Set(fiber.HeaderConnection, "close")
+		return errs.New(errs.TooLarge, "payload_too_large", "The upload is larger than the limit.")
+	}
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return errs.Wrap(err, errs.Invalid, "invalid_upload", "The upload is not well-formed multipart/form-data.")
+}
+
+// capped is a reader that fails once more than left bytes are read.
+type capped struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		c.over = true
+		return 0, errors.New("request body over the limit")
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+func (a *api) listMedia(c *fiber.Ctx) error {
+	q, err := pageQuery(c)
+	if err != nil {
+		return err
+	}
+	kind := c.Query("type")
+	if kind != "" && kind != "image" && kind != "document" {
+		return badParam("type", "must be image or document")
+	}
+	page, err := a.content.MediaList(c.UserContext(), principal(c), c.Query("q"), kind, q.Page, q.PerPage)
+	if err != nil {
+		return err
+	}
+	out := make([]mediaJSON, len(page.Items))
+	for i, m := range page.Items {
+		out[i] = mediaOut(m)
+	}
+	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
+}
+
+func (a *api) getMedia(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	m, uses, err := a.content.MediaItemByID(c.UserContext(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	out := mediaDetailJSON{mediaJSON: mediaOut(m), UsedBy: make([]mediaUseJSON, len(uses))}
+	for i, u := range uses {
+		out.UsedBy[i] = mediaUseJSON{Type: u.Type, ID: u.EntryID, Title: u.Title, Field: u.Field}
+	}
+	return c.JSON(itemJSON{Data: out})
+}
+
+func (a *api) updateMedia(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var body mediaPatchJSON
+	if err := decodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	m, err := a.content.UpdateMedia(c.UserContext(), principal(c), id, body.Alt, body.Caption)
+	if err != nil {
+		return err
+	}
+	return c.JSON(itemJSON{Data: mediaOut(m)})
+}
+
+func (a *api) deleteMedia(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	force := false
+	switch c.Query("force") {
+	case "1", "true":
+		force = true
+	case "", "0", "false":
+	default:
+		return badParam("force", "must be 1 or left out")
+	}
+	if err := a.content.DeleteMedia(c.UserContext(), principal(c), id, force); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// mediaTypes are the only types folio serves files as: the ones uploads
+// are checked to be.
+var mediaTypes = map[string]string{
+	".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp", ".pdf": "application/pdf",
+}
+
+// serveMedia serves a stored file: its type, length and ETag, immutable
+// caching (keys name the content), byte ranges, never sniffed, PDFs as
+// attachments. A path that could leave the media dir is simply not found.
+func (a *api) serveMedia(c *fiber.Ctx) error {
+	key := c.Params("*")
+	ext := path.Ext(key)
+	ct, ok := mediaTypes[ext]
+	if !ok || key == "" || strings.ContainsAny(key, `\%`) || strings.Contains(key, "..") || path.Clean(key) != key || strings.HasPrefix(key, "/") {
+		return errs.NotFoundf("No such file.")
+	}
+	f, err := a.content.OpenMedia(c.UserContext(), key)
+	if err != nil {
+		return err
+	}
+	size, _ := f.Stat()
+	etag := `"` + strings.TrimSuffix(path.Base(key), ext) + `"`
+	c.Set(fiber.HeaderContentType, ct)
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderAcceptRanges, "bytes")
+	c.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	if ext == ".pdf" {
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+path.Base(key)+`"`)
+	}
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		f.Close()
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	start, n := int64(0), size
+	if rh := c.Get(fiber.HeaderRange); rh != "" && (c.Get(fiber.HeaderIfRange) == "" || c.Get(fiber.HeaderIfRange) == etag) {
+		s, l, ok := parseRange(rh, size)
+		switch {
+		case !ok:
+			f.Close()
+			c.Set(fiber.HeaderContentRange, "bytes */"+strconv.FormatInt(size, 10))
+			return errs.New(errs.RangeNotSatisfiable, "range_not_satisfiable", "The requested range is not within the file.")
+		case l >= 0:
+			start, n = s, l
+			c.Status(fiber.StatusPartialContent)
+			c.Set(fiber.HeaderContentRange, "bytes "+strconv.FormatInt(s, 10)+"-"+strconv.FormatInt(s+l-1, 10)+"/"+strconv.FormatInt(size, 10))
+		}
+	}
+	if _, err := f.Seek(start, io.SeekStart); err != nil {
+		f.Close()
+		return err
+	}
+	return c.SendStream(readCloser{io.LimitReader(f, n), f}, int(n))
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// parseRange reads a Range header of one range. It returns the start and
+// length, or a length of -1 to serve the whole file (several ranges, or a
+// form it does not take), and false when the range is not satisfiable.
+func parseRange(h string, size int64) (start, length int64, ok bool) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, -1, true
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return 0, -1, true
+	}
+	switch {
+	case first == "": // the last N bytes
+		n, err := strconv.ParseInt(last, 10, 64)
+		if err != nil || n <= 0 || size == 0 {
+			return 0, 0, false
+		}
+		n = min(n, size)
+		return size - n, n, true
+	default:
+		s, err := strconv.ParseInt(first, 10, 64)
+		if err != nil || s < 0 || s >= size {
+			return 0, 0, false
+		}
+		e := size - 1
+		if last != "" {
+			if e, err = strconv.ParseInt(last, 10, 64); err != nil || e < s {
+				return 0, 0, false
+			}
+			e = min(e, size-1)
+		}
+		return s, e - s + 1, true
+	}
+}

@@ -1,0 +1,120 @@
+package store
+
+import "github.com/folio-cms/folio/pkg/errs"
+
+// Media returns one media item.
+func (r Reader) Media(id int64) (MediaRow, error) {
+	var row MediaRow
+	return row, translate(r.db.Where("id = ?", id).Take(&row).Error)
+}
+
+// MediaBySHA returns the item holding the file with this sha256.
+func (r Reader) MediaBySHA(sha string) (MediaRow, error) {
+	var row MediaRow
+	return row, translate(r.db.Where("sha256 = ?", sha).Take(&row).Error)
+}
+
+// MediaByIDs returns the media items with these ids, by id.
+func (r Reader) MediaByIDs(ids []int64) (map[int64]MediaRow, error) {
+	out := make(map[int64]MediaRow, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []MediaRow
+	if err := r.db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, m := range rows {
+		out[m.ID] = m
+	}
+	return out, nil
+}
+
+// MediaIDsBySHA maps file hashes to the media items holding them.
+func (r Reader) MediaIDsBySHA(shas []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(shas) == 0 {
+		return out, nil
+	}
+	var rows []MediaRow
+	if err := r.db.Select("id", "sha256").Where("sha256 IN ?", shas).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, m := range rows {
+		out[m.SHA256] = m.ID
+	}
+	return out, nil
+}
+
+// MediaFilter selects media items.
+type MediaFilter struct {
+	Q      string // in the file name, alt text or caption
+	Kind   string // image or document; empty: both
+	Offset int
+	Limit  int
+}
+
+// MediaList returns a page of media items, newest first, and the total.
+func (r Reader) MediaList(f MediaFilter) ([]MediaRow, int64, error) {
+	q := r.db.Model(&MediaRow{})
+	if f.Q != "" {
+		like := "%" + escapeLike(f.Q) + "%"
+		q = q.Where(`filename LIKE ? ESCAPE '\' OR alt LIKE ? ESCAPE '\' OR caption LIKE ? ESCAPE '\'`, like, like, like)
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []MediaRow
+	err := q.Order("created_at DESC, id DESC").Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
+	return rows, total, translate(err)
+}
+
+// MediaUses lists where a media item is used, with each entry's type and title.
+func (r Reader) MediaUses(mediaID int64) ([]MediaUse, error) {
+	var uses []MediaUse
+	err := r.db.Raw(`SELECT u.media_id, u.entry_id, u.field, e.type AS entry_type, e.title
+		FROM media_uses u JOIN entries e ON e.id = u.entry_id WHERE u.media_id = ? ORDER BY u.entry_id, u.field`, mediaID).Scan(&uses).Error
+	return uses, translate(err)
+}
+
+// InsertMedia stores a new media item.
+func (tx *Tx) InsertMedia(row *MediaRow) error {
+	row.ID = 0
+	row.CreatedAt, row.UpdatedAt = tx.now, tx.now
+	return translate(tx.db.Create(row).Error)
+}
+
+// UpdateMediaText changes a media item's alt text and caption.
+func (tx *Tx) UpdateMediaText(id int64, alt, caption string) error {
+	res := tx.db.Model(&MediaRow{}).Where("id = ?", id).Updates(map[string]any{"alt": alt, "caption": caption, "updated_at": tx.now})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return errs.NotFoundf("No media item with that id.")
+	}
+	return translate(res.Error)
+}
+
+// DeleteMedia removes a media item (its uses go with it).
+func (tx *Tx) DeleteMedia(id int64) error {
+	res := tx.db.Where("id = ?", id).Delete(&MediaRow{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return errs.NotFoundf("No media item with that id.")
+	}
+	return translate(res.Error)
+}
+
+// SetMediaUses replaces the recorded media uses of an entry.
+func (tx *Tx) SetMediaUses(entryID int64, uses []MediaUse) error {
+	if err := tx.db.Exec(`DELETE FROM media_uses WHERE entry_id = ?`, entryID).Error; err != nil {
+		return translate(err)
+	}
+	for _, u := range uses {
+		if err := tx.db.Exec(`INSERT OR IGNORE INTO media_uses (media_id, entry_id, field) VALUES (?, ?, ?)`, u.MediaID, entryID, u.Field).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
