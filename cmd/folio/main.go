@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,7 +30,9 @@ import (
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/httpapi"
 	"github.com/folio-cms/folio/pkg/media"
+	"github.com/folio-cms/folio/pkg/metrics"
 	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/webhook"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -59,6 +62,9 @@ var commands = []command{
 	{"import", "[flags] DIR", "import posts and case studies from DIR/posts and DIR/case-studies", cmdImport},
 	{"export", "[flags] DIR", "export every post and case study to DIR in the import format", cmdExport},
 	{"user", "create --email E --role R [--password P]", "manage users", cmdUser},
+	{"backup", "[flags] FILE.tar.gz", "write a consistent backup (database, media, manifest), also while serving", cmdBackup},
+	{"restore", "FILE.tar.gz --data-dir DIR [--force]", "verify a backup and restore it into a data dir", cmdRestore},
+	{"doctor", "[flags]", "check config, permissions, database integrity, migrations and media", cmdDoctor},
 	{"version", "", "print the version", cmdVersion},
 }
 
@@ -113,11 +119,13 @@ func newFlags(e *env, name, args, about string) *flag.FlagSet {
 
 // app is everything a command needs, wired once.
 type app struct {
-	cfg     config.Config
-	log     *slog.Logger
-	store   *store.Store
-	auth    *auth.Service
-	content *content.Service
+	cfg      config.Config
+	log      *slog.Logger
+	store    *store.Store
+	auth     *auth.Service
+	content  *content.Service
+	outbox   *webhook.Outbox
+	webhooks *webhook.Service
 }
 
 // open loads the configuration and opens the store and services.
@@ -157,10 +165,15 @@ func open(ctx context.Context, e *env, fs *flag.FlagSet, args []string) (*app, e
 		Limits:  media.Limits{MaxBytes: cfg.MaxUpload},
 		BaseURL: cfg.PublicURL + "/media",
 	}
+	svc.Links = content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath}
+	outbox := &webhook.Outbox{} // serve sets Notify to wake its dispatcher
+	svc.Events = outbox
 	return &app{
 		cfg: cfg, log: log, store: st,
-		auth:    &auth.Service{Store: st, Hasher: hasher, Tokens: tokens},
-		content: svc,
+		auth:     &auth.Service{Store: st, Hasher: hasher, Tokens: tokens},
+		content:  svc,
+		outbox:   outbox,
+		webhooks: &webhook.Service{Store: st, Guard: webhook.Guard{AllowPrivate: cfg.WebhookAllowPrivate}, Outbox: outbox},
 	}, nil
 }
 
@@ -204,18 +217,38 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		TrashRetention: time.Duration(a.cfg.TrashDays) * 24 * time.Hour,
 		RevisionDays:   a.cfg.RevisionDays, KeepRevisions: 50,
 	}
-	jobsDone := make(chan struct{})
-	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-	go func() { defer close(jobsDone); jobs.Run(jobsCtx) }()
-	defer func() { stopJobs(); <-jobsDone }()
+	met := metrics.New(a.store, buildVersion())
+	dispatcher := &webhook.Dispatcher{
+		Store: a.store, Log: a.log, RetryBase: a.cfg.WebhookRetryBase,
+		Client:    webhook.Guard{AllowPrivate: a.cfg.WebhookAllowPrivate}.Client(webhook.Timeout),
+		UserAgent: "Folio-Webhooks/" + buildVersion(), Observe: met.ObserveWebhook,
+	}
+	a.outbox.Notify = dispatcher.Notify
+
+	// The background work runs until the HTTP server has drained, so that
+	// requests finishing during shutdown still get their events queued.
+	var bg sync.WaitGroup
+	bgCtx, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	bg.Go(func() { jobs.Run(bgCtx) })
+	bg.Go(func() { dispatcher.Run(bgCtx) })
+	defer func() { stopBG(); bg.Wait() }()
 
 	srv, err := httpapi.New(httpapi.Deps{
 		Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec,
+		Webhooks: a.webhooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler(),
 	})
 	if err != nil {
 		return err
 	}
 	errc := make(chan error, 1)
+	if a.cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", met.Handler())
+		ms := &http.Server{Addr: a.cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { a.log.Warn("metrics listener stopped", "error", ms.ListenAndServe()) }()
+		defer ms.Close()
+		a.log.Info("metrics listening", "addr", "http://"+a.cfg.MetricsAddr+"/metrics")
+	}
 	if a.cfg.DebugAddr != "" {
 		dbg := &http.Server{Addr: a.cfg.DebugAddr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
 		go func() { a.log.Warn("debug listener stopped", "error", dbg.ListenAndServe()) }()
@@ -233,8 +266,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := srv.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
 		a.log.Warn("shutdown: some requests did not finish in time", "error", err)
 	}
-	stopJobs()
-	<-jobsDone
+	stopBG()
+	bg.Wait()
 	if err := a.store.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}

@@ -58,6 +58,18 @@ type Config struct {
 	// RevisionDays prunes revisions older than this, beyond each entry's
 	// newest 50 (FOLIO_REVISION_RETENTION_DAYS); 0 keeps them all.
 	RevisionDays int
+	// WebhookRetryBase is the wait after a webhook delivery's first failed
+	// attempt, doubled after each further one (FOLIO_WEBHOOK_RETRY_BASE).
+	WebhookRetryBase time.Duration
+	// WebhookAllowPrivate lets webhooks reach loopback and private
+	// addresses, for local development (FOLIO_WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
+	// MetricsToken, when set, serves /metrics on the public port to callers
+	// that send it as a Bearer token (FOLIO_METRICS_TOKEN).
+	MetricsToken string
+	// MetricsAddr, when set, serves /metrics without a token on its own
+	// listener, e.g. 127.0.0.1:9464 (FOLIO_METRICS_ADDR).
+	MetricsAddr string
 }
 
 // parseSize reads a byte size: a number with an optional KiB/MiB/GiB (or
@@ -106,6 +118,7 @@ func Default() Config {
 		PublicCacheControl: "public, max-age=60, stale-while-revalidate=600",
 		CacheMB:            48,
 		MaxUpload:          10 << 20,
+		WebhookRetryBase:   30 * time.Second,
 	}
 }
 
@@ -138,6 +151,15 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	str("FOLIO_PUBLIC_CACHE_CONTROL", &c.PublicCacheControl)
 	str("FOLIO_DEBUG_ADDR", &c.DebugAddr)
 	str("FOLIO_PUBLIC_URL", &c.PublicURL)
+	str("FOLIO_METRICS_ADDR", &c.MetricsAddr)
+	c.MetricsToken = strings.TrimSpace(getenv("FOLIO_METRICS_TOKEN"))
+	if v := strings.TrimSpace(getenv("FOLIO_WEBHOOK_ALLOW_PRIVATE")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("FOLIO_WEBHOOK_ALLOW_PRIVATE: want true or false"))
+		}
+		c.WebhookAllowPrivate = b
+	}
 	if v := strings.TrimSpace(getenv("FOLIO_MAX_UPLOAD")); v != "" {
 		n, err := parseSize(v)
 		if err != nil {
@@ -148,13 +170,17 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	cors := getenv("FOLIO_CORS_ORIGINS")
 	proxies := getenv("FOLIO_TRUSTED_PROXIES")
 	level := getenv("FOLIO_LOG_LEVEL")
-	if v := strings.TrimSpace(getenv("FOLIO_SHUTDOWN_GRACE")); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("FOLIO_SHUTDOWN_GRACE: %w", err))
+	durVar := func(key string, dst *time.Duration) {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				problems = append(problems, fmt.Errorf("%s: want a duration such as 30s or 2m: %w", key, err))
+			}
+			*dst = d
 		}
-		c.ShutdownGrace = d
 	}
+	durVar("FOLIO_SHUTDOWN_GRACE", &c.ShutdownGrace)
+	durVar("FOLIO_WEBHOOK_RETRY_BASE", &c.WebhookRetryBase)
 
 	intVar := func(key string, dst *int) {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
@@ -251,6 +277,17 @@ func (c Config) validate() []error {
 	if c.ShutdownGrace < 0 {
 		p = append(p, errors.New("shutdown grace: must not be negative"))
 	}
+	if c.WebhookRetryBase <= 0 {
+		p = append(p, errors.New("webhook retry base: must be more than 0"))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			p = append(p, fmt.Errorf("metrics address %q: %w", c.MetricsAddr, err))
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		p = append(p, errors.New("metrics token: must be at least 16 characters"))
+	}
 	return p
 }
 
@@ -262,9 +299,10 @@ func (c Config) String() string {
 		}
 		return "****"
 	}
-	return fmt.Sprintf("public_url=%s max_upload=%d addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d",
+	return fmt.Sprintf("public_url=%s max_upload=%d addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d webhook_retry_base=%s webhook_allow_private=%t metrics_addr=%s metrics_token=%s",
 		c.PublicURL, c.MaxUpload, c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), strings.Join(c.TrustedProxies, ","), c.LogLevel, c.LogFormat,
-		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace, c.TrashDays, c.RevisionDays)
+		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace, c.TrashDays, c.RevisionDays,
+		c.WebhookRetryBase, c.WebhookAllowPrivate, c.MetricsAddr, mask(c.MetricsToken))
 }
 
 // LogValue makes slog print the masked form.

@@ -18,6 +18,7 @@ import (
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/webhook"
 )
 
 // The media library: uploads, their alt text and captions, where entries
@@ -298,11 +299,15 @@ func (s *Service) DeleteMedia(ctx context.Context, actor auth.Principal, id int6
 			return errInUse(usesOut(uses))
 		}
 		for _, u := range uses {
-			if err := detachMedia(tx, u.EntryType, u.EntryID, id); err != nil {
+			if err := s.detachMedia(tx, u.EntryType, u.EntryID, id); err != nil {
 				return err
 			}
 		}
 		if err := tx.DeleteMedia(id); err != nil {
+			return err
+		}
+		if err := s.Events.Enqueue(tx, "media.deleted", webhook.Data{Type: "media", ID: id, Slug: row.SHA256, Title: row.Filename,
+			Status: "deleted", URL: s.Media.BaseURL + "/" + media.OriginalKey(row.SHA256, row.Ext)}); err != nil {
 			return err
 		}
 		return tx.AddAudit(actor.Audit("media.delete", "media", id, map[string]any{"filename": row.Filename, "forced": force, "was_used_by": len(uses)}))
@@ -328,11 +333,12 @@ func errInUse(uses []MediaUse) error {
 
 // detachMedia takes a media item out of an entry's cover and logo, as a
 // new version with a revision.
-func detachMedia(tx *store.Tx, typ string, entryID, mediaID int64) error {
+func (s *Service) detachMedia(tx *store.Tx, typ string, entryID, mediaID int64) error {
 	row, err := tx.Entry(typ, entryID)
 	if err != nil {
 		return err
 	}
+	before := row
 	e, err := fromRow(row)
 	if err != nil {
 		return err
@@ -355,7 +361,7 @@ func detachMedia(tx *store.Tx, typ string, entryID, mediaID int64) error {
 	if err := trackMedia(tx, row.ID, e.Fields); err != nil {
 		return err
 	}
-	return record(tx, auth.System, row, "save", map[string]any{"detached_media": mediaID})
+	return s.record(tx, auth.System, &before, row, "save", map[string]any{"detached_media": mediaID})
 }
 
 // removeFiles deletes an item's files once no item holds them (the row is

@@ -11,6 +11,7 @@ import (
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/slug"
 	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/webhook"
 )
 
 // Service runs the editorial workflow for posts and case studies. Every
@@ -20,6 +21,10 @@ type Service struct {
 	Store *store.Store
 	Now   func() time.Time // the clock; tests inject their own
 	Media MediaConfig      // the media library
+	Links Links            // public addresses, for webhook payloads
+	// Events queues webhook events in the transaction of each change; nil
+	// queues them too, without waking a dispatcher.
+	Events *webhook.Outbox
 
 	mediaOnce  sync.Once
 	mediaSlots chan struct{}
@@ -133,7 +138,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 		if err := trackMedia(tx, row.ID, f); err != nil {
 			return err
 		}
-		return record(tx, actor, row, "create", map[string]any{"slug": row.Slug})
+		return s.record(tx, actor, nil, row, "create", map[string]any{"slug": row.Slug})
 	})
 	if err != nil {
 		return Entry{}, err
@@ -181,6 +186,7 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if row.TrashedAt != nil {
 			return errInTrash(k)
 		}
+		before := row
 		if err := setAuthor(tx, actor, k, &row, in.AuthorID); err != nil {
 			return err
 		}
@@ -214,7 +220,7 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if err := trackMedia(tx, id, f); err != nil {
 			return err
 		}
-		return record(tx, actor, row, kind, details)
+		return s.record(tx, actor, &before, row, kind, details)
 	})
 	if err != nil {
 		return Entry{}, err
@@ -265,10 +271,14 @@ func errInTrash(k kind) error {
 	return errs.Newf(errs.Conflict, "in_trash", "This %s is in the trash: restore it first.", k.noun).With("status", "trashed")
 }
 
-// record stores the revision and the audit entry of a change of row, in the
+// record stores the revision, the audit entry and the webhook event of a
+// change of an entry from before (nil for a new one) to row, in the
 // transaction that made it.
-func record(tx *store.Tx, actor auth.Principal, row store.EntryRow, kind string, details map[string]any) error {
+func (s *Service) record(tx *store.Tx, actor auth.Principal, before *store.EntryRow, row store.EntryRow, kind string, details map[string]any) error {
 	if err := addRevision(tx, actor, row, kind); err != nil {
+		return err
+	}
+	if err := s.announce(tx, before, row); err != nil {
 		return err
 	}
 	if details == nil {

@@ -63,6 +63,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 	var id int64
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		row, err := tx.EntryBySlug(string(t), f.Slug)
+		var before *store.EntryRow
 		switch {
 		case store.IsNotFound(err):
 			row = store.EntryRow{}
@@ -79,6 +80,8 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 				return nil
 			}
 			outcome = Updated
+			prev := row
+			before = &prev
 		}
 		row.Status = string(rec.Status)
 		row.PublishedAt = rec.PublishedAt
@@ -105,7 +108,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		if err := trackMedia(tx, row.ID, f); err != nil {
 			return err
 		}
-		return record(tx, actor, row, "import", map[string]any{"outcome": outcome})
+		return s.record(tx, actor, before, row, "import", map[string]any{"outcome": outcome})
 	})
 	if err != nil {
 		return "", Entry{}, err

@@ -110,6 +110,7 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 			}
 		}
 		details["from"] = row.Status
+		before := row
 		row.Status = string(tr.to)
 		switch tr.to {
 		case Published:
@@ -132,7 +133,7 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 		if err := tx.UpdateEntry(&row, row.Version); err != nil {
 			return err
 		}
-		return record(tx, actor, row, string(a), details)
+		return s.record(tx, actor, &before, row, string(a), details)
 	})
 	if err != nil {
 		return Entry{}, err
@@ -173,7 +174,7 @@ func (s *Service) trash(ctx context.Context, actor auth.Principal, t Type, id in
 			}
 			return errs.Newf(errs.Conflict, "not_in_trash", "This %s is not in the trash.", k.noun).With("status", row.Status)
 		}
-		kind := "untrash"
+		kind, before := "untrash", row
 		row.TrashedAt = nil
 		if into {
 			now := tx.Now()
@@ -183,7 +184,7 @@ func (s *Service) trash(ctx context.Context, actor auth.Principal, t Type, id in
 		if err := tx.UpdateEntry(&row, row.Version); err != nil {
 			return err
 		}
-		return record(tx, actor, row, kind, map[string]any{"slug": row.Slug})
+		return s.record(tx, actor, &before, row, kind, map[string]any{"slug": row.Slug})
 	})
 	if err != nil {
 		return Entry{}, err
@@ -212,6 +213,9 @@ func (s *Service) Purge(ctx context.Context, actor auth.Principal, t Type, id in
 		if err := tx.DeleteEntry(string(t), id); err != nil {
 			return err
 		}
+		if err := s.announcePurge(tx, row); err != nil {
+			return err
+		}
 		return audit(tx, actor, t, "purge", id, map[string]any{"slug": row.Slug, "title": row.Title, "noun": k.noun})
 	})
 }
@@ -238,7 +242,9 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			return record(tx, auth.System, row, "publish", map[string]any{
+			before := row
+			before.Status = string(Scheduled)
+			return s.record(tx, auth.System, &before, row, "publish", map[string]any{
 				"from": "scheduled", "scheduled_for": d.PublishedAt, "published_at": tx.Now(), "by": "schedule",
 			})
 		})

@@ -7,15 +7,18 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/webhook"
 )
 
 // Deps are what the HTTP layer needs; main builds them.
@@ -31,6 +34,19 @@ type Deps struct {
 	// Spec is api/openapi.yaml (api.Spec), published at /api/openapi.yaml
 	// and as a page at /api/docs.
 	Spec []byte
+	// Webhooks manages webhooks; Dispatcher delivers them (its health is
+	// part of /readyz; nil: not running in this process).
+	Webhooks   *webhook.Service
+	Dispatcher *webhook.Dispatcher
+	// Metrics records every request; MetricsHandler serves them at
+	// /metrics to callers with FOLIO_METRICS_TOKEN. Both may be nil.
+	Metrics        Metrics
+	MetricsHandler http.Handler
+}
+
+// Metrics is told about every request, by route pattern.
+type Metrics interface {
+	ObserveRequest(route, method string, status int, d time.Duration)
 }
 
 type api struct {
@@ -46,6 +62,10 @@ type api struct {
 	spec     []byte
 	docsPage []byte
 	cache    *responseCache
+	webhooks *webhook.Service
+	dispatch *webhook.Dispatcher
+	metricsR Metrics
+	metricsH fiber.Handler
 }
 
 // maxRequestBody is what fasthttp reads ahead before a handler runs; bodies
@@ -71,7 +91,11 @@ func New(d Deps) (*fiber.App, error) {
 	a := &api{
 		cfg: d.Config, store: d.Store, content: d.Content, auth: d.Auth, log: d.Log, version: d.Version,
 		posts: postAPI(), studies: caseStudyAPI(), admin: admin, spec: d.Spec,
-		cache: newResponseCache(d.Config.CacheMB << 20),
+		cache:    newResponseCache(d.Config.CacheMB << 20),
+		webhooks: d.Webhooks, dispatch: d.Dispatcher, metricsR: d.Metrics,
+	}
+	if d.MetricsHandler != nil {
+		a.metricsH = adaptor.HTTPHandler(d.MetricsHandler)
 	}
 	if len(d.Spec) > 0 {
 		if a.docsPage, err = renderDocs(d.Spec); err != nil {
@@ -98,7 +122,8 @@ func New(d Deps) (*fiber.App, error) {
 	})
 	app.Use(a.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	for _, r := range a.routes() {
-		handlers := make([]fiber.Handler, 0, 3)
+		handlers := make([]fiber.Handler, 0, 4)
+		handlers = append(handlers, routeLabel(r.path))
 		switch {
 		case r.perm != public:
 			handlers = append(handlers, a.require(r.perm))

@@ -32,8 +32,10 @@ import (
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/httpapi"
 	"github.com/folio-cms/folio/pkg/media"
+	"github.com/folio-cms/folio/pkg/metrics"
 	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/store/storetest"
+	"github.com/folio-cms/folio/pkg/webhook"
 )
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
@@ -74,6 +76,7 @@ type env struct {
 	store   *store.Store
 	auth    *auth.Service
 	content *content.Service
+	hooks   *webhook.Service
 	clock   *clock
 	cfg     config.Config
 	tokens  map[auth.Role]string
@@ -99,6 +102,7 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 		t.Fatal(err)
 	}
 	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -116,7 +120,23 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec})
+	// Webhooks, as main wires them: the dispatcher runs in the background
+	// with the real clock (retries wait in real time).
+	e.content.Links = content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath}
+	guard := webhook.Guard{AllowPrivate: cfg.WebhookAllowPrivate}
+	outbox := &webhook.Outbox{}
+	e.content.Events = outbox
+	e.hooks = &webhook.Service{Store: st, Guard: guard, Outbox: outbox}
+	dispatcher := &webhook.Dispatcher{Store: st, Log: log, RetryBase: cfg.WebhookRetryBase, Client: guard.Client(2 * time.Second), Poll: time.Second}
+	outbox.Notify = dispatcher.Notify
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); dispatcher.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	met := metrics.New(st, "test")
+	dispatcher.Observe = met.ObserveWebhook
+	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec,
+		Webhooks: e.hooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,17 @@ type ctxKey int
 const (
 	keyRequestID ctxKey = iota
 	keyPrincipal
-	keyBody // the request body, once read
+	keyBody  // the request body, once read
+	keyRoute // the route pattern that matched, for metrics
 )
+
+// routeLabel remembers which route pattern a request matched.
+func routeLabel(path string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Locals(keyRoute, path)
+		return c.Next()
+	}
+}
 
 // A client may pass its own request id (e.g. from a proxy) if it is sane.
 var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,64}$`)
@@ -71,6 +80,13 @@ func (a *api) observe(c *fiber.Ctx) (err error) {
 		attrs = append(attrs, slog.Int64("user_id", p.ID))
 	}
 	a.log.LogAttrs(c.UserContext(), level, "request", attrs...)
+	if a.metricsR != nil {
+		route, _ := c.Locals(keyRoute).(string)
+		if route == "" {
+			route = "unmatched" // 404s, bad methods: never the raw path, which would explode the label set
+		}
+		a.metricsR.ObserveRequest(route, c.Method(), status, time.Since(start))
+	}
 	return nil
 }
 

@@ -49,6 +49,15 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/api/v1/admin/tokens", map[string]any{"name": "site", "scope": "content"}, "admin", 201},
 		{"DELETE", "/api/v1/admin/tokens/{token}", nil, "admin", 204},
 		{"GET", "/api/v1/admin/audit", nil, "admin", 200},
+
+		{"GET", "/api/v1/admin/webhooks", nil, "admin", 200},
+		{"POST", "/api/v1/admin/webhooks", map[string]any{"name": "site", "url": publicHookURL, "events": []string{"*"}}, "admin", 201},
+		{"GET", "/api/v1/admin/webhooks/{webhook}", nil, "admin", 200},
+		{"PATCH", "/api/v1/admin/webhooks/{webhook}", map[string]any{"name": "Renamed"}, "admin", 200},
+		{"DELETE", "/api/v1/admin/webhooks/{webhook}", nil, "admin", 204},
+		{"GET", "/api/v1/admin/webhooks/{webhook}/deliveries", nil, "admin", 200},
+		{"POST", "/api/v1/admin/webhooks/{webhook}/ping", nil, "admin", 202},
+		{"POST", "/api/v1/admin/webhooks/{webhook}/deliveries/{delivery}/redeliver", nil, "admin", 202},
 	}
 	for _, tt := range tests {
 		for _, role := range auth.Roles {
@@ -105,6 +114,15 @@ func (e *env) fixtures(path string, body any, role auth.Role) (string, any) {
 	if strings.Contains(path, "{token}") {
 		r := e.do(req{Method: "POST", Path: "/api/v1/admin/tokens", As: auth.RoleAdmin, Body: map[string]string{"name": "t", "scope": "content"}})
 		repl["{token}"] = fmt.Sprint(r.num("data.id"))
+	}
+	if strings.Contains(path, "{webhook}") {
+		r := e.do(req{Method: "POST", Path: "/api/v1/admin/webhooks", As: auth.RoleAdmin,
+			Body: map[string]any{"name": "site", "url": publicHookURL, "events": []string{"*"}}})
+		repl["{webhook}"] = fmt.Sprint(r.num("data.id"))
+		if strings.Contains(path, "{delivery}") {
+			p := e.do(req{Method: "POST", Path: "/api/v1/admin/webhooks/" + repl["{webhook}"] + "/ping", As: auth.RoleAdmin})
+			repl["{delivery}"] = fmt.Sprint(p.num("data.id"))
+		}
 	}
 	for k, v := range repl {
 		path = strings.ReplaceAll(path, k, v)

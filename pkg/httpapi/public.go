@@ -165,11 +165,7 @@ func (a *api) search(c *fiber.Ctx) error {
 
 // siteURL is an entry's address on the public site.
 func (a *api) siteURL(t content.Type, slug string) string {
-	pattern := a.cfg.PostPath
-	if t == content.CaseStudy {
-		pattern = a.cfg.CaseStudyPath
-	}
-	return a.cfg.SiteURL + strings.ReplaceAll(pattern, "{slug}", slug)
+	return a.content.Links.URL(t, slug)
 }
 
 // sitemap lists every published address, for static builds and sitemaps.

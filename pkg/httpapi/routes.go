@@ -32,6 +32,7 @@ func (a *api) routes() []route {
 		// Health.
 		{method: "GET", path: "/healthz", perm: public, handle: a.healthz},
 		{method: "GET", path: "/readyz", perm: public, handle: a.readyz},
+		{method: "GET", path: "/metrics", perm: public, noStore: true, handle: a.metrics}, // FOLIO_METRICS_TOKEN as a Bearer token
 
 		// Public delivery API: published content (and previews with a preview token).
 		{method: "GET", path: "/api/v1/posts", perm: public, deliver: true, handle: a.publicList(p)},
@@ -83,6 +84,16 @@ func (a *api) routes() []route {
 		{method: "POST", path: "/api/v1/admin/tokens", perm: auth.PermTokensManage, handle: a.createToken},
 		{method: "DELETE", path: "/api/v1/admin/tokens/:id", perm: auth.PermTokensManage, handle: a.deleteToken},
 		{method: "GET", path: "/api/v1/admin/audit", perm: auth.PermAuditRead, handle: a.auditLog},
+
+		// Admin: webhooks and their deliveries (admins only).
+		{method: "GET", path: "/api/v1/admin/webhooks", perm: auth.PermWebhooks, handle: a.listWebhooks},
+		{method: "POST", path: "/api/v1/admin/webhooks", perm: auth.PermWebhooks, handle: a.createWebhook},
+		{method: "GET", path: "/api/v1/admin/webhooks/:id", perm: auth.PermWebhooks, handle: a.getWebhook},
+		{method: "PATCH", path: "/api/v1/admin/webhooks/:id", perm: auth.PermWebhooks, handle: a.updateWebhook},
+		{method: "DELETE", path: "/api/v1/admin/webhooks/:id", perm: auth.PermWebhooks, handle: a.deleteWebhook},
+		{method: "GET", path: "/api/v1/admin/webhooks/:id/deliveries", perm: auth.PermWebhooks, handle: a.listDeliveries},
+		{method: "POST", path: "/api/v1/admin/webhooks/:id/deliveries/:delivery_id/redeliver", perm: auth.PermWebhooks, handle: a.redeliver},
+		{method: "POST", path: "/api/v1/admin/webhooks/:id/ping", perm: auth.PermWebhooks, handle: a.pingWebhook},
 	}, append(a.entryRoutes(p), a.entryRoutes(cs)...)...)
 }
 

@@ -349,6 +349,25 @@ func (r Reader) DueScheduled(now time.Time) ([]EntryRow, error) {
 	return rows, translate(err)
 }
 
+// ScheduledCounts counts the scheduled entries (not in the trash) by type,
+// and how many of them are due at now but not yet flipped to published.
+func (r Reader) ScheduledCounts(now time.Time) (map[string]int64, int64, error) {
+	var rows []struct {
+		Type string
+		N    int64
+		Due  int64
+	}
+	err := r.db.Raw(`SELECT type, COUNT(*) AS n, SUM(CASE WHEN published_at <= ? THEN 1 ELSE 0 END) AS due
+		FROM entries WHERE status = 'scheduled' AND trashed_at IS NULL GROUP BY type`, now).Scan(&rows).Error
+	out := map[string]int64{}
+	var due int64
+	for _, row := range rows {
+		out[row.Type] = row.N
+		due += row.Due
+	}
+	return out, due, translate(err)
+}
+
 // PublishDue turns one due scheduled entry into a published one, if it is
 // still scheduled and due: a conditional UPDATE, so that when several
 // processes run the job at once exactly one of them publishes it.

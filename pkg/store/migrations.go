@@ -285,6 +285,59 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX media_uses_by_entry ON media_uses (entry_id)`,
 	)},
+	{"webhooks and their outbox", sqlStep(
+		`CREATE TABLE webhooks (
+			id              INTEGER PRIMARY KEY,
+			name            TEXT    NOT NULL,
+			url             TEXT    NOT NULL,
+			events          TEXT    NOT NULL DEFAULT '[]', -- JSON list of event names, or ["*"]
+			secret          TEXT    NOT NULL,              -- kept to sign with; shown in full only once
+			active          INTEGER NOT NULL DEFAULT 1,
+			disabled_reason TEXT    NOT NULL DEFAULT '',
+			created_by      INTEGER REFERENCES users (id) ON DELETE SET NULL,
+			created_at      DATETIME NOT NULL,
+			updated_at      DATETIME NOT NULL
+		)`,
+		// The outbox: an event is written in the transaction of the change
+		// that causes it, with one delivery per subscribed webhook, so a
+		// crash can neither lose it nor send one for a rolled-back change.
+		`CREATE TABLE webhook_events (
+			id         INTEGER PRIMARY KEY,
+			uid        TEXT    NOT NULL UNIQUE, -- sent as X-Folio-Delivery and "id"
+			event      TEXT    NOT NULL,
+			payload    TEXT    NOT NULL,        -- the exact request body
+			created_at DATETIME NOT NULL
+		)`,
+		`CREATE TABLE webhook_deliveries (
+			id               INTEGER PRIMARY KEY,
+			webhook_id       INTEGER NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+			event_id         INTEGER NOT NULL REFERENCES webhook_events (id) ON DELETE CASCADE,
+			status           TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+			attempts         INTEGER NOT NULL DEFAULT 0,
+			next_attempt_at  DATETIME,
+			last_status_code INTEGER NOT NULL DEFAULT 0,
+			last_error       TEXT    NOT NULL DEFAULT '',
+			redelivery_of    INTEGER REFERENCES webhook_deliveries (id) ON DELETE SET NULL,
+			created_at       DATETIME NOT NULL,
+			completed_at     DATETIME
+		)`,
+		// Each webhook's queue, in order: the dispatcher reads the head.
+		`CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, id) WHERE status = 'pending'`,
+		`CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id DESC)`,
+		`CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id)`,
+		`CREATE INDEX webhook_deliveries_done ON webhook_deliveries (completed_at) WHERE status <> 'pending'`,
+		`CREATE TABLE webhook_attempts (
+			id               INTEGER PRIMARY KEY,
+			delivery_id      INTEGER NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+			attempt          INTEGER NOT NULL,
+			started_at       DATETIME NOT NULL,
+			duration_ms      INTEGER NOT NULL,
+			status_code      INTEGER NOT NULL DEFAULT 0,
+			error            TEXT    NOT NULL DEFAULT '',
+			response_excerpt TEXT    NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, attempt)`,
+	)},
 }
 
 // ftsReindex is the SQL that rewrites the search index row of entry id.

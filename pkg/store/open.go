@@ -166,3 +166,16 @@ func (s *Store) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Pools returns the database/sql handles under the store, by name (writer,
+// readers), for their connection statistics.
+func (s *Store) Pools() map[string]*sql.DB {
+	out := map[string]*sql.DB{}
+	if db, err := s.w.DB(); err == nil {
+		out["writer"] = db
+	}
+	if db, err := s.r.DB(); err == nil {
+		out["readers"] = db
+	}
+	return out
+}

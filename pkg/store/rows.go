@@ -219,3 +219,74 @@ type MediaUse struct {
 	EntryType string // filled by MediaUses
 	Title     string // filled by MediaUses
 }
+
+// WebhookRow is a receiver of events.
+type WebhookRow struct {
+	ID             int64
+	Name           string
+	URL            string `gorm:"column:url"`
+	Events         string // JSON list of event names; ["*"] for all
+	Secret         string
+	Active         bool
+	DisabledReason string
+	CreatedBy      *int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TableName tells GORM the table.
+func (WebhookRow) TableName() string { return "webhooks" }
+
+// WebhookEventRow is one event in the outbox.
+type WebhookEventRow struct {
+	ID        int64
+	UID       string `gorm:"column:uid"`
+	Event     string
+	Payload   string
+	CreatedAt time.Time
+}
+
+// TableName tells GORM the table.
+func (WebhookEventRow) TableName() string { return "webhook_events" }
+
+// DeliveryRow is one event on its way to one webhook.
+type DeliveryRow struct {
+	ID             int64
+	WebhookID      int64
+	EventID        int64
+	Status         string // pending, delivered or failed
+	Attempts       int
+	NextAttemptAt  *time.Time
+	LastStatusCode int
+	LastError      string
+	RedeliveryOf   *int64
+	CreatedAt      time.Time
+	CompletedAt    *time.Time
+}
+
+// TableName tells GORM the table.
+func (DeliveryRow) TableName() string { return "webhook_deliveries" }
+
+// Delivery is a delivery with what it carries: its event's name, unique id
+// and body.
+type Delivery struct {
+	DeliveryRow `gorm:"embedded"`
+	Event       string
+	UID         string `gorm:"column:uid"`
+	Payload     string
+}
+
+// AttemptRow is one try at a delivery.
+type AttemptRow struct {
+	ID              int64
+	DeliveryID      int64
+	Attempt         int
+	StartedAt       time.Time
+	DurationMS      int64 `gorm:"column:duration_ms"`
+	StatusCode      int
+	Error           string
+	ResponseExcerpt string
+}
+
+// TableName tells GORM the table.
+func (AttemptRow) TableName() string { return "webhook_attempts" }

@@ -76,7 +76,7 @@ func TestRowStructsMatchSchema(t *testing.T) {
 }
 
 // rowStructs lists every live row struct; a new one must be added here.
-var rowStructs = []any{&UserRow{}, &EntryRow{}, &TagRow{}, &SessionRow{}, &RefreshTokenRow{}, &APITokenRow{}, &AuditRow{}, &RevisionRow{}, &SlugAliasRow{}, &BodyRow{}, &MediaRow{}}
+var rowStructs = []any{&UserRow{}, &EntryRow{}, &TagRow{}, &SessionRow{}, &RefreshTokenRow{}, &APITokenRow{}, &AuditRow{}, &RevisionRow{}, &SlugAliasRow{}, &BodyRow{}, &MediaRow{}, &WebhookRow{}, &WebhookEventRow{}, &DeliveryRow{}, &AttemptRow{}}
 
 func TestPragmas(t *testing.T) {
 	s, _ := openTemp(t)

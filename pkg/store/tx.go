@@ -17,8 +17,13 @@ type Reader struct {
 // they do commits or rolls back together.
 type Tx struct {
 	Reader
-	now time.Time
+	now   time.Time
+	after []func()
 }
+
+// AfterCommit runs fn once the transaction has committed (and never if it
+// rolls back): for telling others about a change that is now durable.
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
 // Now is the transaction's timestamp: every row it writes gets the same time.
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -33,11 +38,19 @@ func (s *Store) Read(ctx context.Context) Reader {
 // kept. Keep fn short: render, resize and call the network before it.
 // Never call Write from inside fn: the writer has one connection.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	var after []func()
 	err := s.w.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Tx{Reader: Reader{db: db}, now: s.now().Truncate(time.Microsecond)})
+		tx := &Tx{Reader: Reader{db: db}, now: s.now().Truncate(time.Microsecond)}
+		err := fn(tx)
+		after = tx.after
+		return err
 	})
-	if err == nil {
-		s.gen.local.Add(1)
+	if err != nil {
+		return translate(err)
 	}
-	return translate(err)
+	s.gen.local.Add(1)
+	for _, f := range after {
+		f()
+	}
+	return nil
 }

@@ -1,0 +1,79 @@
+package content
+
+import (
+	"strings"
+
+	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/webhook"
+)
+
+// Links makes an entry's address on the public site, for webhook payloads
+// and feeds: Site + PostPath or CaseStudyPath with {slug} replaced.
+type Links struct {
+	Site          string // e.g. https://example.com
+	PostPath      string // e.g. /blog/{slug}
+	CaseStudyPath string // e.g. /work/{slug}
+}
+
+// URL returns the public address of the entry of type t with slug.
+func (l Links) URL(t Type, slug string) string {
+	pattern := l.PostPath
+	if t == CaseStudy {
+		pattern = l.CaseStudyPath
+	}
+	if pattern == "" {
+		return ""
+	}
+	return l.Site + strings.ReplaceAll(pattern, "{slug}", slug)
+}
+
+// live reports whether the public sees an entry in row's state as its
+// status says: published and not in the trash. (A scheduled entry becomes
+// live when PublishDue flips it, which is when its event fires.)
+func live(row *store.EntryRow) bool {
+	return row != nil && row.Status == string(Published) && row.TrashedAt == nil
+}
+
+// announce queues the webhook event that a change of an entry from before
+// (nil: it did not exist) to after means for the public, if any: it became
+// visible (published), changed while visible (updated), stopped being
+// visible (unpublished), or was moved to the trash (deleted).
+func (s *Service) announce(tx *store.Tx, before *store.EntryRow, after store.EntryRow) error {
+	var verb string
+	switch {
+	case after.TrashedAt != nil && (before == nil || before.TrashedAt == nil):
+		verb = webhook.Deleted
+	case !live(before) && live(&after):
+		verb = webhook.Published
+	case live(before) && live(&after):
+		verb = webhook.Updated
+	case live(before) && !live(&after):
+		verb = webhook.Unpublished
+	default:
+		return nil
+	}
+	data := s.eventData(after)
+	if verb == webhook.Deleted {
+		data.Status = "trashed"
+	}
+	if verb == webhook.Updated && before.Slug != after.Slug {
+		data.PreviousURL = s.Links.URL(Type(before.Type), before.Slug)
+	}
+	return s.Events.Enqueue(tx, webhook.Name(after.Type, verb), data)
+}
+
+// announcePurge queues the deleted event of an entry deleted for good,
+// unless it was in the trash (its deletion was announced then).
+func (s *Service) announcePurge(tx *store.Tx, row store.EntryRow) error {
+	if row.TrashedAt != nil {
+		return nil
+	}
+	data := s.eventData(row)
+	data.Status = "deleted"
+	return s.Events.Enqueue(tx, webhook.Name(row.Type, webhook.Deleted), data)
+}
+
+func (s *Service) eventData(row store.EntryRow) webhook.Data {
+	return webhook.Data{Type: row.Type, ID: row.ID, Slug: row.Slug, Title: row.Title, Status: row.Status,
+		URL: s.Links.URL(Type(row.Type), row.Slug)}
+}
