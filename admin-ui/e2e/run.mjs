@@ -1,0 +1,738 @@
+// End-to-end tests: Debian's chromium (playwright-core) against a real folio
+// (bin/folio) on a free port with a temporary data dir.
+//
+//   node e2e/run.mjs                 run every test
+//   node e2e/run.mjs --screenshots   also write docs/screenshots/*.png
+//   node e2e/run.mjs conflict        only tests whose name contains "conflict"
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN, assert, assertEq, launchBrowser, repo, sleep, startFolio } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const SHOTS = args.includes('--screenshots');
+const only = args.filter((a) => !a.startsWith('--'));
+const shotDir = join(repo, 'docs/screenshots');
+const TIMEOUT = 15_000;
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+let folio;
+let browser;
+let editor; // a second user, for the conflict
+let marketer;
+const problems = []; // CSP violations and uncaught errors, from every page
+
+// ---- helpers ----
+
+async function newContext(opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  ctx.setDefaultTimeout(TIMEOUT);
+  ctx.on('page', watch);
+  return ctx;
+}
+
+function watch(page) {
+  page.on('console', (m) => {
+    const t = m.text();
+    if (/Content Security Policy|Refused to/i.test(t)) problems.push(`${page.url()}: ${t}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${page.url()}: uncaught ${e.message}`));
+}
+
+async function signIn(page, who, path = '/admin/') {
+  await page.goto(folio.url + path);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+const bodyBox = (page, name = 'Body') => page.getByRole('textbox', { name, exact: true });
+const saveStatus = (page) => page.getByTestId('save-status');
+
+async function until(fn, what, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
+
+async function waitSaved(page) {
+  await until(async () => /^Saved/.test((await saveStatus(page).textContent()) ?? ''), 'the status line to say Saved');
+}
+
+async function typeInEditor(page, text, where = 'end', name = 'Body') {
+  const box = bodyBox(page, name);
+  await box.click();
+  await page.keyboard.press(where === 'end' ? 'Control+End' : 'Control+Home');
+  await page.keyboard.type(text);
+}
+
+async function editorText(page, name = 'Body') {
+  return bodyBox(page, name).evaluate((el) => (el.cmView ? el.cmView.view.state.doc.toString() : el.value ?? el.innerText));
+}
+
+async function createPost(fields, as = ADMIN) {
+  const r = await folio.api('POST', '/api/v1/admin/posts', { as, body: fields });
+  assertEq(r.status, 201, `create post ${r.text}`);
+  return r.json.data;
+}
+
+async function getPost(id) {
+  const r = await folio.api('GET', `/api/v1/admin/posts/${id}`, { as: ADMIN });
+  assertEq(r.status, 200, 'get post');
+  return r.json.data;
+}
+
+async function shot(page, name, opts = {}) {
+  if (!SHOTS) return;
+  mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: join(shotDir, `${name}.png`), ...opts });
+}
+
+async function noHorizontalScroll(page, what) {
+  const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert(sw <= cw + 1, `${what}: the page scrolls sideways (${sw}px wide in a ${cw}px viewport)`);
+}
+
+// ---- tests ----
+
+test('serving: deep links load the app, missing assets are 404, strict CSP and caching', async () => {
+  const root = await fetch(folio.url + '/', { redirect: 'manual' });
+  assertEq(root.status, 302, 'GET /');
+  assertEq(root.headers.get('location'), '/admin/', 'GET / Location');
+  const deep = await fetch(folio.url + '/admin/posts/12');
+  assertEq(deep.status, 200, 'deep link');
+  assertEq(deep.headers.get('cache-control'), 'no-cache', 'index Cache-Control');
+  const csp = deep.headers.get('content-security-policy') ?? '';
+  assert(csp.includes("script-src 'self';") && !csp.includes('unsafe-inline'), `CSP ${csp}`);
+  const html = await deep.text();
+  assert(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html), 'index.html has an inline script');
+  assert(!/\sstyle=/i.test(html), 'index.html has an inline style attribute');
+  const asset = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  assert(asset, 'index.html references a hashed script under /admin/assets/');
+  const a = await fetch(folio.url + asset);
+  assertEq(a.status, 200, 'asset');
+  assertEq(a.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'asset Cache-Control');
+  const missing = await fetch(folio.url + '/admin/assets/index-00000000.js');
+  assertEq(missing.status, 404, 'missing asset');
+});
+
+test('sign in: labelled fields, a wrong password is explained, the dashboard and navigation', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(folio.url + '/admin/');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await shot(page, 'sign-in');
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill('not the password at all');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Wrong email or password.').waitFor();
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const name of ['Posts', 'Case studies', 'Media', 'Users', 'API tokens', 'Webhooks', 'Audit log']) {
+    await nav.getByRole('link', { name, exact: true }).waitFor();
+  }
+  await page.getByRole('heading', { name: 'Recent edits' }).waitFor();
+  await page.getByRole('heading', { name: 'Your drafts' }).waitFor();
+  await page.getByRole('heading', { name: 'Scheduled' }).waitFor();
+  await page.locator('.counts').first().getByText('Published').waitFor();
+  // The session is in the refresh cookie: a reload stays signed in.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  const stored = await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage));
+  assert(!/eyJ/.test(stored), 'an access token was written to storage');
+  await shot(page, 'dashboard');
+  // Sign out ends it.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await ctx.close();
+});
+
+let writtenId;
+test('write a post with a heading and an image and see the live preview', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, '/admin/posts');
+  await page.getByRole('link', { name: 'New post' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Field notes from the e2e suite');
+  assertEq(await page.getByLabel('Slug', { exact: true }).inputValue(), 'field-notes-from-the-e2e-suite', 'the slug follows the title');
+  await typeInEditor(page, '## Getting started\n\nSome words about testing with a real browser.\n\n');
+  await page.getByRole('button', { name: 'Image', exact: true }).click();
+  const dlg = page.getByRole('dialog', { name: 'Insert an image' });
+  await dlg.getByLabel('Image address (URL)').fill(folio.url + '/admin/favicon.svg');
+  await dlg.getByLabel('Alt text').fill('The Folio logo');
+  await dlg.getByRole('button', { name: 'Insert image' }).click();
+  const preview = page.getByTestId('preview').first();
+  await preview.locator('h2', { hasText: 'Getting started' }).waitFor();
+  await preview.locator('img[alt="The Folio logo"]').waitFor();
+  await page.getByRole('navigation', { name: 'Table of contents' }).getByText('Getting started').waitFor();
+  await page.getByText(/\d+ words · \d+ min read/).first().waitFor();
+  await until(() => /\/admin\/posts\/\d+$/.test(page.url()), 'the new post to get its address');
+  writtenId = Number(page.url().split('/').pop());
+  await waitSaved(page);
+  // Tags: pick an existing one and create a new one.
+  const tags = page.getByLabel('Tags', { exact: true });
+  await tags.fill('Databases');
+  await tags.press('Enter');
+  await tags.fill('E2E testing');
+  await tags.press('Enter');
+  await page.getByLabel('Excerpt').fill('What the end-to-end suite checks.');
+  await waitSaved(page);
+  const p = await getPost(writtenId);
+  assert(p.body.includes('## Getting started') && p.body.includes('![The Folio logo]('), `saved body: ${p.body}`);
+  assertEq(p.tags.map((t) => t.name), ['Databases', 'E2E testing'], 'tags');
+  assertEq(p.slug, 'field-notes-from-the-e2e-suite', 'slug');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'post-editor');
+  await ctx.close();
+});
+
+test('publish, and read it from the public API', async () => {
+  assert(writtenId, 'needs the post from the test before');
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${writtenId}`);
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('.head .badge', { hasText: 'Published' }).waitFor();
+  const r = await folio.api('GET', '/api/v1/posts/field-notes-from-the-e2e-suite');
+  assertEq(r.status, 200, 'public GET');
+  assert(/<h2[^>]*>Getting started<\/h2>/.test(r.json.data.html), `public html: ${r.json.data.html}`);
+  assert(r.json.data.html.includes('<img') && r.json.data.html.includes('alt="The Folio logo"'), 'the image is in the public html');
+  // Now published: the actions change with the status.
+  await page.getByRole('button', { name: 'Unpublish' }).waitFor();
+  await page.getByRole('button', { name: 'Archive' }).waitFor();
+  assertEq(await page.getByRole('button', { name: 'Publish', exact: true }).count(), 0, 'no Publish on a published post');
+  await ctx.close();
+});
+
+test('schedule: the date-time picker is in the user’s time zone, stored as UTC', async () => {
+  const ctx = await newContext({ timezoneId: 'America/New_York' });
+  const page = await ctx.newPage();
+  const post = await createPost({ title: 'Scheduled from the e2e suite', body: 'Coming soon.' });
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+  const dlg = page.getByRole('dialog', { name: 'Schedule publication' });
+  await dlg.getByText('America/New_York').waitFor();
+  await dlg.getByLabel('Publish at').fill('2031-06-15T09:30');
+  await dlg.getByText('2031-06-15T13:30:00Z').waitFor();
+  await dlg.getByRole('button', { name: 'Schedule', exact: true }).click();
+  await page.locator('.head .badge', { hasText: 'Scheduled' }).waitFor();
+  await page.getByText('goes live').waitFor();
+  const p = await getPost(post.id);
+  assertEq(p.status, 'scheduled', 'status');
+  assertEq(p.published_at, '2031-06-15T13:30:00Z', 'publish_at in UTC');
+  assertEq((await folio.api('GET', '/api/v1/posts/' + p.slug)).status, 404, 'not public yet');
+  await page.getByRole('button', { name: 'Unschedule' }).waitFor();
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('region', { name: 'Scheduled' }).getByRole('link', { name: 'Scheduled from the e2e suite' }).waitFor();
+  await ctx.close();
+});
+
+test('errors show next to their field; Ctrl+S saves', async () => {
+  const post = await createPost({ title: 'Slug errors', body: 'Text.' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  const slug = page.getByLabel('Slug', { exact: true });
+  await slug.fill('Not A Slug!');
+  await page.getByText(/must be lowercase letters/).first().waitFor();
+  await until(async () => /^Not saved/.test(await saveStatus(page).textContent()), 'Not saved');
+  assertEq(await slug.getAttribute('aria-invalid'), 'true', 'the slug field is marked invalid');
+  await slug.fill('a-good-slug');
+  await page.keyboard.press('Control+s');
+  await waitSaved(page);
+  const p = await getPost(post.id);
+  assertEq(p.slug, 'a-good-slug', 'slug saved');
+  const revs = await folio.api('GET', `/api/v1/admin/posts/${post.id}/revisions`, { as: ADMIN });
+  assertEq(revs.json.data[0].kind, 'save', 'Ctrl+S stores a full save, not an autosave');
+  await ctx.close();
+});
+
+test('a conflict between two browsers shows the dialog and loses nothing', async () => {
+  const post = await createPost({ title: 'Shared notes', body: 'Intro.\n\nMiddle.\n\nEnd.' });
+  const ctxA = await newContext();
+  const ctxB = await newContext();
+  const a = await ctxA.newPage();
+  const b = await ctxB.newPage();
+  await signIn(a, ADMIN, `/admin/posts/${post.id}`);
+  await signIn(b, editor, `/admin/posts/${post.id}`);
+  await bodyBox(a).waitFor();
+  await typeInEditor(b, '\n\nParagraph from B.');
+  await waitSaved(b);
+  await typeInEditor(a, 'Line from A.\n\n', 'start');
+  const dlg = a.getByRole('dialog', { name: 'Someone else saved this post' });
+  await dlg.waitFor();
+  await dlg.getByText(editor.name).waitFor();
+  await dlg.getByText('Paragraph from B.').first().waitFor(); // the difference is shown
+  await shot(a, 'conflict-dialog');
+  await dlg.getByRole('button', { name: 'Keep mine on top of theirs' }).click();
+  await waitSaved(a);
+  let p = await getPost(post.id);
+  assert(p.body.includes('Line from A.') && p.body.includes('Paragraph from B.'), `merged body: ${p.body}`);
+  assert((await editorText(a)).includes('Paragraph from B.'), 'A now sees B’s paragraph');
+
+  // Again, choosing theirs: A's text is set aside on the device, not lost.
+  await b.reload();
+  await typeInEditor(b, '\n\nB again.');
+  await waitSaved(b);
+  await typeInEditor(a, ' A again, unsaved.');
+  await dlg.waitFor();
+  await dlg.getByRole('button', { name: 'Keep theirs' }).click();
+  await until(async () => (await editorText(a)).includes('B again.'), 'their text in the editor');
+  await a.getByRole('heading', { name: 'Set-aside versions' }).waitFor();
+  const aside = await a.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('folio:aside:')).map((k) => localStorage.getItem(k)).join('\n'));
+  assert(aside.includes('A again, unsaved.'), 'the set-aside copy holds A’s text');
+  p = await getPost(post.id);
+  assert(p.body.includes('B again.') && p.body.includes('Line from A.'), `body: ${p.body}`);
+  // And it can be brought back.
+  await a.getByRole('button', { name: 'Use this version' }).click();
+  await waitSaved(a);
+  p = await getPost(post.id);
+  assert(p.body.includes('A again, unsaved.'), `restored aside: ${p.body}`);
+  await ctxA.close();
+  await ctxB.close();
+});
+
+test('a reload while offline restores the unsaved text (and leaving asks first)', async () => {
+  const post = await createPost({ title: 'Offline writing', body: 'Saved start.' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await page.route('**/api/v1/admin/posts/*', (r) => (r.request().method() === 'PATCH' ? r.abort('internetdisconnected') : r.continue()));
+  await typeInEditor(page, '\n\nWords typed while the network was down.');
+  await page.getByText('Offline — kept on this device').waitFor();
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.type();
+    void d.accept();
+  });
+  await page.reload();
+  assertEq(asked, 'beforeunload', 'leaving with unsaved changes asks first');
+  await page.unroute('**/api/v1/admin/posts/*');
+  await page.getByText(/Unsaved changes from .* were kept on this device/).waitFor();
+  await page.getByRole('button', { name: 'Restore my changes' }).click();
+  await until(async () => (await editorText(page)).includes('Words typed while the network was down.'), 'the restored text');
+  await waitSaved(page);
+  const p = await getPost(post.id);
+  assert(p.body.includes('Saved start.') && p.body.includes('Words typed while the network was down.'), `body: ${p.body}`);
+  await ctx.close();
+});
+
+test('leaving the editor inside the app saves what was waiting for the pause', async () => {
+  const post = await createPost({ title: 'Quick exit', body: 'Start.' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  let asked = false;
+  page.on('dialog', (d) => ((asked = true), void d.dismiss()));
+  await typeInEditor(page, ' Typed just before leaving.');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Posts', exact: true }).click();
+  await page.getByRole('heading', { name: 'Posts' }).waitFor();
+  assert(!asked, 'no question when the save can simply happen');
+  await until(async () => (await getPost(post.id)).body.includes('Typed just before leaving.'), 'the text on the server');
+  await ctx.close();
+});
+
+test('when the session ends mid-edit, a sign-in dialog appears over the editor and the text stays', async () => {
+  const post = await createPost({ title: 'Long edit', body: 'Start.' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await typeInEditor(page, ' Before the session ended.');
+  await waitSaved(page);
+  await page.evaluate(() => fetch('/api/v1/auth/logout', { method: 'POST' }));
+  await typeInEditor(page, ' After it ended.');
+  const dlg = page.getByRole('dialog', { name: 'Your session has ended' });
+  await dlg.waitFor();
+  assert((await editorText(page)).includes('After it ended.'), 'the text stays in the editor');
+  assertEq(await dlg.getByLabel('Email').inputValue(), ADMIN.email, 'the email is filled in');
+  await dlg.getByLabel('Password').fill(ADMIN.password);
+  await dlg.getByRole('button', { name: 'Sign in' }).click();
+  await dlg.waitFor({ state: 'hidden' });
+  await waitSaved(page);
+  const p = await getPost(post.id);
+  assert(p.body.includes('After it ended.'), `body: ${p.body}`);
+  await ctx.close();
+});
+
+test('a marketer lands on case studies and cannot open a post editor', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, marketer);
+  await until(() => page.url().endsWith('/admin/case-studies'), 'marketers to land on case studies');
+  await page.getByRole('heading', { name: 'Case studies' }).waitFor();
+  await page.getByRole('link', { name: 'New case study' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Dashboard' }).click(); // the landing is a default, not a wall
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  assertEq(await nav.getByRole('link', { name: 'Users' }).count(), 0, 'no Users link for marketers');
+  await nav.getByRole('link', { name: 'Posts', exact: true }).click();
+  await page.getByRole('heading', { name: 'Posts' }).waitFor();
+  assertEq(await page.getByRole('link', { name: 'New post' }).count(), 0, 'no New post for marketers');
+  await page.goto(`${folio.url}/admin/posts/${writtenId}`);
+  await page.getByText('Marketers can read posts but not edit them.').waitFor();
+  await page.getByText('Getting started').first().waitFor(); // they may read it
+  assertEq(await page.getByLabel('Title', { exact: true }).count(), 0, 'no Title field');
+  assertEq(await page.getByRole('button', { name: 'Save' }).count(), 0, 'no Save button');
+  await page.goto(`${folio.url}/admin/posts/new`);
+  await page.getByText(/cannot create posts/).waitFor();
+  await ctx.close();
+});
+
+test('case-study editor: chips, sections with preview, metrics rows', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, marketer, '/admin/case-studies/new');
+  await page.getByLabel('Title', { exact: true }).fill('Faster invoices for Ardent Co');
+  await page.getByLabel('Client', { exact: true }).fill('Ardent Co');
+  await page.getByLabel('Industry', { exact: true }).fill('Finance');
+  for (const [label, values] of [['Services', ['Design', 'Engineering']], ['Technologies', ['Go', 'SQLite']]]) {
+    const input = page.getByLabel(label, { exact: true });
+    for (const v of values) {
+      await input.fill(v);
+      await input.press('Enter');
+    }
+  }
+  await page.getByLabel('Summary', { exact: true }).fill('Invoices went out the same day.');
+  await typeInEditor(page, '## Before\n\nInvoices took a week.', 'end', 'Challenge');
+  await page.getByTestId('preview').first().locator('h2', { hasText: 'Before' }).waitFor();
+  await page.getByRole('button', { name: 'Add metric' }).click();
+  await page.getByLabel('Value 1').fill('5 days');
+  await page.getByLabel('Label 1').fill('saved per invoice');
+  await page.getByRole('button', { name: 'Add metric' }).click();
+  await page.getByLabel('Value 2').fill('99%');
+  await page.getByLabel('Label 2').fill('on time');
+  await page.getByRole('button', { name: 'Move metric 2 up' }).click();
+  await page.getByRole('textbox', { name: 'Quote', exact: true }).fill('We get paid faster.');
+  await page.getByLabel('Who said it').fill('Ana Ardent');
+  await until(() => /\/admin\/case-studies\/\d+$/.test(page.url()), 'the new case study to get its address');
+  await waitSaved(page);
+  const id = Number(page.url().split('/').pop());
+  const r = await folio.api('GET', `/api/v1/admin/case-studies/${id}`, { as: ADMIN });
+  const cs = r.json.data;
+  assertEq(cs.services, ['Design', 'Engineering'], 'services');
+  assertEq(cs.technologies, ['Go', 'SQLite'], 'technologies');
+  assertEq(cs.metrics, [{ label: 'on time', value: '99%' }, { label: 'saved per invoice', value: '5 days' }], 'metrics, reordered');
+  assertEq(cs.testimonial?.author, 'Ana Ardent', 'testimonial');
+  await page.getByRole('button', { name: 'Remove metric 1' }).click();
+  await waitSaved(page);
+  assertEq((await folio.api('GET', `/api/v1/admin/case-studies/${id}`, { as: ADMIN })).json.data.metrics.length, 1, 'a metric removed');
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('.head .badge', { hasText: 'Published' }).waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'case-study-editor');
+  await ctx.close();
+});
+
+test('revisions: list, view what changed, restore', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  const post = await createPost({ title: 'Revised', body: 'First version.' });
+  await folio.api('PUT', `/api/v1/admin/posts/${post.id}`, { as: ADMIN, body: { title: 'Revised', body: 'Second version.', version: 1 } });
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await page.getByText('Revisions', { exact: true }).click();
+  await page.getByRole('button', { name: 'View version 1' }).click();
+  const dlg = page.getByRole('dialog', { name: 'Version 1' });
+  await dlg.getByText('First version.').first().waitFor();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'View version 2' }).click();
+  const dlg2 = page.getByRole('dialog', { name: 'Version 2' });
+  await dlg2.getByText('First version.').first().waitFor(); // the diff against version 1
+  await dlg2.getByText('Second version.').first().waitFor();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'View version 1' }).click();
+  await dlg.getByRole('button', { name: 'Restore this version' }).click();
+  await page.getByText(/Restored version 1 as version 3/).waitFor();
+  await until(async () => (await editorText(page)) === 'First version.', 'the restored text in the editor');
+  assertEq((await getPost(post.id)).body, 'First version.', 'restored on the server');
+  await ctx.close();
+});
+
+test('admin screens: users, API tokens (secret shown once, copy, revoke), audit log', async () => {
+  const ctx = await newContext();
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: folio.url });
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, '/admin/users');
+  await page.getByRole('button', { name: 'New user' }).click();
+  const dlg = page.getByRole('dialog', { name: 'New user' });
+  await dlg.getByLabel('Email').fill('cora@example.com');
+  await dlg.getByLabel('Name').fill('Cora Author');
+  await dlg.getByLabel('Role').selectOption('author');
+  await dlg.getByLabel('Password').fill('password1234');
+  await dlg.getByRole('button', { name: 'Create user' }).click();
+  await dlg.locator('.field-error').first().waitFor(); // a common password is refused, next to the field
+  await dlg.getByLabel('Password').fill('amber otter kettle 77');
+  await dlg.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('cell', { name: /Cora Author/ }).waitFor();
+  await page.getByLabel('Role of cora@example.com').selectOption('editor');
+  await page.getByText('cora@example.com: role is now editor.').waitFor();
+  const row = page.getByRole('row', { name: /cora@example.com/ });
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await row.getByRole('cell', { name: 'Disabled' }).waitFor();
+  await shot(page, 'users');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
+  await page.getByLabel('Name').fill('Website');
+  await page.getByLabel('Scope').selectOption('preview');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const tdlg = page.getByRole('dialog', { name: 'Your new token' });
+  const secret = await tdlg.getByLabel(/Secret for/).inputValue();
+  assert(secret.startsWith('folio_'), `secret ${secret}`);
+  await tdlg.getByRole('button', { name: 'Copy' }).click();
+  await tdlg.getByRole('button', { name: 'Copied' }).waitFor();
+  assertEq(await page.evaluate(() => navigator.clipboard.readText()), secret, 'clipboard');
+  await tdlg.getByRole('button', { name: 'I have stored it' }).click();
+  assertEq(await page.getByText(secret).count(), 0, 'the secret is not shown again');
+  assertEq((await folio.api('GET', '/api/v1/posts', { headers: { Authorization: `Bearer ${secret}` } })).status, 200, 'the token works');
+  await page.getByRole('button', { name: 'Revoke Website' }).click();
+  await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke token' }).click();
+  await page.getByText('The token list is empty').or(page.getByText('No tokens yet.')).waitFor();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  await page.getByText('api_token.delete').first().waitFor();
+  await page.getByLabel('Record type').selectOption('user');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByText('user.create').first().waitFor();
+  await until(async () => (await page.getByText('api_token.delete').count()) === 0 && page.url().includes('record_type=user'), 'the list filtered by record type');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByText('Coming soon.').waitFor();
+  await ctx.close();
+});
+
+test('lists: search, status filter, tag filter, sort, badges', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await createPost({ title: 'Tagged for the list test', body: 'About lists.', tags: ['List filter tag'] });
+  await signIn(page, ADMIN, '/admin/posts');
+  await page.getByRole('link', { name: 'Tagged for the list test' }).waitFor();
+  await page.getByLabel('Search titles').fill('database');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await until(() => page.url().includes('q=database'), 'the search in the URL');
+  await page.getByRole('link', { name: /Choosing a database/ }).waitFor();
+  await until(async () => (await page.getByRole('link', { name: 'Tagged for the list test' }).count()) === 0, 'the search to narrow the list');
+  await page.goto(folio.url + '/admin/posts');
+  await page.getByLabel('Draft').check();
+  await until(() => page.url().includes('status=draft'), 'the status filter');
+  await page.getByRole('link', { name: /How we estimate/ }).waitFor();
+  await until(async () => (await page.locator('tbody .badge').filter({ hasNotText: 'Draft' }).count()) === 0, 'only drafts');
+  await page.goto(folio.url + '/admin/posts');
+  await page.getByLabel('Tag').selectOption('List filter tag');
+  await page.getByRole('link', { name: 'Tagged for the list test' }).waitFor();
+  await until(async () => (await page.locator('tbody tr').count()) === 1, 'one post with that tag');
+  await page.goto(folio.url + '/admin/posts?sort=title');
+  await until(async () => (await page.locator('tbody tr').count()) > 5 && (await page.locator('table.entries[aria-busy="false"]').count()) === 1, 'the sorted list');
+  const titles = await page.locator('tbody td.title a').allTextContents();
+  assertEq(titles, [...titles].sort((x, y) => x.localeCompare(y, undefined, { sensitivity: 'base' })), 'sorted by title');
+  await page.locator('tbody .badge', { hasText: 'Published' }).first().waitFor();
+  await shot(page, 'posts-list');
+  await ctx.close();
+});
+
+test('phone layout (390 px): menu, list and editor without sideways scrolling', async () => {
+  const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN);
+  await noHorizontalScroll(page, 'dashboard');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  assert(!(await nav.isVisible()), 'the navigation is folded behind the menu button');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await nav.getByRole('link', { name: 'Posts', exact: true }).click();
+  await page.getByRole('heading', { name: 'Posts' }).waitFor();
+  await noHorizontalScroll(page, 'posts list');
+  await page.getByRole('link', { name: 'Field notes from the e2e suite' }).click();
+  await bodyBox(page).waitFor();
+  await noHorizontalScroll(page, 'post editor');
+  await page.getByRole('button', { name: 'Preview' }).first().click();
+  await page.getByTestId('preview').first().locator('h2', { hasText: 'Getting started' }).waitFor();
+  await page.getByRole('button', { name: 'Write' }).first().click();
+  await shot(page, 'phone-editor');
+  await ctx.close();
+});
+
+test('keyboard: every control reachable, focus visible, every input labelled', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(folio.url + '/admin/');
+  await page.getByLabel('Email').waitFor();
+  const order = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    order.push(
+      await page.evaluate(() => {
+        const el = document.activeElement;
+        const s = getComputedStyle(el);
+        return { name: el.textContent?.trim() || el.labels?.[0]?.textContent || el.id, outline: s.outlineStyle, width: s.outlineWidth };
+      }),
+    );
+  }
+  assertEq(
+    order.map((o) => o.name),
+    ['Skip to content', 'Email', 'Password', 'Sign in'],
+    'tab order on the sign-in screen',
+  );
+  for (const o of order) assert(o.outline !== 'none' && o.width !== '0px', `no visible focus on ${o.name}`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  // Reach "Posts" by keyboard and open it.
+  let found = false;
+  for (let i = 0; i < 15 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => document.activeElement?.textContent === 'Posts');
+  }
+  assert(found, 'the Posts link is reachable with Tab');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Posts' }).waitFor();
+  for (const path of ['/admin/posts/' + writtenId, '/admin/case-studies/new', '/admin/posts', '/admin/users', '/admin/tokens', '/admin/audit']) {
+    await page.goto(folio.url + path);
+    await page.locator('main h1').waitFor();
+    await sleep(300);
+    const unlabelled = await page.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('input, select, textarea, [contenteditable="true"], button, a[href]')) {
+        if (!(el instanceof HTMLElement) || el.offsetParent === null || el.type === 'hidden') continue;
+        const named =
+          el.getAttribute('aria-label') ||
+          el.getAttribute('aria-labelledby')?.split(' ').some((id) => document.getElementById(id)?.textContent?.trim()) ||
+          (el.labels && el.labels.length > 0) ||
+          (['BUTTON', 'A'].includes(el.tagName) && el.textContent.trim());
+        if (!named) out.push(el.outerHTML.slice(0, 120));
+      }
+      return out;
+    });
+    assertEq(unlabelled, [], `unlabelled controls on ${path}`);
+  }
+  await ctx.close();
+});
+
+test('colour contrast meets WCAG AA on the main screens', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(folio.url + '/admin/');
+  const screens = [['sign-in', null]];
+  const check = () =>
+    page.evaluate(() => {
+      const parse = (c) => {
+        const m = c.match(/rgba?\(([^)]+)\)/);
+        if (!m) return null;
+        const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+        return { r, g, b, a };
+      };
+      const lum = ({ r, g, b }) => {
+        const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const blend = (top, bottom) => ({
+        r: top.r * top.a + bottom.r * (1 - top.a),
+        g: top.g * top.a + bottom.g * (1 - top.a),
+        b: top.b * top.a + bottom.b * (1 - top.a),
+        a: 1,
+      });
+      const background = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c && c.a > 0) layers.push(c);
+          if (c && c.a === 1) break;
+        }
+        let bg = { r: 255, g: 255, b: 255, a: 1 };
+        for (const l of layers.reverse()) bg = blend(l, bg);
+        return bg;
+      };
+      const bad = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const seen = new Set();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || seen.has(el) || !n.textContent.trim()) continue;
+        seen.add(el);
+        const r = el.getBoundingClientRect();
+        const s = getComputedStyle(el);
+        if (r.width === 0 || r.height === 0 || s.visibility === 'hidden' || el.closest('[aria-hidden="true"], .visually-hidden, dialog:not([open])')) continue;
+        if (el.closest('button:disabled')) continue; // WCAG exempts inactive controls
+        const fg = parse(s.color);
+        const bg = background(el);
+        const L1 = lum(blend(fg, bg));
+        const L2 = lum(bg);
+        const ratio = (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05);
+        const size = parseFloat(s.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) bad.push(`${ratio.toFixed(2)} "${n.textContent.trim().slice(0, 40)}" (${s.color} on rgb(${bg.r},${bg.g},${bg.b}))`);
+      }
+      return bad;
+    });
+  assertEq(await check(), [], 'low contrast on sign-in');
+  await signIn(page, ADMIN);
+  for (const path of ['/admin/', '/admin/posts', '/admin/posts/' + writtenId, '/admin/case-studies', '/admin/users', '/admin/audit']) {
+    await page.goto(folio.url + path);
+    await page.locator('main h1').waitFor();
+    await sleep(800);
+    screens.push([path]);
+    assertEq(await check(), [], `low contrast on ${path}`);
+  }
+  await ctx.close();
+});
+
+test('no CSP violations and no uncaught errors on any page', async () => {
+  assertEq(problems, [], 'problems seen in the browser');
+});
+
+// ---- run ----
+
+async function main() {
+  const started = Date.now();
+  folio = await startFolio();
+  let passed = 0;
+  let failed = 0;
+  try {
+    editor = await folio.createUser('bea@example.com', 'editor', 'Bea Editor');
+    marketer = await folio.createUser('mo@example.com', 'marketer', 'Mo Marketer');
+    browser = await launchBrowser();
+    for (const t of tests) {
+      if (only.length && !only.some((o) => t.name.includes(o))) continue;
+      const t0 = Date.now();
+      try {
+        await t.fn();
+        passed++;
+        console.log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
+        for (const ctx of browser.contexts()) {
+          for (const p of ctx.pages()) {
+            const file = join(process.env.TMPDIR ?? '/tmp', `folio-e2e-failure-${failed}-${ctx.pages().indexOf(p)}.png`);
+            await p.screenshot({ path: file, fullPage: true }).catch(() => {});
+            console.log(`     screenshot: ${file} (${p.url()})`);
+          }
+          await ctx.close().catch(() => {});
+        }
+      }
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    await folio.stop();
+  }
+  console.log(`\ne2e: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(0)}s)`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

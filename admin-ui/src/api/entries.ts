@@ -1,0 +1,322 @@
+// Posts and case studies share one workflow and one set of routes; this
+// module gives the editor one interface to both, with the editor's own
+// field model (images and the testimonial always objects, tags as names).
+import type { Client } from './client';
+import type {
+  AdminCaseStudy,
+  AdminCaseStudyItem,
+  AdminPost,
+  AdminPostItem,
+  CaseStudyFields,
+  CaseStudyWrite,
+  EntryType,
+  Image,
+  PageMeta,
+  PostFields,
+  PostWrite,
+  Revision,
+  SEO,
+  Status,
+  Testimonial,
+} from './types';
+import type { FieldKind } from '../lib/merge';
+import type { Action } from '../lib/permissions';
+
+export interface PostEdit {
+  title: string;
+  slug: string;
+  excerpt: string;
+  body: string;
+  tags: string[];
+  cover_image: EditImage;
+  seo: SEO;
+  featured: boolean;
+}
+
+export interface CaseStudyEdit {
+  title: string;
+  slug: string;
+  client: string;
+  industry: string;
+  services: string[];
+  technologies: string[];
+  summary: string;
+  challenge: string;
+  solution: string;
+  results: string;
+  metrics: Array<{ label: string; value: string }>;
+  testimonial: Testimonial;
+  cover_image: EditImage;
+  logo: EditImage;
+  seo: SEO;
+  featured: boolean;
+}
+
+export type AnyEdit = PostEdit | CaseStudyEdit;
+export type AnyFull = AdminPost | AdminCaseStudy;
+export type AnyItem = AdminPostItem | AdminCaseStudyItem;
+
+export interface RevisionDetail<F> extends Revision {
+  snapshot: { status: Status; published_at: string | null; fields: F };
+}
+
+/**
+ * An image in the editor: an external one by address, or an item of the
+ * media library (media_id; its url is only shown). Empty strings for none.
+ */
+export interface EditImage {
+  url: string;
+  alt: string;
+  media_id: number | null;
+}
+
+const img = (i: { url?: string; alt?: string; media_id?: number | null } | null | undefined): EditImage => ({
+  url: i?.url ?? '',
+  alt: i?.alt ?? '',
+  media_id: i?.media_id ?? null,
+});
+const imgOut = (i: EditImage): Image | null => {
+  if (i.media_id !== null) return { media_id: i.media_id, alt: i.alt };
+  return i.url.trim() || i.alt.trim() ? { url: i.url, alt: i.alt } : null;
+};
+const seo = (s: Partial<SEO> | null | undefined): SEO => ({
+  meta_title: s?.meta_title ?? '',
+  meta_description: s?.meta_description ?? '',
+  canonical_url: s?.canonical_url ?? '',
+  og_image: s?.og_image ?? '',
+});
+
+/** Kind describes one entry type to the editor. */
+export interface Kind<F extends AnyEdit, Full extends AnyFull> {
+  type: EntryType;
+  seg: 'posts' | 'case-studies';
+  noun: string;
+  Noun: string;
+  empty(): F;
+  fromFull(e: Full): F;
+  fromSnapshot(f: PostFields | CaseStudyFields): F;
+  /** toWrite is the PUT/POST body for the fields (without version). */
+  toWrite(f: F): Record<string, unknown>;
+  /** How a conflict merges each field. */
+  mergeKinds: Partial<Record<keyof F, FieldKind>>;
+  /** Field labels, for "what changed". */
+  labels: Record<string, string>;
+}
+
+export const postKind: Kind<PostEdit, AdminPost> = {
+  type: 'post',
+  seg: 'posts',
+  noun: 'post',
+  Noun: 'Post',
+  empty: () => ({ title: '', slug: '', excerpt: '', body: '', tags: [], cover_image: img(null), seo: seo(null), featured: false }),
+  fromFull: (p) => ({
+    title: p.title,
+    slug: p.slug,
+    excerpt: p.excerpt,
+    body: p.body,
+    tags: p.tags.map((t) => t.name),
+    cover_image: img(p.cover_image),
+    seo: seo(p.seo),
+    featured: p.featured,
+  }),
+  fromSnapshot: (f0) => {
+    const f = f0 as PostFields;
+    return {
+      title: f.title,
+      slug: f.slug,
+      excerpt: f.excerpt,
+      body: f.body,
+      tags: [...(f.tags ?? [])],
+      cover_image: img(f.cover_image),
+      seo: seo(f.seo),
+      featured: f.featured,
+    };
+  },
+  toWrite: (f) =>
+    ({
+      title: f.title,
+      slug: f.slug,
+      excerpt: f.excerpt,
+      body: f.body,
+      tags: f.tags,
+      cover_image: imgOut(f.cover_image),
+      seo: f.seo,
+      featured: f.featured,
+    }) satisfies PostWrite,
+  mergeKinds: { body: 'text', excerpt: 'text', tags: 'list' },
+  labels: {
+    title: 'Title',
+    slug: 'Slug',
+    excerpt: 'Excerpt',
+    body: 'Body',
+    tags: 'Tags',
+    cover_image: 'Cover image',
+    seo: 'SEO',
+    featured: 'Featured',
+    author_id: 'Author',
+  },
+};
+
+export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
+  type: 'case_study',
+  seg: 'case-studies',
+  noun: 'case study',
+  Noun: 'Case study',
+  empty: () => ({
+    title: '',
+    slug: '',
+    client: '',
+    industry: '',
+    services: [],
+    technologies: [],
+    summary: '',
+    challenge: '',
+    solution: '',
+    results: '',
+    metrics: [],
+    testimonial: { quote: '', author: '', role: '' },
+    cover_image: img(null),
+    logo: img(null),
+    seo: seo(null),
+    featured: false,
+  }),
+  fromFull: (c) => ({ ...caseStudyKind.fromSnapshot(c as unknown as CaseStudyFields), cover_image: img(c.cover_image), logo: img(c.logo) }),
+  fromSnapshot: (f0) => {
+    const f = f0 as CaseStudyFields;
+    return {
+      title: f.title,
+      slug: f.slug,
+      client: f.client,
+      industry: f.industry,
+      services: [...(f.services ?? [])],
+      technologies: [...(f.technologies ?? [])],
+      summary: f.summary,
+      challenge: f.challenge,
+      solution: f.solution,
+      results: f.results,
+      metrics: (f.metrics ?? []).map((m) => ({ label: m.label, value: m.value })),
+      testimonial: { quote: f.testimonial?.quote ?? '', author: f.testimonial?.author ?? '', role: f.testimonial?.role ?? '' },
+      cover_image: img(f.cover_image),
+      logo: img(f.logo),
+      seo: seo(f.seo),
+      featured: f.featured,
+    };
+  },
+  toWrite: (f) => {
+    const t = f.testimonial;
+    return {
+      title: f.title,
+      slug: f.slug,
+      client: f.client,
+      industry: f.industry,
+      services: f.services,
+      technologies: f.technologies,
+      summary: f.summary,
+      challenge: f.challenge,
+      solution: f.solution,
+      results: f.results,
+      metrics: f.metrics.map((m) => ({ label: m.label, value: m.value })),
+      testimonial: t.quote.trim() || t.author.trim() || t.role.trim() ? { quote: t.quote, author: t.author, role: t.role } : null,
+      cover_image: imgOut(f.cover_image),
+      logo: imgOut(f.logo),
+      seo: f.seo,
+      featured: f.featured,
+    } satisfies CaseStudyWrite;
+  },
+  mergeKinds: { summary: 'text', challenge: 'text', solution: 'text', results: 'text', services: 'list', technologies: 'list' },
+  labels: {
+    title: 'Title',
+    slug: 'Slug',
+    client: 'Client',
+    industry: 'Industry',
+    services: 'Services',
+    technologies: 'Technologies',
+    summary: 'Summary',
+    challenge: 'Challenge',
+    solution: 'Solution',
+    results: 'Results',
+    metrics: 'Metrics',
+    testimonial: 'Testimonial',
+    cover_image: 'Cover image',
+    logo: 'Logo',
+    seo: 'SEO',
+    featured: 'Featured',
+  },
+};
+
+export function kindOf(type: EntryType): Kind<AnyEdit, AnyFull> {
+  return (type === 'post' ? postKind : caseStudyKind) as unknown as Kind<AnyEdit, AnyFull>;
+}
+
+// The generated client is typed per path; the two types' paths differ only
+// in their segment, so these helpers pick the path and keep the answer types.
+type Untyped = (method: string, path: string, opts: Record<string, unknown>) => Promise<{ data: unknown; headers: Headers }>;
+
+export class EntriesApi {
+  private raw: Untyped;
+  constructor(client: Client) {
+    this.raw = client.answer.bind(client) as unknown as Untyped;
+  }
+
+  private base(k: { seg: string }) {
+    return `/api/v1/admin/${k.seg}`;
+  }
+
+  async list<I extends AnyItem>(k: { seg: string }, query: Record<string, string | undefined>, signal?: AbortSignal) {
+    const r = await this.raw('get', this.base(k), { query, signal });
+    return r.data as { data: I[]; meta: PageMeta };
+  }
+
+  async get<Full extends AnyFull>(k: { seg: string }, id: number): Promise<Full> {
+    const r = await this.raw('get', `${this.base(k)}/{id}`, { path: { id } });
+    return (r.data as { data: Full }).data;
+  }
+
+  async create<Full extends AnyFull>(k: { seg: string }, body: Record<string, unknown>): Promise<Full> {
+    const r = await this.raw('post', this.base(k), { body });
+    return (r.data as { data: Full }).data;
+  }
+
+  async put<Full extends AnyFull>(k: { seg: string }, id: number, version: number, body: Record<string, unknown>): Promise<Full> {
+    const r = await this.raw('put', `${this.base(k)}/{id}`, { path: { id }, body: { ...body, version } });
+    return (r.data as { data: Full }).data;
+  }
+
+  async patch<Full extends AnyFull>(k: { seg: string }, id: number, version: number, patch: Record<string, unknown>): Promise<Full> {
+    const r = await this.raw('patch', `${this.base(k)}/{id}`, {
+      path: { id },
+      body: { ...patch, version },
+      contentType: 'application/merge-patch+json',
+    });
+    return (r.data as { data: Full }).data;
+  }
+
+  async action<Full extends AnyFull>(k: { seg: string }, id: number, act: Exclude<Action, 'save' | 'trash'>, body?: Record<string, unknown>): Promise<Full> {
+    const r = await this.raw('post', `${this.base(k)}/{id}/${act}`, { path: { id }, body });
+    return (r.data as { data: Full }).data;
+  }
+
+  async trash(k: { seg: string }, id: number, permanent = false): Promise<void> {
+    await this.raw('delete', `${this.base(k)}/{id}`, { path: { id }, query: permanent ? { permanent: '1' } : undefined });
+  }
+
+  async untrash<Full extends AnyFull>(k: { seg: string }, id: number): Promise<Full> {
+    const r = await this.raw('post', `${this.base(k)}/{id}/restore`, { path: { id } });
+    return (r.data as { data: Full }).data;
+  }
+
+  async revisions(k: { seg: string }, id: number, page = 1) {
+    const r = await this.raw('get', `${this.base(k)}/{id}/revisions`, { path: { id }, query: { page: String(page), per_page: '50' } });
+    return r.data as { data: Revision[]; meta: PageMeta };
+  }
+
+  async revision<F>(k: { seg: string }, id: number, rev: number): Promise<RevisionDetail<F>> {
+    const r = await this.raw('get', `${this.base(k)}/{id}/revisions/{rev}`, { path: { id, rev } });
+    return (r.data as { data: RevisionDetail<F> }).data;
+  }
+
+  async restoreRevision<Full extends AnyFull>(k: { seg: string }, id: number, rev: number): Promise<Full> {
+    const r = await this.raw('post', `${this.base(k)}/{id}/revisions/{rev}/restore`, { path: { id, rev } });
+    return (r.data as { data: Full }).data;
+  }
+}

@@ -1,0 +1,42 @@
+// Names for the generated API types (src/api/schema.d.ts, from api/openapi.yaml).
+import type { components, operations } from './schema';
+
+type S = components['schemas'];
+
+export type Role = S['Role'];
+export type Status = S['Status'];
+export type User = S['User'];
+export type LoginResponse = S['LoginResponse'];
+export type PageMeta = S['PageMeta'];
+export type ApiErrorBody = S['Error'];
+export type FieldDetail = ApiErrorBody['error']['details'][number];
+export type Image = S['Image'];
+export type SEO = S['SEO'];
+export type Metric = S['Metric'];
+export type Testimonial = S['Testimonial'];
+export type Heading = S['Heading'];
+export type Rendered = S['Rendered'];
+export type TagCount = S['TagCount'];
+export type UserRef = S['UserRef'];
+export type StatusCounts = S['StatusCounts'];
+export type EntrySummary = S['EntrySummary'];
+export type AdminPost = S['AdminPost'];
+export type AdminPostItem = S['AdminPostItem'];
+export type AdminCaseStudy = S['AdminCaseStudy'];
+export type AdminCaseStudyItem = S['AdminCaseStudyItem'];
+export type PostWrite = S['PostWrite'];
+export type PostPatch = S['PostPatch'];
+export type PostFields = S['PostFields'];
+export type CaseStudyWrite = S['CaseStudyWrite'];
+export type CaseStudyPatch = S['CaseStudyPatch'];
+export type CaseStudyFields = S['CaseStudyFields'];
+export type Revision = S['Revision'];
+export type PostRevision = operations['getPostRevision']['responses'][200]['data'];
+export type CaseStudyRevision = operations['getCaseStudyRevision']['responses'][200]['data'];
+export type APIToken = S['APIToken'];
+export type NewAPIToken = operations['createToken']['responses'][201]['data'];
+export type AuditEntry = S['AuditEntry'];
+export type Stats = operations['adminStats']['responses'][200]['data'];
+
+/** The two kinds of entries, as the API names them in summaries. */
+export type EntryType = 'post' | 'case_study';
