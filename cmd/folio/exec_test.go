@@ -30,12 +30,12 @@ func TestMain(m *testing.M) {
 type process struct {
 	cmd  *exec.Cmd
 	addr string
-	logs *bytes.Buffer
+	logs *syncBuffer // written by exec's copying goroutines
 }
 
 func startProcess(t *testing.T, env map[string]string, args ...string) *process {
 	t.Helper()
-	p := &process{addr: freeAddr(t), logs: &bytes.Buffer{}}
+	p := &process{addr: freeAddr(t), logs: &syncBuffer{}}
 	p.cmd = exec.Command(os.Args[0], append([]string{"serve", "--addr", p.addr}, args...)...)
 	p.cmd.Env = []string{"FOLIO_TEST_EXEC_MAIN=1", "HOME=" + os.Getenv("HOME"), "PATH=" + os.Getenv("PATH")}
 	for k, v := range env {

@@ -371,15 +371,27 @@ func (s *Service) removeFiles(ctx context.Context, row store.MediaRow) {
 	if _, err := s.Store.Read(ctx).MediaBySHA(row.SHA256); err == nil {
 		return
 	}
-	keys := []string{media.OriginalKey(row.SHA256, row.Ext)}
+	for _, k := range MediaKeys(row) {
+		_ = s.Media.Storage.Delete(ctx, k)
+	}
+}
+
+// MediaKeys returns the storage keys of a media item's files: its original,
+// then its variants. Keys the row cannot make (a damaged row) are left out.
+// Backups and `folio doctor` use it to know which files belong to which item.
+func MediaKeys(row store.MediaRow) []string {
+	var keys []string
+	if k := media.OriginalKey(row.SHA256, row.Ext); k != "" {
+		keys = append(keys, k)
+	}
 	var vs []storedVariant
 	_ = json.Unmarshal([]byte(row.Variants), &vs)
 	for _, v := range vs {
-		keys = append(keys, media.VariantKey(row.SHA256, v.Width, v.Ext))
+		if k := media.VariantKey(row.SHA256, v.Width, v.Ext); k != "" {
+			keys = append(keys, k)
+		}
 	}
-	for _, k := range keys {
-		_ = s.Media.Storage.Delete(ctx, k)
-	}
+	return keys
 }
 
 // OpenMedia opens a stored file by its key (the path after /media/).

@@ -80,6 +80,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	// The file holds password hashes and webhook secrets: only its owner may
+	// read it (SQLite gives the -wal and -shm files the same mode).
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(path, fi.Mode().Perm()&0o700)
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -183,6 +184,29 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 			if strings.Contains(r.Detail, "TEMP B-TREE") {
 				t.Errorf("%s sorts in memory instead of walking an index: %s", name, r.Detail)
 			}
+		}
+	}
+}
+
+// TestDatabaseFileIsPrivate: the file holds password hashes and webhook
+// secrets, so whatever the umask, only its owner may read it.
+func TestDatabaseFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(path, nil, 0o644); err != nil { // as an operator's umask 022 would leave it
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, p := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm != 0o600 {
+			t.Errorf("%s: mode %o, want 600", filepath.Base(p), perm)
 		}
 	}
 }
