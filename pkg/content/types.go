@@ -162,10 +162,13 @@ type Entry struct {
 	UpdatedAt   time.Time
 	UpdatedBy   *Author    // who saved the current version; nil for folio itself
 	TrashedAt   *time.Time // in the trash since
-	Author      *Author    // nil when the user was deleted
-	Fields      Fields
-	Derived     Derived
-	Tags        []Tag // Fields.Tags resolved to slugs and names, in order
+	// FirstPublishedAt is when the entry first went live; set once, kept
+	// through unpublishing (its old slugs keep redirecting from then on).
+	FirstPublishedAt *time.Time
+	Author           *Author // nil when the user was deleted
+	Fields           Fields
+	Derived          Derived
+	Tags             []Tag // Fields.Tags resolved to slugs and names, in order
 	// Cover and Logo are Fields.CoverImage and Fields.Logo resolved.
 	Cover *Picture
 	Logo  *Picture

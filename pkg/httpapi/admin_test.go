@@ -5,8 +5,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/config"
 )
 
 // createPost creates a post through the API and returns its id.
@@ -337,4 +339,57 @@ func TestPreview(t *testing.T) {
 		want(t, 422, map[string]any{"error.details.0.field": "markdown"})
 	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", Body: map[string]any{"markdown": "x"}}).want(t, 401, nil)
 	e.do(req{Method: "POST", Path: "/api/v1/admin/preview", As: auth.RoleAuthor, Body: map[string]any{"md": "x"}}).want(t, 400, nil)
+}
+
+// TestAdminListsFilterAndSort: the editor's lists take the public lists'
+// filters (tag, author; industry, technology) and their own sort orders.
+func TestAdminListsFilterAndSort(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.createPost(map[string]any{"title": "Beta", "tags": []string{"Go"}})
+	e.createPost(map[string]any{"title": "alpha", "tags": []string{"Go", "SQLite"}})
+	e.createPost(map[string]any{"title": "Gamma", "tags": []string{"Design"}})
+	r := e.do(req{Method: "GET", Path: "/api/v1/admin/posts?tag=go&sort=title", As: auth.RoleEditor})
+	r.want(t, 200, map[string]any{"meta.total": 2, "data.0.title": "alpha", "data.1.title": "Beta"})
+	r = e.do(req{Method: "GET", Path: "/api/v1/admin/posts?sort=-created_at", As: auth.RoleEditor})
+	r.want(t, 200, map[string]any{"meta.total": 3, "data.0.title": "Gamma"})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts?sort=-version", As: auth.RoleEditor}).want(t, 400, map[string]any{"error.details.0.field": "sort"})
+
+	e.createCaseStudy(map[string]any{"title": "Bank", "client": "B", "industry": "Finance", "technologies": []string{"Go"}})
+	e.createCaseStudy(map[string]any{"title": "Shop", "client": "S", "industry": "Retail", "technologies": []string{"Rust"}})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/case-studies?industry=finance", As: auth.RoleMarketer}).
+		want(t, 200, map[string]any{"meta.total": 1, "data.0.title": "Bank"})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/case-studies?technology=Rust", As: auth.RoleMarketer}).
+		want(t, 200, map[string]any{"meta.total": 1, "data.0.title": "Shop"})
+}
+
+// TestFirstPublishedAtSurvivesUnpublishing: the admin shows whether an
+// entry was ever live (its old slugs then keep redirecting).
+func TestFirstPublishedAtSurvivesUnpublishing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id, r := e.createPost(map[string]any{"title": "Once live"})
+	r.want(t, 201, map[string]any{"data.first_published_at": nil})
+	e.publishPost(id)
+	first := e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).str("data.first_published_at")
+	if first == "" {
+		t.Fatal("no first_published_at after publishing")
+	}
+	e.clock.Add(time.Hour)
+	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/unpublish", id), As: auth.RoleEditor}).
+		want(t, 200, map[string]any{"data.status": "draft", "data.published_at": nil, "data.first_published_at": first})
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts", As: auth.RoleEditor}).want(t, 200, map[string]any{"data.0.first_published_at": first})
+}
+
+// TestAdminConfig shows what the admin app needs and never a secret.
+func TestAdminConfig(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.JWTSecret = "a-jwt-secret-that-is-long-enough-0123456789"; c.TrashDays = 7 })
+	r := e.do(req{Method: "GET", Path: "/api/v1/admin/config", As: auth.RoleAuthor})
+	r.want(t, 200, map[string]any{"data.site_url": "http://localhost:3000", "data.post_path": "/blog/{slug}", "data.trash_days": 7,
+		"data.max_upload": 10 << 20, "data.webhook_events.0": "post.published"})
+	if strings.Contains(string(r.Body), "a-jwt-secret") {
+		t.Error("the config shows a secret")
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/admin/config"}).want(t, 401, nil)
 }

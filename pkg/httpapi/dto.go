@@ -501,6 +501,7 @@ type adminPostItemJSON struct {
 	UpdatedAt          time.Time           `json:"updated_at"`
 	UpdatedBy          *revisionAuthorJSON `json:"updated_by"`
 	TrashedAt          *time.Time          `json:"trashed_at"`
+	FirstPublishedAt   *time.Time          `json:"first_published_at"`
 }
 
 // adminPostJSON is one post as the editor sees it: the Markdown source and
@@ -521,7 +522,7 @@ func adminPostItemOut(e content.Entry) adminPostItemJSON {
 		CoverImage: pictureOut(e.Cover), Tags: tagsOut(e.Tags), Author: adminAuthorOut(e.Author),
 		Featured: e.Fields.Featured, ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt),
 		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
-		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt),
+		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt), FirstPublishedAt: utc(e.FirstPublishedAt),
 	}
 }
 
@@ -603,6 +604,8 @@ type adminCaseStudyItemJSON struct {
 	UpdatedAt time.Time           `json:"updated_at"`
 	UpdatedBy *revisionAuthorJSON `json:"updated_by"`
 	TrashedAt *time.Time          `json:"trashed_at"`
+	// FirstPublishedAt: when it first went live (null: never).
+	FirstPublishedAt *time.Time `json:"first_published_at"`
 }
 
 // adminCaseStudyJSON is one case study as the editor sees it.
@@ -624,7 +627,7 @@ func adminCaseStudyItemOut(e content.Entry) adminCaseStudyItemJSON {
 	return adminCaseStudyItemJSON{
 		caseStudyItemJSON: caseStudyItemOut(e), Status: e.Status, Author: adminAuthorOut(e.Author),
 		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
-		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt),
+		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt), FirstPublishedAt: utc(e.FirstPublishedAt),
 	}
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,10 @@ func caseStudyAPI() entryAPI {
 
 // ---- admin ----
 
+// adminSorts are the orders an admin list accepts; the default is
+// -updated_at (what was worked on last comes first).
+var adminSorts = []string{"-updated_at", "updated_at", "-published_at", "published_at", "title", "-title", "-created_at", "created_at"}
+
 func (a *api) adminList(x entryAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		q, err := pageQuery(c)
@@ -97,6 +102,15 @@ func (a *api) adminList(x entryAPI) fiber.Handler {
 			q.Statuses = append(q.Statuses, st)
 		}
 		q.Q = strings.TrimSpace(c.Query("q"))
+		if s := c.Query("sort"); s != "" {
+			if !slices.Contains(adminSorts, s) {
+				return badParam("sort", "must be one of "+strings.Join(adminSorts, ", "))
+			}
+			q.Sort = s
+		}
+		if err := x.filters(c, &q); err != nil {
+			return err
+		}
 		switch c.Query("mine") {
 		case "1", "true":
 			id := principal(c).ID

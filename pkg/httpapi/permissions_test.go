@@ -23,6 +23,7 @@ func TestPermissionMatrix(t *testing.T) {
 	}{
 		{"GET", "/api/v1/auth/me", nil, all, 200},
 		{"POST", "/api/v1/admin/preview", map[string]string{"markdown": "# x"}, all, 200},
+		{"GET", "/api/v1/admin/config", nil, all, 200},
 
 		{"GET", "/api/v1/admin/posts", nil, all, 200},
 		{"POST", "/api/v1/admin/posts", map[string]any{"title": "New"}, "admin editor author", 201},

@@ -59,6 +59,7 @@ func (a *api) routes() []route {
 
 		// Admin: across types.
 		{method: "GET", path: "/api/v1/admin/stats", perm: auth.PermSignedIn, handle: a.stats},
+		{method: "GET", path: "/api/v1/admin/config", perm: auth.PermSignedIn, handle: a.settings},
 		{method: "GET", path: "/api/v1/admin/tags", perm: auth.PermPostRead, handle: a.tags},
 		{method: "GET", path: "/api/v1/admin/scheduled", perm: auth.PermSignedIn, handle: a.scheduled},
 		{method: "GET", path: "/api/v1/admin/trash", perm: auth.PermSignedIn, handle: a.trash},

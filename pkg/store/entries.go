@@ -135,6 +135,8 @@ var SortKeys = map[string]string{
 	"updated_at":    "entries.updated_at ASC, entries.id ASC",
 	"-updated_at":   "entries.updated_at DESC, entries.id DESC",
 	"-trashed_at":   "entries.trashed_at DESC, entries.id DESC",
+	"created_at":    "entries.created_at ASC, entries.id ASC",
+	"-created_at":   "entries.created_at DESC, entries.id DESC",
 }
 
 // Entries returns one page of entries matching f (without their bodies) and

@@ -379,6 +379,7 @@ export interface components {
       updated_at: string;
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
     };
     AdminPost: {
       id: number;
@@ -397,6 +398,7 @@ export interface components {
       updated_at: string;
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
       body: string;
       auto_excerpt: string;
       html: string;
@@ -500,6 +502,7 @@ export interface components {
       updated_at: string;
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
     };
     AdminCaseStudy: {
       id: number;
@@ -522,6 +525,7 @@ export interface components {
       updated_at: string;
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
       challenge: string;
       solution: string;
       results: string;
@@ -824,6 +828,9 @@ export interface paths {
   "/api/v1/admin/audit": {
     get: operations["auditLog"];
   };
+  "/api/v1/admin/config": {
+    get: operations["adminConfig"];
+  };
   "/api/v1/admin/webhooks": {
     get: operations["listWebhooks"];
     post: operations["createWebhook"];
@@ -1084,6 +1091,9 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: "0" | "1" | "true" | "false";
+      sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
+      tag?: string;
+      author?: string;
     };
     responses: {
       200: {
@@ -1334,6 +1344,9 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: "0" | "1" | "true" | "false";
+      sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
+      industry?: string;
+      technology?: string;
     };
     responses: {
       200: {
@@ -1871,6 +1884,24 @@ export interface operations {
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
+    };
+  };
+  adminConfig: {
+    responses: {
+      200: {
+        data: {
+          site_url: string;
+          public_url: string;
+          post_path: string;
+          case_study_path: string;
+          public_api: "open" | "token";
+          trash_days: number;
+          max_upload: number;
+          webhook_events: string[];
+          version: string;
+        };
+      };
+      401: components["schemas"]["Error"];
     };
   };
   listWebhooks: {
