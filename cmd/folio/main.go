@@ -302,43 +302,35 @@ func debugMux() *http.ServeMux {
 	return mux
 }
 
-func cmdImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import", "[flags] DIR", "Imports DIR/posts/*.md and DIR/case-studies/*.md (see content/README.md).\nEntries are matched by slug: importing the same files again changes nothing.")
-	a, err := open(ctx, e, fs, args)
-	if err != nil {
-		return err
+// cmdSync makes the import and export commands, which differ only in
+// their direction.
+func cmdSync(name, about, done string, do func(*contentfs.Sync, context.Context, string) (contentfs.Report, error)) func(context.Context, *env, []string) error {
+	return func(ctx context.Context, e *env, args []string) error {
+		fs := newFlags(e, name, "[flags] DIR", about)
+		a, err := open(ctx, e, fs, args)
+		if err != nil {
+			return err
+		}
+		defer a.store.Close()
+		if fs.NArg() != 1 {
+			fs.Usage()
+			return errUsage
+		}
+		rep, err := do(&contentfs.Sync{Content: a.content, Auth: a.auth}, ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s\n", done, rep)
+		return nil
 	}
-	defer a.store.Close()
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	rep, err := (&contentfs.Sync{Content: a.content, Auth: a.auth}).Import(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "imported %s\n", rep)
-	return nil
 }
 
-func cmdExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "export", "[flags] DIR", "Writes every post and case study to DIR/posts and DIR/case-studies in the import format.")
-	a, err := open(ctx, e, fs, args)
-	if err != nil {
-		return err
-	}
-	defer a.store.Close()
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	rep, err := (&contentfs.Sync{Content: a.content, Auth: a.auth}).Export(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "exported %s\n", rep)
-	return nil
-}
+var (
+	cmdImport = cmdSync("import", "Imports DIR/posts/*.md and DIR/case-studies/*.md (see content/README.md).\nEntries are matched by slug: importing the same files again changes nothing.",
+		"imported", (*contentfs.Sync).Import)
+	cmdExport = cmdSync("export", "Writes every post and case study to DIR/posts and DIR/case-studies in the import format.",
+		"exported", (*contentfs.Sync).Export)
+)
 
 func cmdUser(ctx context.Context, e *env, args []string) error {
 	const about = "Creates a user. The password comes from --password or FOLIO_USER_PASSWORD;\nwithout either, one is generated and printed."

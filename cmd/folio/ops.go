@@ -13,6 +13,7 @@ import (
 	"github.com/folio-cms/folio/pkg/backup"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/doctor"
+	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -60,7 +61,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		secret = "no JWT secret"
 	}
 	fmt.Fprintf(e.stdout, "  files: the database (%s), %d media files (%s), %s; %s in all before compression\n",
-		humanBytes(fileSize(m, backup.DatabaseName)), n, humanBytes(mediaBytes), secret, humanBytes(m.Size()))
+		media.FormatSize(fileSize(m, backup.DatabaseName)), n, media.FormatSize(mediaBytes), secret, media.FormatSize(m.Size()))
 	for _, w := range m.Warnings {
 		fmt.Fprintf(e.stderr, "folio backup: warning: %s\n", w)
 	}
@@ -107,7 +108,7 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s is sound: %d files (%s) match the manifest and the database passes its checks\n", pos[0], len(m.Files), humanBytes(m.Size()))
+		fmt.Fprintf(e.stdout, "%s is sound: %d files (%s) match the manifest and the database passes its checks\n", pos[0], len(m.Files), media.FormatSize(m.Size()))
 		printCounts(e.stdout, m.Counts)
 		return nil
 	}
@@ -116,12 +117,12 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m := res.Manifest
-	fmt.Fprintf(e.stdout, "verified %d files (%s) against the manifest\n", len(m.Files), humanBytes(m.Size()))
+	fmt.Fprintf(e.stdout, "verified %d files (%s) against the manifest\n", len(m.Files), media.FormatSize(m.Size()))
 	fmt.Fprintf(e.stdout, "restored the backup taken at %s (folio %s, schema version %d) into %s\n",
 		m.CreatedAt.Format("2006-01-02 15:04:05Z07:00"), m.FolioVersion, m.SchemaVersion, *dataDir)
 	printCounts(e.stdout, m.Counts)
 	if n, b := m.MediaFiles(); n > 0 {
-		fmt.Fprintf(e.stdout, "  media files: %d (%s)\n", n, humanBytes(b))
+		fmt.Fprintf(e.stdout, "  media files: %d (%s)\n", n, media.FormatSize(b))
 	}
 	switch {
 	case m.HasSecret() && e.getenv("FOLIO_JWT_SECRET") != "":
@@ -267,18 +268,6 @@ func fileSize(m *backup.Manifest, path string) int64 {
 		}
 	}
 	return 0
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 func plural(n int, word string) string {

@@ -127,16 +127,3 @@ func checkPath(name string) error {
 	}
 	return nil
 }
-
-// isHex64 reports whether s is a lowercase hex SHA-256.
-func isHex64(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -274,7 +275,7 @@ func checkManifest(m *Manifest) (map[string]File, error) {
 		if _, dup := want[f.Path]; dup {
 			return nil, fmt.Errorf("refusing the backup: manifest lists %s twice", f.Path)
 		}
-		if f.Size < 0 || !isHex64(f.SHA256) {
+		if f.Size < 0 || !media.IsSHA256(f.SHA256) {
 			return nil, fmt.Errorf("refusing the backup: manifest: bad size or checksum for %s", f.Path)
 		}
 		want[f.Path] = f

@@ -98,6 +98,19 @@ func authorize(actor auth.Principal, perm auth.Permission, row *store.EntryRow) 
 	return errForbidden
 }
 
+// entryFor reads the entry a change is about, in the change's transaction,
+// and checks that actor may use perm on it.
+func entryFor(tx *store.Tx, actor auth.Principal, perm auth.Permission, t Type, id int64) (store.EntryRow, error) {
+	row, err := tx.Entry(string(t), id)
+	if store.IsNotFound(err) {
+		return row, errNotFound(t)
+	}
+	if err != nil {
+		return row, err
+	}
+	return row, authorize(actor, perm, &row)
+}
+
 // authorEditable are the statuses in which an author may still change their own entry.
 var authorEditable = []Status{Draft, InReview}
 
@@ -170,14 +183,8 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		return Entry{}, err
 	}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := tx.Entry(string(t), id)
-		if store.IsNotFound(err) {
-			return errNotFound(t)
-		}
+		row, err := entryFor(tx, actor, k.perms.Update, t, id)
 		if err != nil {
-			return err
-		}
-		if err := authorize(actor, k.perms.Update, &row); err != nil {
 			return err
 		}
 		if base != nil && row.Version != *base {

@@ -83,14 +83,8 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 	}
 	details := map[string]any{}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := tx.Entry(string(t), id)
-		if store.IsNotFound(err) {
-			return errNotFound(t)
-		}
+		row, err := entryFor(tx, actor, tr.perm(k.perms), t, id)
 		if err != nil {
-			return err
-		}
-		if err := authorize(actor, tr.perm(k.perms), &row); err != nil {
 			return err
 		}
 		if row.TrashedAt != nil {
@@ -158,14 +152,8 @@ func (s *Service) trash(ctx context.Context, actor auth.Principal, t Type, id in
 		return Entry{}, err
 	}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := tx.Entry(string(t), id)
-		if store.IsNotFound(err) {
-			return errNotFound(t)
-		}
+		row, err := entryFor(tx, actor, k.perms.Delete, t, id)
 		if err != nil {
-			return err
-		}
-		if err := authorize(actor, k.perms.Delete, &row); err != nil {
 			return err
 		}
 		if (row.TrashedAt != nil) == into {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/folio-cms/folio/pkg/backup"
+	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -389,21 +390,9 @@ func checkTmp(r *Report, opt Options) {
 	if len(stale) > 0 {
 		slices.Sort(stale)
 		r.add(Finding{Check: "tmp", Severity: Warning, Items: stale,
-			Message: fmt.Sprintf("%s (%s) under %s by interrupted uploads or backups", verb(len(stale), "file was left", "files were left"), humanBytes(bytes), root),
+			Message: fmt.Sprintf("%s (%s) under %s by interrupted uploads or backups", verb(len(stale), "file was left", "files were left"), media.FormatSize(bytes), root),
 			Fix:     fmt.Sprintf("Delete everything under %s while folio is stopped.", root)})
 	}
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // verb returns "1 one" or "n many": verb(2, "file is", "files are").

@@ -13,6 +13,7 @@ import (
 
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/media"
 )
 
 // multipartSlack is what an upload's other form fields and multipart
@@ -30,7 +31,7 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 	limit := a.cfg.MaxUpload + multipartSlack
 	if n := c.Request().Header.ContentLength(); n > int(limit) {
 		c.Set(fiber.HeaderConnection, "close")
-		return errs.Newf(errs.TooLarge, "payload_too_large", "The file is larger than the limit of %s.", humanBytes(a.cfg.MaxUpload))
+		return errs.Newf(errs.TooLarge, "payload_too_large", "The file is larger than the limit of %s.", media.FormatSize(a.cfg.MaxUpload))
 	}
 	body := &capped{r: requestBody(c), left: limit}
 	mr := multipart.NewReader(body, params["boundary"])
@@ -129,16 +130,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return strconv.FormatInt(n>>20, 10) + " MiB"
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return strconv.FormatInt(n>>10, 10) + " KiB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 func (a *api) listMedia(c *fiber.Ctx) error {

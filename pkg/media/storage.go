@@ -50,7 +50,7 @@ type File interface {
 // Upload.SHA256 and ext an extension without the dot; otherwise the result is
 // "", which every Storage refuses.
 func OriginalKey(sha, ext string) string {
-	if !isSHA256(sha) || !isExt(ext) {
+	if !IsSHA256(sha) || !isExt(ext) {
 		return ""
 	}
 	return "originals/" + sha[:2] + "/" + sha[2:4] + "/" + sha + "." + ext
@@ -59,13 +59,14 @@ func OriginalKey(sha, ext string) string {
 // VariantKey returns the key of a resized variant of the original with the
 // given SHA-256, e.g. "variants/ab/cd/abcd…-480.jpg". Invalid arguments give "".
 func VariantKey(sha string, width int, ext string) string {
-	if !isSHA256(sha) || !isExt(ext) || width <= 0 {
+	if !IsSHA256(sha) || !isExt(ext) || width <= 0 {
 		return ""
 	}
 	return "variants/" + sha[:2] + "/" + sha[2:4] + "/" + sha + "-" + strconv.Itoa(width) + "." + ext
 }
 
-func isSHA256(s string) bool {
+// IsSHA256 reports whether s is a SHA-256 in lowercase hex, as keys hold it.
+func IsSHA256(s string) bool {
 	if len(s) != 64 {
 		return false
 	}
