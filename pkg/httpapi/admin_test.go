@@ -198,8 +198,18 @@ func TestTransportErrors(t *testing.T) {
 	e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: `{"title":"t"}`, Headers: map[string]string{"Content-Type": "application/json; charset=utf-8"}}).
 		want(t, 201, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/nothing-here"}).want(t, 404, map[string]any{"error.code": "not_found"})
-	e.do(req{Method: "PATCH", Path: "/api/v1/posts"}).want(t, 405, map[string]any{"error.code": "method_not_allowed"})
-	e.do(req{Method: "DELETE", Path: "/api/v1/tags"}).want(t, 405, map[string]any{"error.code": "method_not_allowed"})
+	for path, allow := range map[string]string{
+		"/api/v1/posts":             "GET, HEAD, OPTIONS",
+		"/api/v1/tags":              "GET, HEAD, OPTIONS",
+		"/api/v1/admin/posts/12":    "GET, HEAD, PUT, PATCH, DELETE",
+		"/api/v1/admin/webhooks/3/": "GET, HEAD, PATCH, DELETE",
+	} {
+		r := e.do(req{Method: "POST", Path: path, OffSpec: strings.HasSuffix(path, "/")})
+		r.want(t, 405, map[string]any{"error.code": "method_not_allowed"})
+		if got := r.Header.Get("Allow"); got != allow {
+			t.Errorf("POST %s: Allow %q, want %q", path, got, allow)
+		}
+	}
 	e.do(req{Method: "GET", Path: "/api/v1/admin/posts/abc", As: auth.RoleEditor}).want(t, 404, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/admin/posts/-1", As: auth.RoleEditor}).want(t, 404, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/admin/posts/99999999999999999999", As: auth.RoleEditor}).want(t, 404, nil)

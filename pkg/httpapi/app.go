@@ -66,6 +66,7 @@ type api struct {
 	dispatch *webhook.Dispatcher
 	metricsR Metrics
 	metricsH fiber.Handler
+	allow    allowTable
 }
 
 // maxRequestBody is what fasthttp reads ahead before a handler runs; bodies
@@ -121,7 +122,9 @@ func New(d Deps) (*fiber.App, error) {
 		ProxyHeader:             proxyHeader(d.Config.TrustedProxies),
 	})
 	app.Use(a.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
-	for _, r := range a.routes() {
+	routes := a.routes()
+	a.allow = newAllowTable(routes)
+	for _, r := range routes {
 		handlers := make([]fiber.Handler, 0, 4)
 		handlers = append(handlers, routeLabel(r.path))
 		switch {

@@ -69,6 +69,9 @@ func (a *api) writeError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderXRequestID, id)
 		a.log.Info("request refused", "request_id", id, "method", c.Method(), "path", c.Path(), "status", status, "ip", c.IP())
 	}
+	if e.Kind == errs.MethodNotAllowed && a.allow != nil {
+		c.Set(fiber.HeaderAllow, a.allow.methods(c.Path()))
+	}
 	if e.Kind == errs.Unauthenticated {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="folio"`)
 	}
