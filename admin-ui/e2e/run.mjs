@@ -6,7 +6,7 @@
 //   node e2e/run.mjs conflict        only tests whose name contains "conflict"
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN, assert, assertEq, launchBrowser, repo, sleep, startFolio } from './lib.mjs';
+import { ADMIN, assert, assertEq, launchBrowser, png, repo, sleep, startFolio, startReceiver, verifySignature } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const SHOTS = args.includes('--screenshots');
@@ -21,6 +21,8 @@ let folio;
 let browser;
 let editor; // a second user, for the conflict
 let marketer;
+let author;
+let hookId; // a webhook, for the keyboard, contrast and phone checks
 const problems = []; // CSP violations and uncaught errors, from every page
 
 // ---- helpers ----
@@ -40,8 +42,8 @@ function watch(page) {
   page.on('pageerror', (e) => problems.push(`${page.url()}: uncaught ${e.message}`));
 }
 
-async function signIn(page, who, path = '/admin/') {
-  await page.goto(folio.url + path);
+async function signIn(page, who, path = '/admin/', base = folio.url) {
+  await page.goto(base + path);
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -91,6 +93,11 @@ async function getPost(id) {
   const r = await folio.api('GET', `/api/v1/admin/posts/${id}`, { as: ADMIN });
   assertEq(r.status, 200, 'get post');
   return r.json.data;
+}
+
+async function dismissToasts(page) {
+  const close = page.getByRole('button', { name: 'Dismiss message' });
+  while ((await close.count()) > 0) await close.first().click();
 }
 
 async function shot(page, name, opts = {}) {
@@ -509,7 +516,8 @@ test('admin screens: users, API tokens (secret shown once, copy, revoke), audit 
   await page.getByText('user.create').first().waitFor();
   await until(async () => (await page.getByText('api_token.delete').count()) === 0 && page.url().includes('record_type=user'), 'the list filtered by record type');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
-  await page.getByText('Coming soon.').waitFor();
+  await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+  await page.getByRole('button', { name: 'New webhook' }).waitFor();
   await ctx.close();
 });
 
@@ -542,6 +550,355 @@ test('lists: search, status filter, tag filter, sort, badges', async () => {
   await ctx.close();
 });
 
+
+// ---- the media library ----
+
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+const mediaTile = (page, name) => page.getByTestId('media-item').filter({ hasText: name });
+
+async function getMedia(id) {
+  return folio.api('GET', `/api/v1/admin/media/${id}`, { as: ADMIN });
+}
+
+test('media library: drag-and-drop upload with real progress, the grid, alt text edited', async () => {
+  await folio.upload('harbour-at-dusk.png', png(960, 600, { seed: 2 }), 'image/png', { alt: 'A harbour at dusk, boats in a row' });
+  await folio.upload('price-list.pdf', PDF, 'application/pdf');
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, '/admin/media');
+  await page.getByRole('heading', { name: 'Media' }).waitFor();
+  await page.getByText(/up to 10 MiB each/).waitFor(); // the limit from GET /admin/config
+  await mediaTile(page, 'harbour-at-dusk.png').waitFor();
+
+  // About 1 MB/s up: the 3 MB file takes seconds, and the bar shows it.
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 10, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+  const big = png(1200, 900, { noise: true, seed: 7 });
+  await page.getByTestId('drop-zone').evaluate((zone, b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'static-noise.png', { type: 'image/png' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, big.toString('base64'));
+  const seen = await page.waitForFunction(
+    () => {
+      const p = document.querySelector('progress[aria-label="Uploading static-noise.png"]');
+      return p && p.value > 0 && p.value < 100 ? p.value : null;
+    },
+    null,
+    { polling: 50, timeout: TIMEOUT },
+  );
+  const mid = await seen.jsonValue();
+  assert(mid > 0 && mid < 100, `progress in between: ${mid}`);
+  await page.getByTestId('upload').filter({ hasText: 'static-noise.png' }).getByText('Uploaded', { exact: true }).waitFor({ timeout: 30_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+  // In the grid, with its smallest copy as the thumbnail and no alt text yet.
+  const tile = mediaTile(page, 'static-noise.png');
+  await tile.waitFor();
+  assert(/-480\.png$/.test(await tile.locator('img').getAttribute('src')), 'the thumbnail is the 480 px copy');
+  await tile.getByText('No alt text').waitFor();
+  await mediaTile(page, 'price-list.pdf').getByText('PDF document').waitFor();
+
+  // Alt text and caption.
+  await page.getByRole('button', { name: 'Edit static-noise.png' }).click();
+  const dlg = page.getByRole('dialog', { name: 'static-noise.png' });
+  await dlg.getByText('Nowhere yet.').waitFor();
+  await dlg.getByLabel('Alt text', { exact: true }).fill('Coloured static, like an old television');
+  await dlg.getByLabel('Caption').fill('Test pattern');
+  await dlg.getByRole('button', { name: 'Save' }).click();
+  await dlg.waitFor({ state: 'hidden' });
+  await tile.getByText('Coloured static, like an old television').waitFor();
+  const r = await folio.api('GET', '/api/v1/admin/media?q=static-noise', { as: ADMIN });
+  assertEq([r.json.data[0].alt, r.json.data[0].caption], ['Coloured static, like an old television', 'Test pattern'], 'saved through PATCH');
+
+  // Refused uploads say why: a type folio does not take (415), a file over the limit (before sending it).
+  await page.getByLabel('Upload files to the library').setInputFiles([
+    { name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') },
+    { name: 'too-big.png', mimeType: 'image/png', buffer: Buffer.alloc(11 * 1024 * 1024) },
+  ]);
+  await page.getByRole('alert').filter({ hasText: '“drawing.svg” cannot be uploaded' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: '“too-big.png” is too large (11 MiB): the limit is 10 MiB.' }).waitFor();
+  assertEq(await mediaTile(page, 'drawing.svg').count(), 0, 'nothing added');
+
+  // Search and the kind filter, in the URL.
+  await page.getByLabel('Kind').selectOption('document');
+  await until(() => page.url().includes('type=document'), 'the kind filter in the URL');
+  await mediaTile(page, 'price-list.pdf').waitFor();
+  await until(async () => (await mediaTile(page, 'static-noise.png').count()) === 0, 'only documents');
+  await page.goto(folio.url + '/admin/media?q=harbour');
+  await mediaTile(page, 'harbour-at-dusk.png').waitFor();
+  await until(async () => (await page.getByTestId('media-item').count()) === 1, 'the search to narrow the grid');
+  await page.goto(folio.url + '/admin/media');
+  await mediaTile(page, 'static-noise.png').waitFor();
+  await page.getByTestId('upload').count(); // (the upload list starts empty on a new visit)
+  await shot(page, 'media-library');
+  await ctx.close();
+});
+
+test('media library: delete refused while a post uses it (the post is listed), forced by an admin; roles', async () => {
+  const item = await folio.upload('in-use.png', png(800, 500, { seed: 5 }), 'image/png', { alt: 'Warm gradient' });
+  const post = await createPost({ title: 'Post with a library cover', body: 'Text.', cover_image: { media_id: item.id } });
+
+  // An author: upload yes, delete no, edit only their own.
+  let ctx = await newContext();
+  let page = await ctx.newPage();
+  await signIn(page, author, '/admin/media?q=in-use');
+  await mediaTile(page, 'in-use.png').waitFor();
+  assertEq(await page.getByRole('button', { name: 'Delete in-use.png' }).count(), 0, 'no Delete for authors');
+  await page.getByRole('button', { name: 'Details of in-use.png' }).waitFor(); // read only: not theirs
+  await page.getByLabel('Upload files to the library').setInputFiles({ name: 'authors-own.png', mimeType: 'image/png', buffer: png(500, 300, { seed: 11 }) });
+  await page.getByTestId('upload').getByText('Uploaded', { exact: true }).waitFor();
+  await page.goto(folio.url + '/admin/media?q=authors-own');
+  await page.getByRole('button', { name: 'Edit authors-own.png' }).click();
+  await page.getByLabel('Alt text', { exact: true }).fill('My own picture');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await mediaTile(page, 'authors-own.png').getByText('My own picture').waitFor();
+  await ctx.close();
+
+  // An editor may delete, but not what is in use: the dialog says where it is used.
+  ctx = await newContext();
+  page = await ctx.newPage();
+  await signIn(page, editor, '/admin/media?q=in-use');
+  await page.getByRole('button', { name: 'Delete in-use.png' }).click();
+  await page.getByRole('dialog', { name: 'Delete this file?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  let used = page.getByRole('dialog', { name: 'This file is in use' });
+  await used.getByRole('link', { name: 'Post with a library cover' }).waitFor();
+  await used.getByText('cover image').waitFor();
+  assertEq(await used.getByRole('button', { name: 'Delete anyway' }).count(), 0, 'no Delete anyway for editors');
+  await used.getByText(/Only an admin can delete a file that is in use/).waitFor();
+  await ctx.close();
+
+  // An admin sees the same, follows nothing, and deletes it anyway.
+  ctx = await newContext();
+  page = await ctx.newPage();
+  await signIn(page, ADMIN, '/admin/media?q=in-use');
+  await page.getByRole('button', { name: 'Delete in-use.png' }).click();
+  await page.getByRole('dialog', { name: 'Delete this file?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  used = page.getByRole('dialog', { name: 'This file is in use' });
+  const link = used.getByRole('link', { name: 'Post with a library cover' });
+  assertEq(await link.getAttribute('href'), `/admin/posts/${post.id}`, 'the link to the post');
+  await used.getByText(/taken out of those cover images/).waitFor();
+  await dismissToasts(page);
+  await shot(page, 'media-in-use');
+  await used.getByRole('button', { name: 'Delete anyway' }).click();
+  await page.getByText('Deleted “in-use.png” and took it out of the entries that used it.').waitFor();
+  await until(async () => (await mediaTile(page, 'in-use.png').count()) === 0, 'the tile to go');
+  assertEq((await getMedia(item.id)).status, 404, 'the item is gone');
+  assertEq((await getPost(post.id)).cover_image, null, 'and out of the post’s cover');
+  await ctx.close();
+});
+
+test('post editor: a cover image from the library (media_id saved), an image inserted with the toolbar picker', async () => {
+  const item = await folio.upload('cover-bands.png', png(1000, 600, { seed: 9 }), 'image/png', { alt: 'Blue and orange bands' });
+  const post = await createPost({ title: 'Cover from the library', body: 'Start.' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await bodyBox(page).waitFor();
+
+  await page.getByRole('button', { name: 'Choose from the library' }).first().click();
+  const dlg = page.getByRole('dialog', { name: 'Choose the cover image' });
+  await dlg.getByLabel('Search the library').fill('cover-bands');
+  await dlg.getByRole('button', { name: 'Search' }).click();
+  await dlg.locator('label.pick', { hasText: 'cover-bands.png' }).click();
+  assertEq(await dlg.getByLabel('Alt text', { exact: true }).inputValue(), 'Blue and orange bands', 'the item’s alt text is offered');
+  await dlg.getByRole('button', { name: 'Use this image' }).click();
+  await dlg.waitFor({ state: 'hidden' });
+  await page.getByTestId('cover_image-source').getByText(`item ${item.id}`).waitFor();
+  await waitSaved(page);
+  let p = await getPost(post.id);
+  assertEq(p.cover_image?.media_id, item.id, 'cover_image.media_id saved');
+  assertEq(p.cover_image?.alt, 'Blue and orange bands', 'with the alt text');
+
+  // The toolbar's Image button: the library, alt text required.
+  await typeInEditor(page, '\n\n');
+  await page.getByRole('button', { name: 'Image', exact: true }).click();
+  const ins = page.getByRole('dialog', { name: 'Insert an image' });
+  await ins.locator('label.pick', { hasText: 'cover-bands.png' }).click();
+  await ins.getByLabel('Alt text', { exact: true }).fill('');
+  await ins.getByRole('button', { name: 'Insert image' }).click();
+  await ins.getByText(/^Write an alt text/).waitFor();
+  assertEq(await ins.getByLabel('Alt text', { exact: true }).getAttribute('aria-invalid'), 'true', 'the alt field is marked');
+  await ins.getByLabel('Alt text', { exact: true }).fill('Bands of blue and orange');
+  await ins.getByRole('button', { name: 'Insert image' }).click();
+  await ins.waitFor({ state: 'hidden' });
+  const md = `![Bands of blue and orange](${item.url})`;
+  await until(async () => (await editorText(page)).includes(md), 'the image in the text');
+  await page.getByTestId('preview').first().locator('img[alt="Bands of blue and orange"]').waitFor();
+  await waitSaved(page);
+  p = await getPost(post.id);
+  assert(p.body.includes(md), `body: ${p.body}`);
+  const uses = (await getMedia(item.id)).json.data.used_by.map((u) => u.field).sort();
+  assertEq(uses, ['body', 'cover_image'], 'the library knows where the image is used');
+
+  // Upload from inside the picker: it is chosen at once.
+  await page.getByRole('button', { name: 'Image', exact: true }).click();
+  await ins.getByLabel('Upload an image').setInputFiles({ name: 'fresh-upload.png', mimeType: 'image/png', buffer: png(300, 200, { seed: 13 }) });
+  await ins.getByText('Chosen: fresh-upload.png').waitFor();
+  await ins.getByLabel('Alt text', { exact: true }).fill('Freshly uploaded');
+  await ins.getByRole('button', { name: 'Insert image' }).click();
+  await until(async () => (await editorText(page)).includes('![Freshly uploaded]('), 'the uploaded image in the text');
+  await ctx.close();
+});
+
+// ---- webhooks ----
+
+test('webhooks: create (secret once), test event delivered, deliveries, publish → post.published, redeliver, rotate, 410', async () => {
+  const rx = await startReceiver((path) => (path === '/gone' ? 410 : 200));
+  const ctx = await newContext();
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: folio.url });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, ADMIN, '/admin/webhooks');
+    await page.getByText('No webhooks yet.').waitFor();
+    await page.getByRole('heading', { name: 'Checking that a delivery comes from Folio' }).waitFor();
+
+    // Create: the form checks first, then the secret is shown once.
+    await page.getByRole('button', { name: 'New webhook' }).click();
+    const form = page.getByRole('dialog', { name: 'New webhook' });
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    await form.getByText('Pick at least one event, or All events.').waitFor();
+    await form.getByLabel('Name').fill('Static site');
+    await form.getByLabel('URL', { exact: true }).fill('ftp://example.com/hook');
+    await form.getByLabel('Post published').check();
+    await form.getByLabel('Post updated').check();
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    await form.getByText('must use http or https').waitFor();
+    assertEq(await form.getByLabel('URL', { exact: true }).getAttribute('aria-invalid'), 'true', 'the URL field is marked');
+    await form.getByLabel('URL', { exact: true }).fill(rx.url + '/hooks');
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    const sdlg = page.getByRole('dialog', { name: 'The webhook’s signing secret' });
+    const secret = await sdlg.getByLabel(/Secret for/).inputValue();
+    assert(secret.startsWith('whsec_'), `secret ${secret}`);
+    await sdlg.getByRole('button', { name: 'Copy' }).click();
+    await sdlg.getByRole('button', { name: 'Copied' }).waitFor();
+    assertEq(await page.evaluate(() => navigator.clipboard.readText()), secret, 'clipboard');
+    await sdlg.getByRole('button', { name: 'I have stored it' }).click();
+    assertEq(await page.getByText(secret).count(), 0, 'the secret is not shown again');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Static site' }) });
+    await card.getByText('Post published, Post updated').waitFor();
+    const list = await folio.api('GET', '/api/v1/admin/webhooks', { as: ADMIN });
+    hookId = list.json.data[0].id;
+    assertEq(list.json.data[0].events, ['post.published', 'post.updated'], 'events saved');
+
+    // A test event: delivered, signed with that secret.
+    await card.getByRole('button', { name: 'Send test event to Static site' }).click();
+    await card.getByRole('status').getByText(/^Test event: Delivered: 200 in \d+ ms\.$/).waitFor();
+    const ping = rx.got.find((g) => g.json?.event === 'ping');
+    assert(ping, 'the receiver got the ping');
+    assertEq(ping.headers['x-folio-event'], 'ping', 'X-Folio-Event');
+    assert(verifySignature(secret, ping.headers['x-folio-signature'], ping.raw), 'the signature verifies with the secret shown once');
+
+    // The deliveries view: attempts and the payload.
+    await card.getByRole('link', { name: 'Deliveries of Static site' }).click();
+    await page.getByRole('heading', { name: 'Deliveries: Static site' }).waitFor();
+    const pingRow = page.getByTestId('delivery').filter({ hasText: 'Test event (ping)' });
+    await pingRow.getByText('Delivered: 200').waitFor();
+    await pingRow.locator('summary').click();
+    await pingRow.getByRole('cell', { name: '200', exact: true }).waitFor();
+    await pingRow.getByText('thanks from the e2e receiver').waitFor(); // the answer's start
+    await pingRow.locator('pre.payload', { hasText: '"event": "ping"' }).waitFor();
+
+    // Publishing a post is delivered as post.published.
+    const post = await createPost({ title: 'Webhook news', body: 'Hello, receivers.' });
+    assertEq((await folio.api('POST', `/api/v1/admin/posts/${post.id}/publish`, { as: ADMIN })).status, 200, 'publish');
+    const pub = page.getByTestId('delivery').filter({ hasText: 'post.published' });
+    await until(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return (await pub.getByText('Delivered: 200').count()) > 0;
+    }, 'post.published delivered');
+    const got = rx.got.find((g) => g.json?.event === 'post.published');
+    assertEq(got?.json.data.slug, 'webhook-news', 'the receiver got the post');
+    await dismissToasts(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'webhook-deliveries');
+
+    // Send it again: the same event id, a new delivery.
+    await pub.first().locator('summary').click();
+    await pub.first().getByRole('button', { name: /^Redeliver/ }).click();
+    await page.getByTestId('delivery-result').getByText(/^Redelivery of \d+ \(delivery \d+\): Delivered: 200/).waitFor();
+    const sent = rx.got.filter((g) => g.json?.event === 'post.published');
+    assertEq(sent.length, 2, 'delivered twice');
+    assertEq(sent[1].headers['x-folio-delivery'], sent[0].headers['x-folio-delivery'], 'with the same delivery id');
+    await page.getByLabel('Show').selectOption('failed');
+    await page.getByText('No failed deliveries.').waitFor();
+
+    // Edit: rotate the secret (shown once again), then pause it.
+    await page.getByRole('link', { name: '← Webhooks' }).click();
+    await card.getByRole('button', { name: 'Edit Static site' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit webhook' });
+    await edit.getByRole('button', { name: 'Rotate secret' }).click();
+    await edit.getByRole('button', { name: 'Rotate now' }).click();
+    const rotated = await sdlg.getByLabel(/Secret for/).inputValue();
+    assert(rotated.startsWith('whsec_') && rotated !== secret, 'a new secret');
+    await sdlg.getByRole('button', { name: 'I have stored it' }).click();
+
+    // A receiver that answers 410 Gone: Folio turns the webhook off, and says why.
+    await page.getByRole('button', { name: 'New webhook' }).click();
+    await form.getByLabel('Name').fill('Old endpoint');
+    await form.getByLabel('URL', { exact: true }).fill(rx.url + '/gone');
+    await form.getByLabel(/All events/).check();
+    assert(await form.getByLabel('Post published').isDisabled(), 'single events are covered by All events');
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    await sdlg.getByRole('button', { name: 'I have stored it' }).click();
+    const old = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Old endpoint' }) });
+    await old.getByText('All events', { exact: true }).waitFor();
+    await old.getByRole('button', { name: 'Send test event to Old endpoint' }).click();
+    await old.getByText('Folio turned this webhook off:').waitFor();
+    await old.getByText('Deactivated', { exact: true }).waitFor();
+    await old.getByRole('button', { name: 'Reactivate' }).waitFor();
+    await dismissToasts(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'webhooks');
+
+    // Paused: nothing is sent, and no test event is offered.
+    await card.getByRole('button', { name: 'Edit Static site' }).click();
+    await edit.getByLabel(/Active: send events/).uncheck();
+    await edit.getByRole('button', { name: 'Save', exact: true }).click();
+    await card.getByText('Paused', { exact: true }).waitFor();
+    assertEq(await card.getByRole('button', { name: /Send test event/ }).count(), 0, 'no test event while paused');
+
+    // Delete, after asking.
+    await old.getByRole('button', { name: 'Delete Old endpoint' }).click();
+    await page.getByRole('dialog', { name: 'Delete this webhook?' }).getByRole('button', { name: 'Delete webhook' }).click();
+    await until(async () => (await page.getByRole('heading', { name: 'Old endpoint' }).count()) === 0, 'the webhook to go');
+    await ctx.close(); // (on failure, the runner takes a screenshot first)
+  } finally {
+    await rx.close();
+  }
+});
+
+test('webhooks: a URL into a private network is refused, next to the URL field', async () => {
+  // The suite's folio allows private addresses (the receiver is on 127.0.0.1): this one does not.
+  const strict = await startFolio({ seed: false });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, ADMIN, '/admin/webhooks', strict.url);
+    await page.getByRole('button', { name: 'New webhook' }).click();
+    const form = page.getByRole('dialog', { name: 'New webhook' });
+    await form.getByLabel('Name').fill('Metadata');
+    await form.getByLabel('URL', { exact: true }).fill('http://169.254.169.254/latest/meta-data/');
+    await form.getByLabel(/All events/).check();
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+    const err = form.locator('.field-error', { hasText: 'must not point into a private network' });
+    await err.waitFor();
+    const urlField = form.getByLabel('URL', { exact: true });
+    assertEq(await urlField.getAttribute('aria-invalid'), 'true', 'the URL field is marked');
+    assert((await urlField.getAttribute('aria-describedby')).includes(await err.getAttribute('id')), 'the message describes the field');
+    assertEq((await strict.api('GET', '/api/v1/admin/webhooks', { as: ADMIN })).json.data.length, 0, 'nothing created');
+    await ctx.close();
+  } finally {
+    await strict.stop();
+  }
+});
+
 test('phone layout (390 px): menu, list and editor without sideways scrolling', async () => {
   const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await ctx.newPage();
@@ -560,6 +917,26 @@ test('phone layout (390 px): menu, list and editor without sideways scrolling', 
   await page.getByTestId('preview').first().locator('h2', { hasText: 'Getting started' }).waitFor();
   await page.getByRole('button', { name: 'Write' }).first().click();
   await shot(page, 'phone-editor');
+  await page.getByRole('button', { name: 'Choose from the library' }).first().click();
+  await page.getByRole('dialog', { name: 'Choose the cover image' }).locator('label.pick').first().waitFor();
+  await noHorizontalScroll(page, 'media picker');
+  await page.keyboard.press('Escape');
+  await page.goto(folio.url + '/admin/media');
+  await page.getByTestId('media-item').first().waitFor();
+  await noHorizontalScroll(page, 'media library');
+  await page.getByTestId('media-item').first().getByRole('button', { name: /^Edit / }).click();
+  await page.getByLabel('Alt text', { exact: true }).waitFor();
+  await noHorizontalScroll(page, 'media details');
+  await page.keyboard.press('Escape');
+  if (hookId) {
+    await page.goto(folio.url + '/admin/webhooks');
+    await page.getByRole('heading', { name: 'Static site' }).waitFor();
+    await noHorizontalScroll(page, 'webhooks');
+    await page.goto(folio.url + `/admin/webhooks/${hookId}`);
+    await page.getByTestId('delivery').first().locator('summary').click();
+    await page.locator('pre.payload').first().waitFor();
+    await noHorizontalScroll(page, 'webhook deliveries');
+  }
   await ctx.close();
 });
 
@@ -598,7 +975,7 @@ test('keyboard: every control reachable, focus visible, every input labelled', a
   assert(found, 'the Posts link is reachable with Tab');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Posts' }).waitFor();
-  for (const path of ['/admin/posts/' + writtenId, '/admin/case-studies/new', '/admin/posts', '/admin/users', '/admin/tokens', '/admin/audit']) {
+  for (const path of ['/admin/posts/' + writtenId, '/admin/case-studies/new', '/admin/posts', '/admin/users', '/admin/tokens', '/admin/audit', '/admin/media', '/admin/webhooks', '/admin/webhooks/' + hookId]) {
     await page.goto(folio.url + path);
     await page.locator('main h1').waitFor();
     await sleep(300);
@@ -678,7 +1055,7 @@ test('colour contrast meets WCAG AA on the main screens', async () => {
     });
   assertEq(await check(), [], 'low contrast on sign-in');
   await signIn(page, ADMIN);
-  for (const path of ['/admin/', '/admin/posts', '/admin/posts/' + writtenId, '/admin/case-studies', '/admin/users', '/admin/audit']) {
+  for (const path of ['/admin/', '/admin/posts', '/admin/posts/' + writtenId, '/admin/case-studies', '/admin/users', '/admin/audit', '/admin/media', '/admin/webhooks', '/admin/webhooks/' + hookId]) {
     await page.goto(folio.url + path);
     await page.locator('main h1').waitFor();
     await sleep(800);
@@ -696,11 +1073,13 @@ test('no CSP violations and no uncaught errors on any page', async () => {
 
 async function main() {
   const started = Date.now();
-  folio = await startFolio();
+  // Webhooks may go to 127.0.0.1 (the test's receiver); the SSRF test starts a folio of its own without this.
+  folio = await startFolio({ env: { FOLIO_WEBHOOK_ALLOW_PRIVATE: 'true' } });
   let passed = 0;
   let failed = 0;
   try {
     editor = await folio.createUser('bea@example.com', 'editor', 'Bea Editor');
+    author = await folio.createUser('ana@example.com', 'author', 'Ana Author');
     marketer = await folio.createUser('mo@example.com', 'marketer', 'Mo Marketer');
     browser = await launchBrowser();
     for (const t of tests) {

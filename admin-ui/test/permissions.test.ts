@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actions, canCreate, canEdit, canRead, home } from '../src/lib/permissions';
+import { actions, canCreate, canEdit, canRead, home, mediaRights } from '../src/lib/permissions';
 import type { Status } from '../src/api/types';
 
 const e = (status: Status, authorId: number | null = 1, trashed = false) => ({ status, authorId, trashed });
@@ -40,5 +40,18 @@ describe('what the UI offers', () => {
   it('nothing is editable in the trash; a new entry can only be saved', () => {
     expect(actions({ id: 1, role: 'admin' }, 'post', e('draft', 1, true))).toEqual([]);
     expect(actions({ id: 1, role: 'admin' }, 'post', null)).toEqual(['save']);
+  });
+});
+
+describe('media library rights (pkg/auth/roles.go)', () => {
+  it('admins do everything, including deleting what is in use', () => {
+    expect(mediaRights('admin', false)).toEqual({ upload: true, edit: true, delete: true, force: true });
+  });
+  it('editors and marketers upload, edit and delete, but never force', () => {
+    for (const role of ['editor', 'marketer'] as const) expect(mediaRights(role, false)).toEqual({ upload: true, edit: true, delete: true, force: false });
+  });
+  it('authors upload, and edit only the text of their own items', () => {
+    expect(mediaRights('author', false)).toEqual({ upload: true, edit: false, delete: false, force: false });
+    expect(mediaRights('author', true)).toEqual({ upload: true, edit: true, delete: false, force: false });
   });
 });

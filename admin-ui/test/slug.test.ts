@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidSlug, slugify, SlugFollower } from '../src/lib/slug';
+import { everPublished, isValidSlug, slugify, SlugFollower } from '../src/lib/slug';
 
 describe('slugify', () => {
   it.each([
@@ -61,5 +61,30 @@ describe('SlugFollower', () => {
 
   it('a published entry never follows: its address is in use', () => {
     expect(new SlugFollower('Hello world', 'hello-world', true).following).toBe(false);
+  });
+});
+
+describe('slug following and publication (first_published_at)', () => {
+  it('an entry that was ever published keeps its slug, even once unpublished', () => {
+    const unpublished = { status: 'draft', published_at: null, first_published_at: '2026-10-01T09:00:00Z' };
+    expect(everPublished(unpublished)).toBe(true);
+    const f = new SlugFollower('Hello world', 'hello-world', everPublished(unpublished));
+    expect(f.following).toBe(false);
+    expect(f.onTitle('Hello, new world')).toBeNull();
+  });
+
+  it('a scheduled entry that never went live still follows its title', () => {
+    const scheduled = { status: 'scheduled', published_at: '2031-01-01T00:00:00Z', first_published_at: null };
+    expect(everPublished(scheduled)).toBe(false);
+    expect(new SlugFollower('Hello world', 'hello-world', everPublished(scheduled)).following).toBe(true);
+  });
+
+  it('a draft never published, or a new entry, follows', () => {
+    expect(everPublished({ status: 'draft', first_published_at: null })).toBe(false);
+    expect(everPublished(null)).toBe(false);
+  });
+
+  it('a published entry counts even before first_published_at is known', () => {
+    expect(everPublished({ status: 'published' })).toBe(true);
   });
 });

@@ -37,6 +37,19 @@ export type APIToken = S['APIToken'];
 export type NewAPIToken = operations['createToken']['responses'][201]['data'];
 export type AuditEntry = S['AuditEntry'];
 export type Stats = operations['adminStats']['responses'][200]['data'];
+export type AdminConfig = operations['adminConfig']['responses'][200]['data'];
+export type AdminSort = NonNullable<operations['adminListPosts']['query']['sort']>;
+export type MediaItem = S['MediaItem'];
+export type MediaDetail = S['MediaDetail'];
+export type MediaUse = S['MediaUse'];
+export type Variant = S['Variant'];
+export type Webhook = S['Webhook'];
+export type WebhookWithSecret = S['WebhookWithSecret'];
+export type WebhookEvent = S['WebhookEvent'];
+export type WebhookInput = S['WebhookInput'];
+export type WebhookPatch = S['WebhookPatch'];
+export type Delivery = S['Delivery'];
+export type DeliveryStatus = Delivery['status'];
 
 /** The two kinds of entries, as the API names them in summaries. */
 export type EntryType = 'post' | 'case_study';

@@ -10,7 +10,7 @@ import { Autosaver, type AutosaveStatus, type SaveOutcome } from './autosave';
 import { BackupStore, BackupWriter, backupKey, offer, type Aside, type Backup } from './backup';
 import { changedKeys, equal, mergeFields, mergePatch } from './merge';
 import { actions as allowedActions, type Action } from './permissions';
-import { SlugFollower } from './slug';
+import { everPublished, SlugFollower } from './slug';
 import { client, messages, navigate, setGuard, session } from './app.svelte';
 
 export const entries = new EntriesApi(client);
@@ -139,7 +139,7 @@ export class EditorModel<F extends AnyEdit> {
         this.saved = this.kind.fromFull(e);
       }
       const f = this.fields;
-      this.slug.following = new SlugFollower(f.title, f.slug, !!this.entry?.published_at).following;
+      this.slug.following = new SlugFollower(f.title, f.slug, everPublished(this.entry)).following;
       this.checkBackup();
       this.refreshAsides();
     } catch (e) {
@@ -153,6 +153,8 @@ export class EditorModel<F extends AnyEdit> {
     this.entry = e;
     this.version = e.version;
     this.id = e.id;
+    // Once live (just published, say), the slug is an address: it stops following the title.
+    if (everPublished(e)) this.slug.following = false;
   }
 
   private checkBackup() {

@@ -1,20 +1,27 @@
 // The state of a posts or case-studies list (search, filters, sort, page),
-// kept in the URL so that lists are linkable and Back works.
-//
-// The admin list API filters by status and title and orders by last update.
-// It has no tag / industry filter and no other order yet, so those run here:
-// the matching pages are fetched (100 a page) and filtered, sorted and paged
-// in the browser.
-import type { PageMeta, Status } from '../api/types';
+// kept in the URL so that lists are linkable and Back works. The API does
+// the filtering, sorting and paging: one request per page.
+import type { AdminSort, EntryType, Status } from '../api/types';
 
-export type SortKey = 'updated' | 'title' | 'published' | 'created';
-
-export const SORTS: Array<{ key: SortKey; label: string }> = [
-  { key: 'updated', label: 'Last edited' },
+export const SORTS: Array<{ key: AdminSort; label: string }> = [
+  { key: '-updated_at', label: 'Last edited first' },
+  { key: 'updated_at', label: 'Least recently edited first' },
   { key: 'title', label: 'Title (A–Z)' },
-  { key: 'published', label: 'Publication date' },
-  { key: 'created', label: 'Newest first' },
+  { key: '-title', label: 'Title (Z–A)' },
+  { key: '-published_at', label: 'Newest publication first' },
+  { key: 'published_at', label: 'Oldest publication first' },
+  { key: '-created_at', label: 'Newest first' },
+  { key: 'created_at', label: 'Oldest first' },
 ];
+
+export const DEFAULT_SORT: AdminSort = '-updated_at';
+
+/** Sort names of earlier versions of the app, so that old links keep working. */
+const LEGACY_SORTS: Record<string, AdminSort> = {
+  updated: '-updated_at',
+  published: '-published_at',
+  created: '-created_at',
+};
 
 export const STATUSES: Status[] = ['draft', 'in_review', 'scheduled', 'published', 'archived'];
 
@@ -22,10 +29,14 @@ export interface ListState {
   page: number;
   q: string;
   status: Status[];
-  /** A tag (posts) or industry (case studies); '' for any. */
-  facet: string;
-  sort: SortKey;
+  sort: AdminSort;
   mine: boolean;
+  /** Posts: a tag's slug and an author's slug ('' for any). */
+  tag: string;
+  author: string;
+  /** Case studies: an industry and a technology ('' for any). */
+  industry: string;
+  technology: string;
 }
 
 export const PER_PAGE = 20;
@@ -33,83 +44,57 @@ export const PER_PAGE = 20;
 export function parseListState(search: string): ListState {
   const p = new URLSearchParams(search);
   const page = Number.parseInt(p.get('page') ?? '1', 10);
-  const sort = p.get('sort') as SortKey;
+  const raw = p.get('sort') ?? '';
+  const sort = SORTS.some((s) => s.key === raw) ? (raw as AdminSort) : (LEGACY_SORTS[raw] ?? DEFAULT_SORT);
   return {
     page: Number.isFinite(page) && page > 0 ? page : 1,
     q: p.get('q') ?? '',
-    status: (p.get('status') ?? '')
-      .split(',')
-      .filter((s): s is Status => (STATUSES as string[]).includes(s)),
-    facet: p.get('tag') ?? p.get('industry') ?? '',
-    sort: SORTS.some((s) => s.key === sort) ? sort : 'updated',
+    status: (p.get('status') ?? '').split(',').filter((s): s is Status => (STATUSES as string[]).includes(s)),
+    sort,
     mine: p.get('mine') === '1',
+    tag: p.get('tag') ?? '',
+    author: p.get('author') ?? '',
+    industry: p.get('industry') ?? '',
+    technology: p.get('technology') ?? '',
   };
 }
 
-export function toSearch(s: ListState, facetName: 'tag' | 'industry'): string {
+export function toSearch(s: ListState): string {
   const p = new URLSearchParams();
   if (s.q) p.set('q', s.q);
   if (s.status.length) p.set('status', s.status.join(','));
-  if (s.facet) p.set(facetName, s.facet);
-  if (s.sort !== 'updated') p.set('sort', s.sort);
+  if (s.tag) p.set('tag', s.tag);
+  if (s.author) p.set('author', s.author);
+  if (s.industry) p.set('industry', s.industry);
+  if (s.technology) p.set('technology', s.technology);
+  if (s.sort !== DEFAULT_SORT) p.set('sort', s.sort);
   if (s.mine) p.set('mine', '1');
   if (s.page > 1) p.set('page', String(s.page));
   const q = p.toString();
   return q ? '?' + q : '';
 }
 
-/** clientSide: does this state need filtering or sorting the API cannot do? */
-export function clientSide(s: ListState): boolean {
-  return s.facet !== '' || s.sort !== 'updated';
+/** filtered: does the state narrow the list (anything but sort and page)? */
+export function filtered(s: ListState): boolean {
+  return !!(s.q || s.status.length || s.mine || s.tag || s.author || s.industry || s.technology);
 }
 
-/** serverQuery is the API query for the state (one page, or every page at 100 when client-side). */
-export function serverQuery(s: ListState, page = s.page): Record<string, string | undefined> {
-  return {
-    page: String(clientSide(s) ? page : s.page),
-    per_page: String(clientSide(s) ? 100 : PER_PAGE),
+/** serverQuery is the API query for the state: the filters of the entry type, sorted and paged by the server. */
+export function serverQuery(s: ListState, type: EntryType): Record<string, string | undefined> {
+  const q: Record<string, string | undefined> = {
+    page: String(s.page),
+    per_page: String(PER_PAGE),
     status: s.status.length ? s.status.join(',') : undefined,
     q: s.q || undefined,
     mine: s.mine ? '1' : undefined,
+    sort: s.sort === DEFAULT_SORT ? undefined : s.sort,
   };
-}
-
-export interface Sortable {
-  title: string;
-  updated_at: string;
-  created_at: string;
-  published_at: string | null;
-}
-
-export function sortItems<T extends Sortable>(items: T[], sort: SortKey): T[] {
-  const out = [...items];
-  switch (sort) {
-    case 'title':
-      return out.sort((a, b) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }));
-    case 'published':
-      // Newest publication first; never-published last.
-      return out.sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? ''));
-    case 'created':
-      return out.sort((a, b) => b.created_at.localeCompare(a.created_at));
-    default:
-      return out.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+  if (type === 'post') {
+    q.tag = s.tag || undefined;
+    q.author = s.author || undefined;
+  } else {
+    q.industry = s.industry || undefined;
+    q.technology = s.technology || undefined;
   }
-}
-
-/** pageLocally filters by facet, sorts and cuts one page out of every matching item. */
-export function pageLocally<T extends Sortable>(
-  all: T[],
-  s: ListState,
-  facetOf: (t: T) => string[],
-): { items: T[]; meta: PageMeta } {
-  const want = s.facet.trim().toLowerCase();
-  const filtered = want ? all.filter((t) => facetOf(t).some((f) => f.toLowerCase() === want)) : all;
-  const sorted = sortItems(filtered, s.sort);
-  const total = sorted.length;
-  const totalPages = Math.ceil(total / PER_PAGE);
-  const page = Math.min(s.page, Math.max(1, totalPages));
-  return {
-    items: sorted.slice((page - 1) * PER_PAGE, page * PER_PAGE),
-    meta: { page, per_page: PER_PAGE, total, total_pages: totalPages, next: page < totalPages ? page + 1 : null, prev: page > 1 ? page - 1 : null },
-  };
+  return q;
 }

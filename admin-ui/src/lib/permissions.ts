@@ -93,3 +93,32 @@ export const ACTION_LABEL: Record<Action, string> = {
   archive: 'Archive',
   trash: 'Move to trash',
 };
+
+export interface MediaRights {
+  upload: boolean;
+  /** Change the alt text and caption. */
+  edit: boolean;
+  delete: boolean;
+  /** Delete an item that content uses (removing it from covers and logos). */
+  force: boolean;
+}
+
+/**
+ * mediaRights: what the role may do to a media item (pkg/auth/roles.go):
+ * admins everything; editors and marketers upload, edit and delete, but
+ * never delete what is in use; authors upload and edit the text of their
+ * own items. `own`: did this user upload the item?
+ */
+export function mediaRights(role: Role, own: boolean): MediaRights {
+  switch (role) {
+    case 'admin':
+      return { upload: true, edit: true, delete: true, force: true };
+    case 'editor':
+    case 'marketer':
+      return { upload: true, edit: true, delete: true, force: false };
+    case 'author':
+      return { upload: true, edit: own, delete: false, force: false };
+    default:
+      return { upload: false, edit: false, delete: false, force: false };
+  }
+}

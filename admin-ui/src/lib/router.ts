@@ -8,6 +8,7 @@ export type Route =
   | { name: 'edit'; type: 'post' | 'case_study'; id: number | null }
   | { name: 'media' }
   | { name: 'webhooks' }
+  | { name: 'webhook'; id: number }
   | { name: 'users' }
   | { name: 'tokens' }
   | { name: 'audit' }
@@ -29,6 +30,7 @@ export function match(pathname: string): Route {
     if (parts.length === 2 && /^[1-9]\d*$/.test(parts[1])) return { name: 'edit', type: t, id: Number(parts[1]) };
     return { name: 'not-found' };
   }
+  if (parts.length === 2 && parts[0] === 'webhooks' && /^[1-9]\d*$/.test(parts[1])) return { name: 'webhook', id: Number(parts[1]) };
   if (parts.length === 1) {
     switch (parts[0]) {
       case 'media':

@@ -77,3 +77,13 @@ export class SlugFollower {
     return slug;
   }
 }
+
+/**
+ * everPublished: was the entry ever live? Then its slug is an address in
+ * use (links, search engines, feeds), and it no longer follows the title,
+ * even after it was unpublished or archived (first_published_at stays).
+ */
+export function everPublished(e: { first_published_at?: string | null; status?: string } | null | undefined): boolean {
+  if (!e) return false;
+  return !!e.first_published_at || e.status === 'published';
+}
