@@ -485,23 +485,38 @@ func postOut(e content.Entry) postJSON {
 
 // adminPostItemJSON is a post in an admin list: any status.
 type adminPostItemJSON struct {
-	ID                 int64               `json:"id"`
-	Slug               string              `json:"slug"`
-	Title              string              `json:"title"`
-	Status             content.Status      `json:"status"`
-	Excerpt            string              `json:"excerpt"`
-	CoverImage         *pictureJSON        `json:"cover_image"`
-	Tags               []tagJSON           `json:"tags"`
-	Author             *adminAuthorJSON    `json:"author"`
-	Featured           bool                `json:"featured"`
-	ReadingTimeMinutes int                 `json:"reading_time_minutes"`
-	PublishedAt        *time.Time          `json:"published_at"`
-	Version            int                 `json:"version"`
-	CreatedAt          time.Time           `json:"created_at"`
-	UpdatedAt          time.Time           `json:"updated_at"`
-	UpdatedBy          *revisionAuthorJSON `json:"updated_by"`
-	TrashedAt          *time.Time          `json:"trashed_at"`
-	FirstPublishedAt   *time.Time          `json:"first_published_at"`
+	ID                 int64        `json:"id"`
+	Slug               string       `json:"slug"`
+	Title              string       `json:"title"`
+	Excerpt            string       `json:"excerpt"`
+	CoverImage         *pictureJSON `json:"cover_image"`
+	Tags               []tagJSON    `json:"tags"`
+	Featured           bool         `json:"featured"`
+	ReadingTimeMinutes int          `json:"reading_time_minutes"`
+	PublishedAt        *time.Time   `json:"published_at"`
+	adminMetaJSON
+}
+
+// adminMetaJSON is what the admin API adds to every entry, post or case
+// study: its workflow state and who changed it when.
+type adminMetaJSON struct {
+	Status    content.Status      `json:"status"`
+	Author    *adminAuthorJSON    `json:"author"`
+	Version   int                 `json:"version"`
+	CreatedAt time.Time           `json:"created_at"`
+	UpdatedAt time.Time           `json:"updated_at"`
+	UpdatedBy *revisionAuthorJSON `json:"updated_by"`
+	TrashedAt *time.Time          `json:"trashed_at"`
+	// FirstPublishedAt: when it first went live (null: never).
+	FirstPublishedAt *time.Time `json:"first_published_at"`
+}
+
+func adminMetaOut(e content.Entry) adminMetaJSON {
+	return adminMetaJSON{
+		Status: e.Status, Author: adminAuthorOut(e.Author), Version: e.Version,
+		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), UpdatedBy: updatedByOut(e.UpdatedBy),
+		TrashedAt: utc(e.TrashedAt), FirstPublishedAt: utc(e.FirstPublishedAt),
+	}
 }
 
 // adminPostJSON is one post as the editor sees it: the Markdown source and
@@ -518,11 +533,10 @@ type adminPostJSON struct {
 
 func adminPostItemOut(e content.Entry) adminPostItemJSON {
 	return adminPostItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Status: e.Status, Excerpt: e.Excerpt(),
-		CoverImage: pictureOut(e.Cover), Tags: tagsOut(e.Tags), Author: adminAuthorOut(e.Author),
+		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(),
+		CoverImage: pictureOut(e.Cover), Tags: tagsOut(e.Tags),
 		Featured: e.Fields.Featured, ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt),
-		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
-		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt), FirstPublishedAt: utc(e.FirstPublishedAt),
+		adminMetaJSON: adminMetaOut(e),
 	}
 }
 
@@ -597,15 +611,7 @@ func caseStudyOut(e content.Entry) caseStudyJSON {
 // adminCaseStudyItemJSON is a case study in an admin list.
 type adminCaseStudyItemJSON struct {
 	caseStudyItemJSON
-	Status    content.Status      `json:"status"`
-	Author    *adminAuthorJSON    `json:"author"`
-	Version   int                 `json:"version"`
-	CreatedAt time.Time           `json:"created_at"`
-	UpdatedAt time.Time           `json:"updated_at"`
-	UpdatedBy *revisionAuthorJSON `json:"updated_by"`
-	TrashedAt *time.Time          `json:"trashed_at"`
-	// FirstPublishedAt: when it first went live (null: never).
-	FirstPublishedAt *time.Time `json:"first_published_at"`
+	adminMetaJSON
 }
 
 // adminCaseStudyJSON is one case study as the editor sees it.
@@ -625,9 +631,7 @@ type adminCaseStudyJSON struct {
 
 func adminCaseStudyItemOut(e content.Entry) adminCaseStudyItemJSON {
 	return adminCaseStudyItemJSON{
-		caseStudyItemJSON: caseStudyItemOut(e), Status: e.Status, Author: adminAuthorOut(e.Author),
-		Version: e.Version, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
-		UpdatedBy: updatedByOut(e.UpdatedBy), TrashedAt: utc(e.TrashedAt), FirstPublishedAt: utc(e.FirstPublishedAt),
+		caseStudyItemJSON: caseStudyItemOut(e), adminMetaJSON: adminMetaOut(e),
 	}
 }
 
