@@ -1,0 +1,171 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/folio-cms/folio/pkg/content"
+)
+
+// The JSON types of case studies.
+
+type metricJSON struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+type testimonialJSON struct {
+	Quote  string `json:"quote"`
+	Author string `json:"author"`
+	Role   string `json:"role"`
+}
+
+// caseStudyWriteJSON is the body of POST and PUT for case studies.
+type caseStudyWriteJSON struct {
+	Slug         string           `json:"slug"`
+	Title        string           `json:"title"`
+	Client       string           `json:"client"`
+	Industry     string           `json:"industry"`
+	Services     []string         `json:"services"`
+	Technologies []string         `json:"technologies"`
+	Summary      string           `json:"summary"`
+	Challenge    string           `json:"challenge"`
+	Solution     string           `json:"solution"`
+	Results      string           `json:"results"`
+	Metrics      []metricJSON     `json:"metrics"`
+	Testimonial  *testimonialJSON `json:"testimonial"`
+	CoverImage   *imageJSON       `json:"cover_image"`
+	Logo         *imageJSON       `json:"logo"`
+	SEO          *seoJSON         `json:"seo"`
+	Featured     bool             `json:"featured"`
+	Version      *int             `json:"version,omitempty"`
+}
+
+func (p caseStudyWriteJSON) input() content.Input {
+	f := content.Fields{
+		Slug: p.Slug, Title: p.Title, Client: p.Client, Industry: p.Industry,
+		Services: p.Services, Technologies: p.Technologies, Summary: p.Summary,
+		Challenge: p.Challenge, Solution: p.Solution, Results: p.Results,
+		CoverImage: imageIn(p.CoverImage), Logo: imageIn(p.Logo), SEO: seoIn(p.SEO), Featured: p.Featured,
+	}
+	for _, m := range p.Metrics {
+		f.Metrics = append(f.Metrics, content.Metric(m))
+	}
+	if p.Testimonial != nil {
+		t := content.Testimonial(*p.Testimonial)
+		f.Testimonial = &t
+	}
+	return content.Input{Fields: f}
+}
+
+// caseStudyFieldsOut shows a case study's editable fields in the shape of
+// its write body.
+func caseStudyFieldsOut(f content.Fields) caseStudyWriteJSON {
+	seo := seoJSON(f.SEO)
+	out := caseStudyWriteJSON{
+		Slug: f.Slug, Title: f.Title, Client: f.Client, Industry: f.Industry,
+		Services: nonNil(f.Services), Technologies: nonNil(f.Technologies), Summary: f.Summary,
+		Challenge: f.Challenge, Solution: f.Solution, Results: f.Results, Metrics: []metricJSON{},
+		Testimonial: testimonialOut(f.Testimonial), CoverImage: imageOut(f.CoverImage), Logo: imageOut(f.Logo),
+		SEO: &seo, Featured: f.Featured,
+	}
+	for _, m := range f.Metrics {
+		out.Metrics = append(out.Metrics, metricJSON(m))
+	}
+	return out
+}
+
+// caseStudyItemJSON is a case study in a public list.
+type caseStudyItemJSON struct {
+	ID           int64        `json:"id"`
+	Slug         string       `json:"slug"`
+	Title        string       `json:"title"`
+	Client       string       `json:"client"`
+	Industry     string       `json:"industry"`
+	Services     []string     `json:"services"`
+	Technologies []string     `json:"technologies"`
+	Summary      string       `json:"summary"`
+	Metrics      []metricJSON `json:"metrics"`
+	CoverImage   *pictureJSON `json:"cover_image"`
+	Logo         *pictureJSON `json:"logo"`
+	Featured     bool         `json:"featured"`
+	PublishedAt  *time.Time   `json:"published_at"`
+}
+
+// caseStudyJSON is one published case study.
+type caseStudyJSON struct {
+	caseStudyItemJSON
+	ChallengeHTML      string           `json:"challenge_html"`
+	SolutionHTML       string           `json:"solution_html"`
+	ResultsHTML        string           `json:"results_html"`
+	Testimonial        *testimonialJSON `json:"testimonial"`
+	SEO                seoJSON          `json:"seo"`
+	ReadingTimeMinutes int              `json:"reading_time_minutes"`
+	UpdatedAt          time.Time        `json:"updated_at"`
+}
+
+func caseStudyItemOut(e content.Entry) caseStudyItemJSON {
+	metrics := make([]metricJSON, len(e.Fields.Metrics))
+	for i, m := range e.Fields.Metrics {
+		metrics[i] = metricJSON(m)
+	}
+	return caseStudyItemJSON{
+		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Client: e.Fields.Client, Industry: e.Fields.Industry,
+		Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: e.Fields.Summary,
+		Metrics: metrics, CoverImage: pictureOut(e.Cover), Logo: pictureOut(e.Logo),
+		Featured: e.Fields.Featured, PublishedAt: utc(e.PublishedAt),
+	}
+}
+
+func testimonialOut(t *content.Testimonial) *testimonialJSON {
+	if t == nil {
+		return nil
+	}
+	j := testimonialJSON(*t)
+	return &j
+}
+
+func caseStudyOut(e content.Entry) caseStudyJSON {
+	return caseStudyJSON{
+		caseStudyItemJSON: caseStudyItemOut(e),
+		ChallengeHTML:     e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
+		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),
+		ReadingTimeMinutes: e.Derived.ReadingTime, UpdatedAt: e.UpdatedAt.UTC(),
+	}
+}
+
+// adminCaseStudyItemJSON is a case study in an admin list.
+type adminCaseStudyItemJSON struct {
+	caseStudyItemJSON
+	adminMetaJSON
+}
+
+// adminCaseStudyJSON is one case study as the editor sees it.
+type adminCaseStudyJSON struct {
+	adminCaseStudyItemJSON
+	Challenge          string           `json:"challenge"`
+	Solution           string           `json:"solution"`
+	Results            string           `json:"results"`
+	ChallengeHTML      string           `json:"challenge_html"`
+	SolutionHTML       string           `json:"solution_html"`
+	ResultsHTML        string           `json:"results_html"`
+	Testimonial        *testimonialJSON `json:"testimonial"`
+	SEO                seoJSON          `json:"seo"`
+	WordCount          int              `json:"word_count"`
+	ReadingTimeMinutes int              `json:"reading_time_minutes"`
+}
+
+func adminCaseStudyItemOut(e content.Entry) adminCaseStudyItemJSON {
+	return adminCaseStudyItemJSON{
+		caseStudyItemJSON: caseStudyItemOut(e), adminMetaJSON: adminMetaOut(e),
+	}
+}
+
+func adminCaseStudyOut(e content.Entry) adminCaseStudyJSON {
+	return adminCaseStudyJSON{
+		adminCaseStudyItemJSON: adminCaseStudyItemOut(e),
+		Challenge:              e.Fields.Challenge, Solution: e.Fields.Solution, Results: e.Fields.Results,
+		ChallengeHTML: e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
+		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),
+		WordCount: e.Derived.WordCount, ReadingTimeMinutes: e.Derived.ReadingTime,
+	}
+}

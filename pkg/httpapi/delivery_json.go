@@ -1,0 +1,95 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"time"
+
+	"github.com/folio-cms/folio/pkg/content"
+)
+
+// The JSON types of the public delivery API's search, sitemap and feeds.
+
+type searchHitJSON struct {
+	Type        content.Type `json:"type"`
+	Slug        string       `json:"slug"`
+	Title       string       `json:"title"`
+	Excerpt     string       `json:"excerpt"`
+	PublishedAt *time.Time   `json:"published_at"`
+	Snippet     string       `json:"snippet"`
+}
+
+type sitemapJSON struct {
+	Type        content.Type `json:"type"`
+	Slug        string       `json:"slug"`
+	URL         string       `json:"url"`
+	PublishedAt time.Time    `json:"published_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+}
+
+// JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
+type jsonFeed struct {
+	Version     string         `json:"version"`
+	Title       string         `json:"title"`
+	HomePageURL string         `json:"home_page_url"`
+	FeedURL     string         `json:"feed_url"`
+	Items       []jsonFeedItem `json:"items"`
+}
+
+type jsonFeedItem struct {
+	ID            string           `json:"id"`
+	URL           string           `json:"url"`
+	Title         string           `json:"title"`
+	ContentHTML   string           `json:"content_html"`
+	Summary       string           `json:"summary,omitempty"`
+	Image         string           `json:"image,omitempty"`
+	DatePublished time.Time        `json:"date_published"`
+	DateModified  time.Time        `json:"date_modified"`
+	Authors       []jsonFeedAuthor `json:"authors,omitempty"`
+	Tags          []string         `json:"tags"`
+}
+
+type jsonFeedAuthor struct {
+	Name string `json:"name"`
+}
+
+// Atom 1.0 (RFC 4287).
+type atomFeed struct {
+	XMLName xml.Name    `xml:"feed"`
+	XMLNS   string      `xml:"xmlns,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Href string `xml:"href,attr"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      string         `xml:"title"`
+	Links      []atomLink     `xml:"link"`
+	Published  string         `xml:"published"`
+	Updated    string         `xml:"updated"`
+	Author     *atomAuthor    `xml:"author,omitempty"`
+	Categories []atomCategory `xml:"category"`
+	Summary    atomText       `xml:"summary"`
+	Content    atomText       `xml:"content"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}

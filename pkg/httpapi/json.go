@@ -1,0 +1,180 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/folio-cms/folio/pkg/content"
+)
+
+// The JSON types shared by every resource: images, SEO, tags, authors, list
+// envelopes. Each resource keeps its own in <resource>_json.go. Only these
+// types are serialised: a database or domain field can never leak, and a
+// client can never set a field that is not declared in a request type
+// (decoding is strict).
+
+// imageJSON is an image as an editor sets it: an item of the media library
+// (media_id) or an external url, with alt text.
+type imageJSON struct {
+	URL     string `json:"url,omitempty"`
+	Alt     string `json:"alt"`
+	MediaID int64  `json:"media_id,omitempty"`
+}
+
+// pictureJSON is an image as a frontend shows it: its URL, the alt text
+// that applies and, for a media item, its size and smaller copies for srcset.
+type pictureJSON struct {
+	URL      string        `json:"url"`
+	Alt      string        `json:"alt"`
+	Width    *int          `json:"width"`
+	Height   *int          `json:"height"`
+	Variants []variantJSON `json:"variants"`
+	MediaID  *int64        `json:"media_id"`
+}
+
+type variantJSON struct {
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	URL    string `json:"url"`
+}
+
+func pictureOut(p *content.Picture) *pictureJSON {
+	if p == nil {
+		return nil
+	}
+	out := &pictureJSON{URL: p.URL, Alt: p.Alt, Variants: variantsOut(p.Variants)}
+	if p.Width > 0 {
+		out.Width, out.Height = &p.Width, &p.Height
+	}
+	if p.MediaID != 0 {
+		out.MediaID = &p.MediaID
+	}
+	return out
+}
+
+func variantsOut(vs []content.Variant) []variantJSON {
+	out := make([]variantJSON, len(vs))
+	for i, v := range vs {
+		out[i] = variantJSON(v)
+	}
+	return out
+}
+
+type seoJSON struct {
+	MetaTitle       string `json:"meta_title"`
+	MetaDescription string `json:"meta_description"`
+	CanonicalURL    string `json:"canonical_url"`
+	OGImage         string `json:"og_image"`
+}
+
+type tagJSON struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+type authorJSON struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// adminAuthorJSON adds what editors need to know about an author.
+type adminAuthorJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Slug  string `json:"slug"`
+	Email string `json:"email"`
+}
+
+type metaJSON struct {
+	Page       int   `json:"page"`
+	PerPage    int   `json:"per_page"`
+	Total      int64 `json:"total"`
+	TotalPages int   `json:"total_pages"`
+	Next       *int  `json:"next"` // the next page's number, or null on the last
+	Prev       *int  `json:"prev"` // the previous page's number, or null on the first
+}
+
+type listJSON struct {
+	Data any      `json:"data"`
+	Meta metaJSON `json:"meta"`
+}
+
+type itemJSON struct {
+	Data any `json:"data"`
+}
+
+func pageMeta[T any](p content.Page[T]) metaJSON {
+	m := metaJSON{Page: p.Page, PerPage: p.PerPage, Total: p.Total, TotalPages: p.TotalPages()}
+	if p.Page < m.TotalPages {
+		n := p.Page + 1
+		m.Next = &n
+	}
+	if p.Page > 1 {
+		n := min(p.Page-1, max(m.TotalPages, 1))
+		m.Prev = &n
+	}
+	return m
+}
+
+func imageIn(i *imageJSON) *content.Image {
+	if i == nil {
+		return nil
+	}
+	return &content.Image{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
+}
+
+func seoIn(s *seoJSON) content.SEO {
+	if s == nil {
+		return content.SEO{}
+	}
+	return content.SEO(*s)
+}
+
+func imageOut(i *content.Image) *imageJSON {
+	if i == nil {
+		return nil
+	}
+	return &imageJSON{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
+}
+
+func tagsOut(tags []content.Tag) []tagJSON {
+	out := make([]tagJSON, len(tags))
+	for i, t := range tags {
+		out[i] = tagJSON(t)
+	}
+	return out
+}
+
+func authorOut(a *content.Author) *authorJSON {
+	if a == nil {
+		return nil
+	}
+	return &authorJSON{Name: a.Name, Slug: a.Slug}
+}
+
+func adminAuthorOut(a *content.Author) *adminAuthorJSON {
+	if a == nil {
+		return nil
+	}
+	return &adminAuthorJSON{ID: a.ID, Name: a.Name, Slug: a.Slug, Email: a.Email}
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+type tagCountJSON struct {
+	Slug      string `json:"slug"`
+	Name      string `json:"name"`
+	PostCount int    `json:"post_count"`
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
