@@ -550,6 +550,43 @@ test('lists: search, status filter, tag filter, sort, badges', async () => {
   await ctx.close();
 });
 
+test('lists: a slow answer to an older search never replaces the newer one (users)', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  const user = (email) => page.locator('td[data-label="User"]', { hasText: email });
+  await signIn(page, ADMIN, '/admin/users');
+  await user('bea@example.com').waitFor();
+  // Hold the answer to the first search until the second one is on screen.
+  let release;
+  const gate = new Promise((r) => (release = r));
+  let held = null;
+  await page.route('**/api/v1/admin/users?*', async (route) => {
+    if (new URL(route.request().url()).searchParams.get('q') !== 'bea') return route.continue();
+    held = route.request();
+    await gate;
+    await route.continue().catch(() => {}); // the app may have given up on it already
+  });
+  const settled = new Promise((r) => {
+    const done = (req) => req === held && r();
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+  });
+  const search = page.getByRole('search');
+  await search.getByLabel('Search users').fill('bea');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await until(() => held !== null, 'the first search to be sent');
+  await search.getByLabel('Search users').fill('ana');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await user('ana@example.com').waitFor();
+  release();
+  await settled;
+  await sleep(300); // what a late answer would show, it would show by now
+  assertEq(await user('bea@example.com').count(), 0, 'the older search’s answer is not shown');
+  assertEq(await user('ana@example.com').count(), 1, 'the newer search’s answer stays');
+  assert(page.url().endsWith('?q=ana'), `the URL says the newer search: ${page.url()}`);
+  await ctx.close();
+});
+
 
 // ---- the media library ----
 
