@@ -90,8 +90,11 @@ const seo = (s: Partial<SEO> | null | undefined): SEO => ({
 export interface Kind<F extends AnyEdit, Full extends AnyFull> {
   type: EntryType;
   seg: 'posts' | 'case-studies';
+  /** What people call one ("post", "Post") and several ("posts", "Posts"). */
   noun: string;
   Noun: string;
+  nouns: string;
+  Nouns: string;
   empty(): F;
   fromFull(e: Full): F;
   fromSnapshot(f: PostFields | CaseStudyFields): F;
@@ -108,6 +111,8 @@ export const postKind: Kind<PostEdit, AdminPost> = {
   seg: 'posts',
   noun: 'post',
   Noun: 'Post',
+  nouns: 'posts',
+  Nouns: 'Posts',
   empty: () => ({ title: '', slug: '', excerpt: '', body: '', tags: [], cover_image: img(null), seo: seo(null), featured: false }),
   fromFull: (p) => ({
     title: p.title,
@@ -162,6 +167,8 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
   seg: 'case-studies',
   noun: 'case study',
   Noun: 'Case study',
+  nouns: 'case studies',
+  Nouns: 'Case studies',
   empty: () => ({
     title: '',
     slug: '',
@@ -244,8 +251,11 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
   },
 };
 
+const KINDS = { post: postKind, case_study: caseStudyKind } as unknown as Record<EntryType, Kind<AnyEdit, AnyFull>>;
+
+/** kindOf is the Kind of an entry type. */
 export function kindOf(type: EntryType): Kind<AnyEdit, AnyFull> {
-  return (type === 'post' ? postKind : caseStudyKind) as unknown as Kind<AnyEdit, AnyFull>;
+  return KINDS[type];
 }
 
 // The generated client is typed per path; the two types' paths differ only

@@ -25,6 +25,14 @@ const LEGACY_SORTS: Record<string, AdminSort> = {
 
 export const STATUSES: Status[] = ['draft', 'in_review', 'scheduled', 'published', 'archived'];
 
+/** The filters an entry type's list has beyond search, status and "only mine" (URL and API names). */
+export type FilterKey = 'tag' | 'author' | 'industry' | 'technology';
+
+export const FILTERS: Record<EntryType, FilterKey[]> = {
+  post: ['tag', 'author'],
+  case_study: ['industry', 'technology'],
+};
+
 export interface ListState {
   page: number;
   q: string;
@@ -89,12 +97,6 @@ export function serverQuery(s: ListState, type: EntryType): Record<string, strin
     mine: s.mine ? '1' : undefined,
     sort: s.sort === DEFAULT_SORT ? undefined : s.sort,
   };
-  if (type === 'post') {
-    q.tag = s.tag || undefined;
-    q.author = s.author || undefined;
-  } else {
-    q.industry = s.industry || undefined;
-    q.technology = s.technology || undefined;
-  }
+  for (const k of FILTERS[type]) q[k] = s[k] || undefined;
   return q;
 }

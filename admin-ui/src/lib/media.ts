@@ -3,6 +3,7 @@
 // which items this user uploaded.
 import { ApiError } from '../api/errors';
 import type { MediaItem, MediaUse } from '../api/types';
+import { segment } from './router';
 import { formatBytes } from './siteConfig';
 
 type Pictured = Pick<MediaItem, 'url' | 'type' | 'width' | 'variants'>;
@@ -81,7 +82,7 @@ export function usedByFrom(err: unknown): MediaUse[] | null {
 
 /** useHref is the app path of the entry that uses an item. */
 export function useHref(u: Pick<MediaUse, 'type' | 'id'>): string {
-  return `${u.type === 'post' ? 'posts' : 'case-studies'}/${u.id}`;
+  return `${segment(u.type)}/${u.id}`;
 }
 
 const FIELD_LABEL: Record<string, string> = {

@@ -1,11 +1,15 @@
 // Routes of the app, under /admin/. Pure: the reactive part is in app.svelte.ts.
+import type { EntryType } from '../api/types';
 
 export const BASE = '/admin/';
 
+/** Where each entry type's list and editors live: /admin/posts, /admin/posts/12, /admin/posts/new. */
+const SEGMENTS = { post: 'posts', case_study: 'case-studies' } as const satisfies Record<EntryType, string>;
+
 export type Route =
   | { name: 'dashboard' }
-  | { name: 'list'; type: 'post' | 'case_study' }
-  | { name: 'edit'; type: 'post' | 'case_study'; id: number | null }
+  | { name: 'list'; type: EntryType }
+  | { name: 'edit'; type: EntryType; id: number | null }
   | { name: 'media' }
   | { name: 'webhooks' }
   | { name: 'webhook'; id: number }
@@ -21,7 +25,7 @@ export function match(pathname: string): Route {
   let p = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\/admin\/?/, '').replace(/^\//, '');
   p = p.replace(/\/+$/, '');
   const parts = p === '' ? [] : p.split('/');
-  const typeOf = (s: string) => (s === 'posts' ? 'post' : s === 'case-studies' ? 'case_study' : null);
+  const typeOf = (s: string) => (Object.keys(SEGMENTS) as EntryType[]).find((t) => SEGMENTS[t] === s) ?? null;
   if (parts.length === 0) return { name: 'dashboard' };
   const t = typeOf(parts[0]);
   if (t) {
@@ -46,8 +50,8 @@ export function match(pathname: string): Route {
   return { name: 'not-found' };
 }
 
-export function segment(type: 'post' | 'case_study'): 'posts' | 'case-studies' {
-  return type === 'post' ? 'posts' : 'case-studies';
+export function segment<T extends EntryType>(type: T): (typeof SEGMENTS)[T] {
+  return SEGMENTS[type];
 }
 
 /** href makes an app URL from a path relative to the app ("posts/12"). */

@@ -1,0 +1,90 @@
+// Each entry type as the admin app shows it, beyond what api/entries.ts
+// (its Kind: names, routes, fields) and lib/listQuery.ts (its list filters)
+// say: the column of its own in the list, where its filters' choices come
+// from, and its editor form. EntryList, EditorScreen and the navigation know
+// the types only through this table; a new type is one row here.
+import type { Component } from 'svelte';
+import { caseStudyKind, kindOf, type AnyEdit, type AnyFull, type AnyItem, type Kind } from '../api/entries';
+import type { AdminCaseStudyItem, AdminPostItem, EntryType, Role } from '../api/types';
+import { client } from '../lib/app.svelte';
+import { entries, type EditorModel } from '../lib/editor.svelte';
+import type { FilterKey } from '../lib/listQuery';
+import { isAdmin } from '../lib/permissions';
+import CaseStudyForm from './CaseStudyForm.svelte';
+import PostForm from './PostForm.svelte';
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export interface EntryTypeUI {
+  kind: Kind<AnyEdit, AnyFull>;
+  /** The list's column of this type's own: its heading, its label on a phone, its text. */
+  column: { head: string; label: string; text: (x: AnyItem) => string };
+  /** Fetches the choices of the list's filters, calling set as each arrives (the filtering is the server's). */
+  choices: (role: Role, set: (key: FilterKey, choices: Choice[]) => void) => void;
+  /** The editor's form for the type's fields. */
+  Form: Component<{ model: EditorModel<AnyEdit> }>;
+}
+
+const plain = (xs: string[]): Choice[] => xs.map((x) => ({ value: x, label: x }));
+const form = <F extends AnyEdit>(c: Component<{ model: EditorModel<F> }>) => c as unknown as Component<{ model: EditorModel<AnyEdit> }>;
+
+export const ENTRY_TYPES: Record<EntryType, EntryTypeUI> = {
+  post: {
+    kind: kindOf('post'),
+    column: { head: 'Tags', label: 'Tags', text: (x) => (x as AdminPostItem).tags.map((t) => t.name).join(', ') },
+    choices: (role, set) => {
+      client
+        .call('get', '/api/v1/admin/tags', {})
+        .then((r) => set('tag', r.data.map((t) => ({ value: t.slug, label: t.name }))))
+        .catch(() => {});
+      if (isAdmin(role)) {
+        client
+          .call('get', '/api/v1/admin/users', { query: { per_page: '100' } })
+          .then((r) => set('author', r.data.map((u) => ({ value: u.slug, label: u.name })).sort((a, b) => a.label.localeCompare(b.label))))
+          .catch(() => {});
+      }
+    },
+    Form: form(PostForm),
+  },
+  case_study: {
+    kind: kindOf('case_study'),
+    column: {
+      head: 'Client / industry',
+      label: 'Client',
+      text: (x) => {
+        const c = x as AdminCaseStudyItem;
+        return c.client + (c.industry ? ` · ${c.industry}` : '');
+      },
+    },
+    choices: (_, set) => {
+      // No endpoint lists industries and technologies: take them from the latest 100 case studies.
+      entries
+        .list<AdminCaseStudyItem>(caseStudyKind, { per_page: '100' })
+        .then((r) => {
+          set('industry', plain([...new Set(r.data.map((c) => c.industry).filter(Boolean))].sort()));
+          set('technology', plain([...new Set(r.data.flatMap((c) => c.technologies ?? []).filter(Boolean))].sort((a, b) => a.localeCompare(b))));
+        })
+        .catch(() => {});
+    },
+    Form: form(CaseStudyForm),
+  },
+};
+
+/** The entry types in the order the app lists them (navigation, dashboard). */
+export const TYPES = Object.keys(ENTRY_TYPES) as EntryType[];
+
+/** How each filter is offered: its label, the choice for "no filter", and how to name a value the choices lack. */
+export const FILTER_UI: Record<FilterKey, { label: string; any: string; current?: (value: string, items: AnyItem[]) => string }> = {
+  tag: { label: 'Tag', any: 'Any' },
+  author: {
+    label: 'Author',
+    any: 'Anyone',
+    // A link may name an author the list of users lacks (only admins get that list): their name from the items.
+    current: (slug, items) => (items as AdminPostItem[]).find((x) => x.author?.slug === slug)?.author?.name ?? slug,
+  },
+  industry: { label: 'Industry', any: 'Any' },
+  technology: { label: 'Technology', any: 'Any' },
+};
