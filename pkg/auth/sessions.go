@@ -229,6 +229,18 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 	})
 }
 
+// LogoutAccess ends the session an access token belongs to, for clients
+// that sign out without the refresh cookie. The token must still be valid
+// (else errBadToken); its session's refresh tokens and access tokens stop
+// working at once. A token of no session has nothing to end.
+func (s *Service) LogoutAccess(ctx context.Context, accessToken string, from Client) error {
+	p, err := s.Authenticate(ctx, accessToken, from)
+	if err != nil || p.SessionID == "" {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error { return tx.RevokeSession(p.SessionID) })
+}
+
 // Authenticate verifies a bearer access token and returns the caller, loaded
 // fresh from the database: a deleted or disabled user, a token issued before
 // the user's last password, role or status change, and a token of an ended

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/errs"
 )
 
 // refreshCookie holds the refresh token. It is HttpOnly (scripts can't read
@@ -41,9 +42,25 @@ func (a *api) refresh(c *fiber.Ctx) error {
 	return a.sendSession(c, s)
 }
 
+// logout ends a session: the refresh cookie's (a stale cookie is fine: the
+// session is over either way) and the access token's, so a client that
+// keeps no cookie can sign out too. With neither there is nothing to end.
 func (a *api) logout(c *fiber.Ctx) error {
-	if err := a.auth.Logout(c.UserContext(), c.Cookies(refreshCookie)); err != nil {
-		return err
+	cookie := c.Cookies(refreshCookie)
+	token, hasToken := bearer(c.Get(fiber.HeaderAuthorization))
+	if cookie == "" && !hasToken {
+		return errs.New(errs.Unauthenticated, "unauthenticated", "Nothing to sign out of: send the refresh cookie or an access token as \"Authorization: Bearer <token>\".")
+	}
+	if cookie != "" {
+		if err := a.auth.Logout(c.UserContext(), cookie); err != nil {
+			return err
+		}
+	}
+	if hasToken {
+		// Beside a cookie, a stale access token changes nothing: the cookie's session has ended.
+		if err := a.auth.LogoutAccess(c.UserContext(), token, client(c)); err != nil && cookie == "" {
+			return err
+		}
 	}
 	clearRefreshCookie(c)
 	return c.SendStatus(fiber.StatusNoContent)

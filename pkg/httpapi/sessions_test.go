@@ -82,8 +82,35 @@ func TestLogout(t *testing.T) {
 	}
 	e.do(req{Method: "POST", Path: "/api/v1/auth/refresh", Headers: cookieHeader(login)}).want(t, 401, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/auth/me", Token: access}).want(t, 401, nil)
-	// Logging out without a session is fine.
-	e.do(req{Method: "POST", Path: "/api/v1/auth/logout"}).want(t, 204, nil)
+	// A stale cookie is fine: the session is over either way.
+	e.do(req{Method: "POST", Path: "/api/v1/auth/logout", Headers: cookieHeader(login)}).want(t, 204, nil)
+	// Neither a cookie nor an access token: nothing says which session to end.
+	e.do(req{Method: "POST", Path: "/api/v1/auth/logout"}).want(t, 401, map[string]any{"error.code": "unauthenticated"})
+}
+
+// TestLogoutWithOnlyTheAccessToken: a client that keeps no cookie (a
+// script, a mobile app) signs out with its access token; that ends the
+// session the token belongs to, so both of its tokens stop working.
+func TestLogoutWithOnlyTheAccessToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	login := e.login(e.users[auth.RoleEditor].Email, testPassword)
+	access := login.str("access_token")
+	other := e.login(e.users[auth.RoleEditor].Email, testPassword) // another device
+
+	out := e.do(req{Method: "POST", Path: "/api/v1/auth/logout", Token: access})
+	out.want(t, 204, nil)
+	if len(out.Body) != 0 {
+		t.Errorf("logout body = %q, want none", out.Body)
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/auth/me", Token: access}).want(t, 401, map[string]any{"error.code": "invalid_token"})
+	e.do(req{Method: "POST", Path: "/api/v1/auth/refresh", Headers: cookieHeader(login)}).want(t, 401, map[string]any{"error.code": "invalid_refresh_token"})
+	// The other device's session goes on.
+	e.do(req{Method: "GET", Path: "/api/v1/auth/me", Token: other.str("access_token")}).want(t, 200, map[string]any{"data.email": e.users[auth.RoleEditor].Email})
+	e.do(req{Method: "POST", Path: "/api/v1/auth/refresh", Headers: cookieHeader(other)}).want(t, 200, nil)
+	// The ended session's token can't sign out again, and a forged one neither.
+	e.do(req{Method: "POST", Path: "/api/v1/auth/logout", Token: access}).want(t, 401, map[string]any{"error.code": "invalid_token"})
+	e.do(req{Method: "POST", Path: "/api/v1/auth/logout", Token: "not-a-token"}).want(t, 401, map[string]any{"error.code": "invalid_token"})
 }
 
 // TestChangesEndSessions: a password change, a disable, a role change and a
