@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -26,6 +28,27 @@ type Claims struct {
 	// SessionID names the session the token belongs to; a token of an ended
 	// session is refused.
 	SessionID string `json:"sid,omitempty"`
+}
+
+// UnmarshalJSON decodes the claims, refusing times that are not JSON
+// numbers: RFC 7519 makes exp, iat and nbf NumericDates, and the JWT
+// library would also take "1767225600" as a string.
+func (c *Claims) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	for _, name := range []string{"exp", "iat", "nbf"} {
+		v, ok := raw[name]
+		if !ok {
+			continue
+		}
+		if v = bytes.TrimSpace(v); len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+			return fmt.Errorf("claim %q is not a NumericDate (a JSON number)", name)
+		}
+	}
+	type plain Claims // without this method
+	return json.Unmarshal(b, (*plain)(c))
 }
 
 // UserID returns the subject as a user id.

@@ -115,6 +115,11 @@ func TestBadTokens(t *testing.T) {
 		{"issued in the future", "Bearer " + hs(with(func(c jwt.MapClaims) { c["iat"] = now.Add(time.Hour).Unix() }), testSecret)},
 		{"not a user id", "Bearer " + hs(with(func(c jwt.MapClaims) { c["sub"] = "admin" }), testSecret)},
 		{"unknown user", "Bearer " + hs(with(func(c jwt.MapClaims) { c["sub"] = "999999" }), testSecret)},
+		// RFC 7519 NumericDate is a JSON number: the same instants as strings are refused.
+		{"exp as a string", "Bearer " + hs(with(func(c jwt.MapClaims) { c["exp"] = strconv.FormatInt(now.Add(time.Minute).Unix(), 10) }), testSecret)},
+		{"iat as a string", "Bearer " + hs(with(func(c jwt.MapClaims) { c["iat"] = strconv.FormatInt(now.Unix(), 10) }), testSecret)},
+		{"nbf as a string", "Bearer " + hs(with(func(c jwt.MapClaims) { c["nbf"] = strconv.FormatInt(now.Unix(), 10) }), testSecret)},
+		{"exp as an object", "Bearer " + hs(with(func(c jwt.MapClaims) { c["exp"] = map[string]any{"n": 1} }), testSecret)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,8 +130,10 @@ func TestBadTokens(t *testing.T) {
 			}
 		})
 	}
-	// The control: the well-formed token works.
+	// The control: the well-formed token works, also with nbf and a fractional NumericDate.
 	e.do(req{Method: "GET", Path: "/api/v1/admin/posts", Token: good}).want(t, 200, nil)
+	withNbf := hs(with(func(c jwt.MapClaims) { c["nbf"] = now.Unix(); c["exp"] = float64(now.Add(time.Minute).Unix()) + 0.5 }), testSecret)
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts", Token: withNbf}).want(t, 200, nil)
 	// Lowercase scheme is accepted (RFC 7235: schemes are case-insensitive).
 	e.do(req{Method: "GET", Path: "/api/v1/admin/posts", Headers: map[string]string{"Authorization": "bearer " + good}}).want(t, 200, nil)
 	// Expired beyond the leeway, by the app's own clock.
