@@ -28,11 +28,12 @@ type sitemapJSON struct {
 
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
 type jsonFeed struct {
-	Version     string         `json:"version"`
-	Title       string         `json:"title"`
-	HomePageURL string         `json:"home_page_url"`
-	FeedURL     string         `json:"feed_url"`
-	Items       []jsonFeedItem `json:"items"`
+	Version     string           `json:"version"`
+	Title       string           `json:"title"`
+	HomePageURL string           `json:"home_page_url"`
+	FeedURL     string           `json:"feed_url"`
+	Authors     []jsonFeedAuthor `json:"authors"`
+	Items       []jsonFeedItem   `json:"items"`
 }
 
 type jsonFeedItem struct {
@@ -59,6 +60,7 @@ type atomFeed struct {
 	ID      string      `xml:"id"`
 	Title   string      `xml:"title"`
 	Updated string      `xml:"updated"`
+	Author  atomAuthor  `xml:"author"`
 	Links   []atomLink  `xml:"link"`
 	Entries []atomEntry `xml:"entry"`
 }
@@ -74,7 +76,7 @@ type atomEntry struct {
 	Links      []atomLink     `xml:"link"`
 	Published  string         `xml:"published"`
 	Updated    string         `xml:"updated"`
-	Author     *atomAuthor    `xml:"author,omitempty"`
+	Author     atomAuthor     `xml:"author"`
 	Categories []atomCategory `xml:"category"`
 	Summary    atomText       `xml:"summary"`
 	Content    atomText       `xml:"content"`

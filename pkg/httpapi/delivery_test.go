@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
@@ -384,5 +385,66 @@ func TestContractIsPublished(t *testing.T) {
 	}
 	if csp := d.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
 		t.Errorf("docs CSP = %q", csp)
+	}
+}
+
+// TestFeedsAlwaysHaveAnAuthor: RFC 4287 §4.1.1 wants an author on every
+// Atom entry (or on the feed). A post whose author was deleted keeps one:
+// the feed's own author, the site.
+func TestFeedsAlwaysHaveAnAuthor(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.SiteURL = "https://northwind.example" })
+	gone, token := e.newUser(auth.RoleEditor)
+	r := e.do(req{Method: "POST", Path: "/api/v1/admin/posts", Token: token, Body: map[string]any{"title": "By someone who left"}})
+	r.want(t, 201, nil)
+	e.publishPost(r.num("data.id"))
+	e.clock.Add(time.Minute)
+	e.publish(map[string]any{"title": "By a current editor"})
+	e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/users/%d", gone.ID), As: auth.RoleAdmin}).want(t, 204, nil)
+
+	r = e.do(req{Method: "GET", Path: "/api/v1/feed.xml"})
+	var atom struct {
+		Author *struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Entries []struct {
+			Title   string `xml:"title"`
+			Authors []struct {
+				Name string `xml:"name"`
+			} `xml:"author"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(r.Body, &atom); err != nil {
+		t.Fatalf("feed.xml: %v\n%s", err, r.Body)
+	}
+	if atom.Author == nil || atom.Author.Name != "northwind.example" {
+		t.Errorf("feed author = %+v, want the site", atom.Author)
+	}
+	got := map[string][]string{}
+	for _, en := range atom.Entries {
+		for _, a := range en.Authors {
+			got[en.Title] = append(got[en.Title], a.Name)
+		}
+	}
+	want := map[string][]string{"By a current editor": {e.users[auth.RoleEditor].Name}, "By someone who left": {"northwind.example"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entry authors (-want +got):\n%s\n%s", diff, r.Body)
+	}
+
+	r = e.do(req{Method: "GET", Path: "/api/v1/feed.json"})
+	var feed struct {
+		Authors []struct{ Name string } `json:"authors"`
+		Items   []struct {
+			Title   string                  `json:"title"`
+			Authors []struct{ Name string } `json:"authors"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(r.Body, &feed); err != nil {
+		t.Fatal(err)
+	}
+	if len(feed.Authors) != 1 || feed.Authors[0].Name != "northwind.example" || len(feed.Items) != 2 ||
+		len(feed.Items[0].Authors) != 1 || feed.Items[0].Authors[0].Name != e.users[auth.RoleEditor].Name ||
+		len(feed.Items[1].Authors) != 1 || feed.Items[1].Authors[0].Name != "northwind.example" {
+		t.Errorf("feed.json authors: %s", r.Body)
 	}
 }

@@ -184,15 +184,21 @@ func (a *api) sitemap(c *fiber.Ctx) error {
 // feedSize is how many posts the feeds carry.
 const feedSize = 20
 
+// feedAuthor names the feeds' own author, which every entry falls back to
+// when its author's user was deleted: RFC 4287 §4.1.1 wants an author on
+// each Atom entry (or on the feed), and readers show one.
+func (a *api) feedAuthor() string { return a.cfg.SiteName() }
+
 // feedJSON answers with a JSON Feed 1.1 of the latest posts.
 func (a *api) feedJSON(c *fiber.Ctx) error {
 	posts, err := a.content.Latest(c.UserContext(), content.Post, feedSize)
 	if err != nil {
 		return err
 	}
+	site := []jsonFeedAuthor{{Name: a.feedAuthor()}}
 	f := jsonFeed{
 		Version: "https://jsonfeed.org/version/1.1", Title: a.cfg.SiteName(), HomePageURL: a.cfg.SiteURL + "/",
-		FeedURL: a.cfg.SiteURL + "/feed.json", Items: []jsonFeedItem{},
+		FeedURL: a.cfg.SiteURL + "/feed.json", Authors: site, Items: []jsonFeedItem{},
 	}
 	for _, p := range posts {
 		item := jsonFeedItem{
@@ -203,6 +209,7 @@ func (a *api) feedJSON(c *fiber.Ctx) error {
 		if p.Fields.CoverImage != nil {
 			item.Image = p.Fields.CoverImage.URL
 		}
+		item.Authors = site
 		if p.Author != nil {
 			item.Authors = []jsonFeedAuthor{{Name: p.Author.Name}}
 		}
@@ -226,7 +233,7 @@ func (a *api) feedXML(c *fiber.Ctx) error {
 		return err
 	}
 	f := atomFeed{
-		XMLNS: "http://www.w3.org/2005/Atom", ID: a.cfg.SiteURL + "/", Title: a.cfg.SiteName(),
+		XMLNS: "http://www.w3.org/2005/Atom", ID: a.cfg.SiteURL + "/", Title: a.cfg.SiteName(), Author: atomAuthor{Name: a.feedAuthor()},
 		Links:   []atomLink{{Rel: "alternate", Href: a.cfg.SiteURL + "/"}, {Rel: "self", Href: a.cfg.SiteURL + "/feed.xml"}},
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 	}
@@ -244,7 +251,9 @@ func (a *api) feedXML(c *fiber.Ctx) error {
 			Summary: atomText{Type: "text", Body: p.Excerpt()}, Content: atomText{Type: "html", Body: p.Derived.HTML},
 		}
 		if p.Author != nil {
-			e.Author = &atomAuthor{Name: p.Author.Name}
+			e.Author.Name = p.Author.Name
+		} else {
+			e.Author = f.Author
 		}
 		for _, t := range p.Tags {
 			e.Categories = append(e.Categories, atomCategory{Term: t.Slug, Label: t.Name})
