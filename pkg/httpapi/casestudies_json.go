@@ -32,10 +32,10 @@ type caseStudyWriteJSON struct {
 	Solution     string           `json:"solution"`
 	Results      string           `json:"results"`
 	Metrics      []metricJSON     `json:"metrics"`
-	Testimonial  *testimonialJSON `json:"testimonial"`
-	CoverImage   *imageJSON       `json:"cover_image"`
-	Logo         *imageJSON       `json:"logo"`
-	SEO          *seoJSON         `json:"seo"`
+	Testimonial  *testimonialJSON `json:"testimonial" nullable:"true"`
+	CoverImage   *imageJSON       `json:"cover_image" nullable:"true"`
+	Logo         *imageJSON       `json:"logo" nullable:"true"`
+	SEO          *seoJSON         `json:"seo" nullable:"true"`
 	Featured     bool             `json:"featured"`
 	Version      *int             `json:"version,omitempty"`
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -87,8 +89,11 @@ func jsonBody(c *fiber.Ctx) ([]byte, error) {
 	return body, nil
 }
 
-// decodeStrict decodes one JSON value into dst: unknown fields are refused
-// (400), values of the wrong type are a 422 naming the field.
+// decodeStrict decodes one JSON object into dst: unknown fields are refused
+// (400), values of the wrong type are a 422 naming the field, and so is a
+// null for a field not tagged `nullable:"true"` (the contract's
+// [T, 'null']), at any depth: encoding/json would silently keep the zero
+// value.
 func decodeStrict(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -98,7 +103,100 @@ func decodeStrict(body []byte, dst any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errs.New(errs.Invalid, "invalid_json", "The request body has data after the JSON value.")
 	}
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return jsonError(err)
+	}
+	if _, ok := doc.(map[string]any); !ok {
+		return errNotObject
+	}
+	return refuseNulls(doc, reflect.TypeOf(dst), "")
+}
+
+var errNotObject = errs.New(errs.Invalid, "invalid_json", "The request body must be a JSON object.")
+
+// refuseNulls walks a decoded JSON value alongside the Go type it was
+// decoded into and refuses a null wherever that type does not allow one.
+func refuseNulls(v any, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch val := v.(type) {
+	case nil:
+		return errs.Validationf(path, "must not be null")
+	case map[string]any:
+		switch t.Kind() {
+		case reflect.Struct:
+			fields := jsonFieldsOf(t)
+			for k, child := range val {
+				f, ok := fields[k]
+				if !ok || (child == nil && f.nullable) {
+					continue
+				}
+				if err := refuseNulls(child, f.typ, join(path, k)); err != nil {
+					return err
+				}
+			}
+		case reflect.Map:
+			for k, child := range val {
+				if err := refuseNulls(child, t.Elem(), join(path, k)); err != nil {
+					return err
+				}
+			}
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, child := range val {
+				if err := refuseNulls(child, t.Elem(), path+"["+strconv.Itoa(i)+"]"); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// jsonField is what refuseNulls knows of a struct field.
+type jsonField struct {
+	typ      reflect.Type
+	nullable bool
+}
+
+var jsonFieldCache sync.Map // reflect.Type → map[string]jsonField
+
+// jsonFieldsOf maps the JSON names of a struct's fields (embedded structs'
+// included) to their types and whether they take null.
+func jsonFieldsOf(t reflect.Type) map[string]jsonField {
+	if m, ok := jsonFieldCache.Load(t); ok {
+		return m.(map[string]jsonField)
+	}
+	out := map[string]jsonField{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			for k, v := range jsonFieldsOf(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = jsonField{typ: f.Type, nullable: f.Tag.Get("nullable") == "true"}
+	}
+	jsonFieldCache.Store(t, out)
+	return out
 }
 
 func requireJSON(c *fiber.Ctx) error {
@@ -118,7 +216,7 @@ func jsonError(err error) error {
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
-			return errs.New(errs.Invalid, "invalid_json", "The request body must be a JSON object.")
+			return errNotObject
 		}
 		return errs.Validationf(field, "must be %s, not %s", describeType(typeErr.Type.Kind().String()), typeErr.Value)
 	case errors.As(err, &syntaxErr):

@@ -20,6 +20,10 @@ const keyPreview ctxKey = 100
 // never stored by any cache.
 func (a *api) deliver(c *fiber.Ctx) error {
 	c.Vary(fiber.HeaderAuthorization)
+	preview, err := queryFlag(c, "preview")
+	if err != nil {
+		return err
+	}
 	secret, given := apiTokenOf(c)
 	if !given {
 		if a.cfg.PublicAPI == config.PublicToken {
@@ -31,7 +35,7 @@ func (a *api) deliver(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if tok.Scope == auth.ScopePreview && c.Query("preview") == "1" {
+	if tok.Scope == auth.ScopePreview && preview {
 		c.Locals(keyPreview, true)
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 		return c.Next() // previews are never cached, here or anywhere

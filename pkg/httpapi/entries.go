@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,9 +51,12 @@ func postAPI() entryAPI {
 		adminItem:  func(e content.Entry) any { return adminPostItemOut(e) },
 		adminFull:  func(e content.Entry) any { return adminPostOut(e) },
 		filters: func(c *fiber.Ctx, q *content.Query) error {
-			q.Tags = splitComma(c.Query("tag"))
-			q.Author = strings.TrimSpace(c.Query("author"))
-			return nil
+			var err error
+			if q.Tags, err = queryList(c, "tag"); err != nil {
+				return err
+			}
+			q.Author, err = queryText(c, "author")
+			return err
 		},
 		itemFields: jsonFields(postItemJSON{}),
 	}
@@ -74,9 +76,12 @@ func caseStudyAPI() entryAPI {
 		adminItem:  func(e content.Entry) any { return adminCaseStudyItemOut(e) },
 		adminFull:  func(e content.Entry) any { return adminCaseStudyOut(e) },
 		filters: func(c *fiber.Ctx, q *content.Query) error {
-			q.Industry = strings.TrimSpace(c.Query("industry"))
-			q.Technology = strings.TrimSpace(c.Query("technology"))
-			return nil
+			var err error
+			if q.Industry, err = queryText(c, "industry"); err != nil {
+				return err
+			}
+			q.Technology, err = queryText(c, "technology")
+			return err
 		},
 		itemFields: jsonFields(caseStudyItemJSON{}),
 	}
@@ -94,30 +99,29 @@ func (a *api) adminList(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		for _, s := range splitComma(c.Query("status")) {
-			st := content.Status(s)
-			if !content.ValidStatus(st) {
-				return badParam("status", "must be one of "+strings.Join(content.StatusNames(), ", "))
-			}
-			q.Statuses = append(q.Statuses, st)
+		statuses, err := queryList(c, "status", content.StatusNames()...)
+		if err != nil {
+			return err
 		}
-		q.Q = strings.TrimSpace(c.Query("q"))
-		if s := c.Query("sort"); s != "" {
-			if !slices.Contains(adminSorts, s) {
-				return badParam("sort", "must be one of "+strings.Join(adminSorts, ", "))
-			}
-			q.Sort = s
+		for _, s := range statuses {
+			q.Statuses = append(q.Statuses, content.Status(s))
+		}
+		if q.Q, err = queryText(c, "q"); err != nil {
+			return err
+		}
+		if q.Sort, err = queryEnum(c, "sort", adminSorts...); err != nil {
+			return err
 		}
 		if err := x.filters(c, &q); err != nil {
 			return err
 		}
-		switch c.Query("mine") {
-		case "1", "true":
+		mine, err := queryFlag(c, "mine")
+		if err != nil {
+			return err
+		}
+		if mine {
 			id := principal(c).ID
 			q.AuthorID = &id
-		case "", "0", "false":
-		default:
-			return badParam("mine", "must be 1 or left out")
 		}
 		page, err := a.content.List(c.UserContext(), principal(c), x.typ, q)
 		if err != nil {
@@ -294,13 +298,14 @@ func (a *api) remove(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		switch c.Query("permanent") {
-		case "1", "true":
+		permanent, err := queryFlag(c, "permanent")
+		if err != nil {
+			return err
+		}
+		if permanent {
 			err = a.content.Purge(c.UserContext(), principal(c), x.typ, id)
-		case "", "0", "false":
+		} else {
 			_, err = a.content.Trash(c.UserContext(), principal(c), x.typ, id)
-		default:
-			return badParam("permanent", "must be 1 or left out")
 		}
 		if err != nil {
 			return err
@@ -518,18 +523,6 @@ func pageQuery(c *fiber.Ctx) (content.Query, error) {
 	return q, nil
 }
 
-func intParam(c *fiber.Ctx, name string, def, lo, hi int) (int, error) {
-	s := c.Query(name)
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
-		return 0, badParam(name, "must be a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi))
-	}
-	return n, nil
-}
-
 // parseTime reads an optional RFC 3339 time from a body field.
 func parseTime(field string, s *string) (*time.Time, error) {
 	if s == nil {
@@ -540,12 +533,6 @@ func parseTime(field string, s *string) (*time.Time, error) {
 		return nil, errs.Validationf(field, "must be an RFC 3339 time such as 2026-05-01T09:00:00Z")
 	}
 	return &t, nil
-}
-
-func badParam(name, msg string) error {
-	e := errs.Newf(errs.Invalid, "invalid_parameter", "The query parameter %q is not valid: it %s.", name, msg)
-	e.Details = []errs.Detail{{Field: name, Message: msg}}
-	return e
 }
 
 func splitComma(s string) []string {

@@ -88,7 +88,7 @@ func updatedByOut(a *content.Author) *revisionAuthorJSON {
 }
 
 type publishJSON struct {
-	PublishedAt *string `json:"published_at"` // parsed by parseTime, to name the field when it is bad
+	PublishedAt *string `json:"published_at" nullable:"true"` // parsed by parseTime, to name the field when it is bad
 }
 
 type previewJSON struct {

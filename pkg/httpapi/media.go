@@ -137,11 +137,15 @@ func (a *api) listMedia(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	kind := c.Query("type")
-	if kind != "" && kind != "image" && kind != "document" {
-		return badParam("type", "must be image or document")
+	kind, err := queryEnum(c, "type", "image", "document")
+	if err != nil {
+		return err
 	}
-	page, err := a.content.MediaList(c.UserContext(), principal(c), c.Query("q"), kind, q.Page, q.PerPage)
+	text, err := queryText(c, "q")
+	if err != nil {
+		return err
+	}
+	page, err := a.content.MediaList(c.UserContext(), principal(c), text, kind, q.Page, q.PerPage)
 	if err != nil {
 		return err
 	}
@@ -189,13 +193,9 @@ func (a *api) deleteMedia(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	force := false
-	switch c.Query("force") {
-	case "1", "true":
-		force = true
-	case "", "0", "false":
-	default:
-		return badParam("force", "must be 1 or left out")
+	force, err := queryFlag(c, "force")
+	if err != nil {
+		return err
 	}
 	if err := a.content.DeleteMedia(c.UserContext(), principal(c), id, force); err != nil {
 		return err

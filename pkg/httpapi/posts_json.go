@@ -17,10 +17,10 @@ type postWriteJSON struct {
 	Excerpt    string     `json:"excerpt"`
 	Body       string     `json:"body"`
 	Tags       []string   `json:"tags"`
-	CoverImage *imageJSON `json:"cover_image"`
-	SEO        *seoJSON   `json:"seo"`
+	CoverImage *imageJSON `json:"cover_image" nullable:"true"`
+	SEO        *seoJSON   `json:"seo" nullable:"true"`
 	Featured   bool       `json:"featured"`
-	AuthorID   *int64     `json:"author_id"`
+	AuthorID   *int64     `json:"author_id" nullable:"true"`
 	Version    *int       `json:"version,omitempty"`
 }
 

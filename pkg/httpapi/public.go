@@ -5,8 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"reflect"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,24 +26,22 @@ func publicQuery(c *fiber.Ctx, x entryAPI) (content.Query, []string, error) {
 	if err != nil {
 		return q, nil, err
 	}
-	if s := c.Query("sort"); s != "" {
-		if !slices.Contains(publicSorts, s) {
-			return q, nil, badParam("sort", "must be one of "+strings.Join(publicSorts, ", "))
-		}
-		q.Sort = s
+	if q.Sort, err = queryEnum(c, "sort", publicSorts...); err != nil {
+		return q, nil, err
 	}
-	switch c.Query("featured") {
-	case "":
-	case "true":
+	switch f, err := queryEnum(c, "featured", "true", "false"); {
+	case err != nil:
+		return q, nil, err
+	case f != "":
 		q.Featured = new(bool)
-		*q.Featured = true
-	case "false":
-		q.Featured = new(bool)
-	default:
-		return q, nil, badParam("featured", "must be true or false")
+		*q.Featured = f == "true"
 	}
 	for name, dst := range map[string]**time.Time{"published_after": &q.After, "published_before": &q.Before} {
-		if s := c.Query(name); s != "" {
+		s, given, err := queryValue(c, name)
+		if err != nil {
+			return q, nil, err
+		}
+		if given {
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
 				return q, nil, badParam(name, "must be an RFC 3339 time such as 2026-05-01T00:00:00Z")
@@ -56,13 +52,8 @@ func publicQuery(c *fiber.Ctx, x entryAPI) (content.Query, []string, error) {
 	if err := x.filters(c, &q); err != nil {
 		return q, nil, err
 	}
-	fields := splitComma(c.Query("fields"))
-	for _, f := range fields {
-		if !slices.Contains(x.itemFields, f) {
-			return q, nil, badParam("fields", "names an unknown field "+strconv.Quote(f)+"; the fields are "+strings.Join(x.itemFields, ", "))
-		}
-	}
-	return q, fields, nil
+	fields, err := queryList(c, "fields", x.itemFields...)
+	return q, fields, err
 }
 
 func (a *api) publicList(x entryAPI) fiber.Handler {
@@ -137,7 +128,10 @@ func (a *api) search(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	text := strings.TrimSpace(c.Query("q"))
+	text, err := queryText(c, "q")
+	if err != nil {
+		return err
+	}
 	if text == "" {
 		return badParam("q", "must not be empty")
 	}
@@ -145,12 +139,12 @@ func (a *api) search(c *fiber.Ctx) error {
 		return badParam("q", "must be at most 200 characters")
 	}
 	var types []content.Type
-	switch t := c.Query("type"); t {
-	case "":
-	case string(content.Post), string(content.CaseStudy):
+	t, err := queryEnum(c, "type", string(content.Post), string(content.CaseStudy))
+	if err != nil {
+		return err
+	}
+	if t != "" {
 		types = []content.Type{content.Type(t)}
-	default:
-		return badParam("type", "must be post or case_study")
 	}
 	page, err := a.content.Search(c.UserContext(), text, types, q.Page, q.PerPage)
 	if err != nil {

@@ -14,7 +14,11 @@ func (a *api) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	users, total, err := a.auth.Users(c.UserContext(), c.Query("q"), q.Page, q.PerPage)
+	text, err := queryText(c, "q")
+	if err != nil {
+		return err
+	}
+	users, total, err := a.auth.Users(c.UserContext(), text, q.Page, q.PerPage)
 	if err != nil {
 		return err
 	}
@@ -122,20 +126,30 @@ func (a *api) deleteToken(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// auditRecordTypes are the kinds of record the audit log names: each entry
+// type, and the other records admins change.
+func auditRecordTypes() []string {
+	out := make([]string, 0, len(content.Types)+5)
+	for _, t := range content.Types {
+		out = append(out, string(t))
+	}
+	return append(out, "user", "api_token", "media", "webhook", "revision")
+}
+
 func (a *api) auditLog(c *fiber.Ctx) error {
 	q, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	f := auth.AuditFilter{Page: q.Page, PerPage: q.PerPage, RecordType: c.Query("record_type")}
-	for name, dst := range map[string]**int64{"user": &f.UserID, "record_id": &f.RecordID} {
-		if s := c.Query(name); s != "" {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || n <= 0 {
-				return badParam(name, "must be a positive whole number")
-			}
-			*dst = &n
-		}
+	f := auth.AuditFilter{Page: q.Page, PerPage: q.PerPage}
+	if f.RecordType, err = queryEnum(c, "record_type", auditRecordTypes()...); err != nil {
+		return err
+	}
+	if f.UserID, err = idQuery(c, "user"); err != nil {
+		return err
+	}
+	if f.RecordID, err = idQuery(c, "record_id"); err != nil {
+		return err
 	}
 	if f.RecordID != nil && f.RecordType == "" {
 		return badParam("record_id", "needs record_type too")

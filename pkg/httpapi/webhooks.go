@@ -2,9 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -199,9 +197,9 @@ func (a *api) listDeliveries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	status := c.Query("status")
-	if status != "" && !slices.Contains(webhook.DeliveryStatuses, status) {
-		return badParam("status", "must be one of "+strings.Join(webhook.DeliveryStatuses, ", "))
+	status, err := queryEnum(c, "status", webhook.DeliveryStatuses...)
+	if err != nil {
+		return err
 	}
 	ds, total, err := a.webhooks.Deliveries(c.UserContext(), principal(c), id, webhook.DeliveryQuery{Status: status, Page: q.Page, PerPage: q.PerPage})
 	if err != nil {

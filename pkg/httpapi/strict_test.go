@@ -1,0 +1,125 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/folio-cms/folio/pkg/auth"
+)
+
+// TestNullOnlyWhereTheSpecSaysNullable: a JSON null for a field the
+// contract does not call nullable is a 422 naming the field, at any depth;
+// where it is nullable, null is taken (and clears).
+func TestNullOnlyWhereTheSpecSaysNullable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id, _ := e.createPost(map[string]any{"title": "Base", "cover_image": map[string]string{"url": "https://img.example.com/a.png", "alt": "A"}})
+	refused := []struct {
+		name, method, path, body, field string
+	}{
+		{"preview markdown", "POST", "/api/v1/admin/preview", `{"markdown":null}`, "markdown"},
+		{"post version", "POST", "/api/v1/admin/posts", `{"title":"x","version":null}`, "version"},
+		{"post title", "POST", "/api/v1/admin/posts", `{"title":null}`, "title"},
+		{"post featured", "POST", "/api/v1/admin/posts", `{"title":"x","featured":null}`, "featured"},
+		{"a tag", "POST", "/api/v1/admin/posts", `{"title":"x","tags":["go",null]}`, "tags[1]"},
+		{"inside seo", "POST", "/api/v1/admin/posts", `{"title":"x","seo":{"meta_title":null}}`, "seo.meta_title"},
+		{"inside an image", "POST", "/api/v1/admin/posts", `{"title":"x","cover_image":{"url":null,"alt":"a"}}`, "cover_image.url"},
+		{"a metric", "POST", "/api/v1/admin/case-studies", `{"title":"x","metrics":[{"label":"Speed","value":null}]}`, "metrics[0].value"},
+		{"put version", "PUT", fmt.Sprintf("/api/v1/admin/posts/%d", id), `{"title":"x","version":null}`, "version"},
+		{"schedule time", "POST", fmt.Sprintf("/api/v1/admin/posts/%d/schedule", id), `{"publish_at":null}`, "publish_at"},
+		{"me name", "PATCH", "/api/v1/auth/me", `{"name":null}`, "name"},
+		{"user role", "PATCH", fmt.Sprintf("/api/v1/admin/users/%d", e.users[auth.RoleAuthor].ID), `{"role":null}`, "role"},
+		{"webhook url", "POST", "/api/v1/admin/webhooks", `{"name":"n","url":null,"events":["*"]}`, "url"},
+		{"login password", "POST", "/api/v1/auth/login", `{"email":"a@example.com","password":null}`, "password"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(req{Method: tt.method, Path: tt.path, As: auth.RoleAdmin, Body: tt.body})
+			r.want(t, 422, map[string]any{"error.code": "validation_failed", "error.details.0.field": tt.field, "error.details.0.message": "must not be null"})
+		})
+	}
+	// A body that is null (or not an object) at all.
+	for _, body := range []string{`null`, `[]`, `"x"`} {
+		e.do(req{Method: "PATCH", Path: "/api/v1/auth/me", As: auth.RoleEditor, Body: body}).
+			want(t, 400, map[string]any{"error.code": "invalid_json", "error.message": "The request body must be a JSON object."})
+	}
+	// Where the contract says nullable, null is taken and clears.
+	r := e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor,
+		Body: `{"title":"Base","version":1,"cover_image":null,"seo":null,"author_id":null}`})
+	r.want(t, 200, map[string]any{"data.cover_image": nil, "data.title": "Base", "data.version": 2})
+	r = e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor,
+		Body: `{"title":"Study","testimonial":null,"logo":null,"cover_image":null,"seo":null}`})
+	r.want(t, 201, map[string]any{"data.testimonial": nil, "data.logo": nil})
+	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/publish", id), As: auth.RoleEditor, Body: `{"published_at":null}`}).
+		want(t, 200, map[string]any{"data.status": "published"})
+	// A merge patch's null removes the member (RFC 7396): a nullable one is cleared…
+	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: `{"version":3,"excerpt":"Short."}`}).
+		want(t, 200, map[string]any{"data.excerpt": "Short."})
+	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: `{"version":4,"excerpt":null}`}).
+		want(t, 200, map[string]any{"data.excerpt": ""})
+	// …and a required one is then missing.
+	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: `{"version":5,"title":null}`}).
+		want(t, 422, map[string]any{"error.details.0.field": "title"})
+}
+
+// TestEnumQueryParametersAcceptExactlyWhatTheyList: an enum parameter given
+// with an empty or unknown value is a 400 whose message lists exactly the
+// values that are accepted; each listed value is accepted.
+func TestEnumQueryParametersAcceptExactlyWhatTheyList(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, localHooks)
+	id, _ := e.createPost(map[string]any{"title": "Target"})
+	mid := e.upload(auth.RoleEditor, "a.png", pngBytes(8, 8), nil).num("data.id")
+	hook, _ := e.addHook("http://127.0.0.1:9/never", "post.published")
+	params := []struct {
+		path, name string
+		values     []string
+		as         auth.Role
+		list       string // as the message lists them
+	}{
+		{"/api/v1/posts", "featured", []string{"true", "false"}, "", "true, false"},
+		{"/api/v1/posts", "preview", []string{"1", "0", "true", "false"}, "", "1, 0, true, false"},
+		{"/api/v1/posts", "sort", []string{"-published_at", "title"}, "", "-published_at, published_at, title, -title, updated_at, -updated_at"},
+		{"/api/v1/search?q=target", "type", []string{"post", "case_study"}, "", "post, case_study"},
+		{"/api/v1/admin/posts", "mine", []string{"1", "0", "true", "false"}, auth.RoleEditor, "1, 0, true, false"},
+		{"/api/v1/admin/posts", "status", []string{"draft", "draft,published"}, auth.RoleEditor, "draft, in_review, scheduled, published, archived"},
+		{"/api/v1/admin/media", "type", []string{"image", "document"}, auth.RoleEditor, "image, document"},
+		{fmt.Sprintf("/api/v1/admin/webhooks/%d/deliveries", hook), "status", []string{"pending", "delivered", "failed"}, auth.RoleAdmin, "pending, delivered, failed"},
+	}
+	for _, p := range params {
+		t.Run(p.name+" on "+p.path, func(t *testing.T) {
+			sep := "?"
+			if strings.Contains(p.path, "?") {
+				sep = "&"
+			}
+			for _, bad := range []string{"", "zzz", "TRUE", "yes"} {
+				if slices.Contains(p.values, bad) {
+					continue
+				}
+				r := e.do(req{Method: "GET", Path: p.path + sep + p.name + "=" + bad, As: p.as})
+				r.want(t, 400, map[string]any{"error.code": "invalid_parameter", "error.details.0.field": p.name})
+				if msg := r.str("error.details.0.message"); !strings.Contains(msg, p.list) {
+					t.Errorf("%s=%q: message %q does not list %q", p.name, bad, msg, p.list)
+				}
+			}
+			for _, good := range p.values {
+				e.do(req{Method: "GET", Path: p.path + sep + p.name + "=" + good, As: p.as}).want(t, 200, nil)
+			}
+		})
+	}
+	// The two DELETE flags: an empty or unknown value is refused and nothing is deleted.
+	for _, bad := range []string{"", "zzz", "yes"} {
+		r := e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/posts/%d?permanent=%s", id, bad), As: auth.RoleAdmin})
+		r.want(t, 400, map[string]any{"error.details.0.field": "permanent", "error.details.0.message": "must be one of 1, 0, true, false (or left out)"})
+		r = e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/media/%d?force=%s", mid, bad), As: auth.RoleAdmin})
+		r.want(t, 400, map[string]any{"error.details.0.field": "force", "error.details.0.message": "must be one of 1, 0, true, false (or left out)"})
+	}
+	e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).want(t, 200, map[string]any{"data.trashed_at": nil})
+	// A parameter given twice is ambiguous.
+	e.do(req{Method: "GET", Path: "/api/v1/posts?featured=true&featured=false"}).
+		want(t, 400, map[string]any{"error.details.0.field": "featured", "error.details.0.message": "must be given once"})
+	// Numbers: an empty value is no number either.
+	e.do(req{Method: "GET", Path: "/api/v1/posts?page="}).want(t, 400, map[string]any{"error.details.0.field": "page"})
+}
