@@ -11,6 +11,10 @@ import (
 
 // migration is one step of the schema's history. Steps are append-only:
 // never edit or reorder a step that has shipped; add a new one.
+//
+// Every step runs with foreign key enforcement off, as SQLite's procedure
+// for schema changes wants (a table rebuild must not cascade its DROP
+// TABLE), and must leave no foreign key violation behind.
 type migration struct {
 	name string
 	up   func(tx *gorm.DB) error
@@ -338,6 +342,7 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, attempt)`,
 	)},
+	{"ids are never handed out twice", neverReuseIDs},
 }
 
 // ftsReindex is the SQL that rewrites the search index row of entry id.
@@ -369,9 +374,15 @@ func (e *ErrSchemaTooNew) Error() string {
 	return fmt.Sprintf("the database is at schema version %d but this folio knows only up to %d: upgrade folio (or restore a backup) instead of running an older binary", e.Have, e.Know)
 }
 
-// migrate applies every pending step, each in its own transaction, and
-// records it in schema_migrations.
-func (s *Store) migrate(ctx context.Context) error {
+// migrateTo applies the pending steps up to version target, each in its
+// own transaction, and records them in schema_migrations. Several
+// processes may start on one database at once: each step runs in a write
+// transaction (BEGIN IMMEDIATE, so one process at a time) that reads the
+// version again and skips a step another process has applied meanwhile,
+// so they all come up on the same schema. That transaction is the
+// migration lock on SQLite; a server engine takes its own lock around the
+// same loop (an advisory lock on PostgreSQL).
+func (s *Store) migrateTo(ctx context.Context, target int) error {
 	db := s.w.WithContext(ctx)
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
@@ -380,25 +391,64 @@ func (s *Store) migrate(ctx context.Context) error {
 	)`).Error; err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	have, err := s.schemaVersion(ctx)
-	if err != nil {
-		return err
-	}
-	if have > len(migrations) {
-		return &ErrSchemaTooNew{Have: have, Know: len(migrations)}
-	}
-	for v := have + 1; v <= len(migrations); v++ {
-		m := migrations[v-1]
-		err := db.Transaction(func(tx *gorm.DB) error {
-			if err := m.up(tx); err != nil {
-				return err
-			}
-			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				v, m.name, s.now().Truncate(time.Second)).Error
-		})
+	for {
+		have, err := s.schemaVersion(ctx)
 		if err != nil {
-			return fmt.Errorf("migration %d (%s): %w", v, m.name, err)
+			return err
 		}
+		if have > len(migrations) {
+			return &ErrSchemaTooNew{Have: have, Know: len(migrations)}
+		}
+		if have >= target {
+			return nil
+		}
+		if err := s.applyStep(ctx, have+1); err != nil {
+			return err
+		}
+	}
+}
+
+// applyStep applies step v unless the database has it already.
+func (s *Store) applyStep(ctx context.Context, v int) error {
+	m := migrations[v-1]
+	db := s.w.WithContext(ctx)
+	// PRAGMA foreign_keys does nothing inside a transaction, so it is set
+	// around it; the writer pool holds one connection, so it applies to the
+	// transaction, which checks that it did.
+	if err := db.Exec(`PRAGMA foreign_keys = OFF`).Error; err != nil {
+		return fmt.Errorf("migration %d (%s): %w", v, m.name, err)
+	}
+	defer s.w.WithContext(context.WithoutCancel(ctx)).Exec(`PRAGMA foreign_keys = ON`)
+	err := db.Transaction(func(tx *gorm.DB) error {
+		var have int
+		if err := tx.Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have).Error; err != nil {
+			return err
+		}
+		if have >= v {
+			return nil // another process applied it first
+		}
+		if have != v-1 {
+			return fmt.Errorf("the database is at version %d, not %d", have, v-1)
+		}
+		var on int
+		if err := tx.Raw(`PRAGMA foreign_keys`).Scan(&on).Error; err != nil || on != 0 {
+			return fmt.Errorf("foreign keys are still enforced (%d, %v): refusing to change the schema", on, err)
+		}
+		if err := m.up(tx); err != nil {
+			return err
+		}
+		var bad []map[string]any
+		if err := tx.Raw(`PRAGMA foreign_key_check`).Scan(&bad).Error; err != nil {
+			return err
+		}
+		if len(bad) > 0 {
+			return fmt.Errorf("the step leaves %d foreign key violations, e.g. %v", len(bad), bad[0])
+		}
+		return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			v, m.name, s.now().Truncate(time.Second)).Error
+	})
+	if err != nil {
+		return fmt.Errorf("migration %d (%s): %w", v, m.name, err)
 	}
 	return nil
 }

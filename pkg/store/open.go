@@ -50,6 +50,11 @@ type Options struct {
 // Open opens (creating if needed) the database file at path, checks that
 // SQLite has FTS5, and applies pending migrations.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	return open(ctx, path, opt, len(migrations))
+}
+
+// open opens the database migrated to schema version target.
+func open(ctx context.Context, path string, opt Options, target int) (*Store, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -85,7 +90,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		_ = os.Chmod(path, fi.Mode().Perm()&0o700)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateTo(ctx, target); err != nil {
 		s.Close()
 		return nil, err
 	}
