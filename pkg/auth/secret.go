@@ -41,20 +41,33 @@ func LoadOrCreateSecret(configured, dir string) ([]byte, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) { // another process won the race: use its secret
-		return LoadOrCreateSecret("", dir)
-	}
+	// Written whole to a file of its own, then linked into place: link
+	// fails when the name exists, so of several processes starting at once
+	// one wins, and the others read a complete secret, never an empty file.
+	tmp, err := os.CreateTemp(dir, ".jwt_secret-*")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.WriteString(s + "\n"); err != nil {
-		f.Close()
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
 		return nil, err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
+	if _, err := tmp.WriteString(s + "\n"); err != nil {
+		tmp.Close()
 		return nil, err
 	}
-	return []byte(s), f.Close()
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return LoadOrCreateSecret("", dir) // another process won the race: use its secret
+	} else if err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
 }

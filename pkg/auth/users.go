@@ -103,6 +103,14 @@ type NewUser struct {
 
 // CreateUser validates and stores a new user on behalf of actor.
 func (s *Service) CreateUser(ctx context.Context, actor Principal, in NewUser) (User, error) {
+	u, _, err := s.createUser(ctx, actor, in, nil)
+	return u, err
+}
+
+// createUser checks and stores a new user. When unless is set, it runs in
+// the write transaction first, and the user is created only if it answers
+// false (created reports which).
+func (s *Service) createUser(ctx context.Context, actor Principal, in NewUser, unless func(tx *store.Tx) (bool, error)) (u User, created bool, err error) {
 	in.Email = NormalizeEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
@@ -120,10 +128,16 @@ func (s *Service) CreateUser(ctx context.Context, actor Principal, in NewUser) (
 		}
 	}
 	if err := f.Err(); err != nil {
-		return User{}, err
+		return User{}, false, err
 	}
 	row := store.UserRow{Email: in.Email, Name: in.Name, Role: string(in.Role), PasswordHash: hash, Disabled: in.Disabled || in.NoPassword}
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if unless != nil {
+			skip, err := unless(tx)
+			if err != nil || skip {
+				return err
+			}
+		}
 		var err error
 		if row.Slug, err = uniqueUserSlug(ctx, tx, in.Name, 0); err != nil {
 			return err
@@ -131,15 +145,16 @@ func (s *Service) CreateUser(ctx context.Context, actor Principal, in NewUser) (
 		if err := tx.InsertUser(&row); err != nil {
 			return err
 		}
+		created = true
 		return tx.AddAudit(actor.Audit("user.create", "user", row.ID, map[string]any{"email": row.Email, "role": row.Role}))
 	})
 	if store.IsUniqueViolation(err, "users.email") {
-		return User{}, errEmailTaken
+		return User{}, false, errEmailTaken
 	}
-	if err != nil {
-		return User{}, err
+	if err != nil || !created {
+		return User{}, false, err
 	}
-	return userFromRow(row), nil
+	return userFromRow(row), true, nil
 }
 
 var errEmailTaken = errs.New(errs.Conflict, "email_taken", "A user with this email already exists.")
@@ -343,7 +358,10 @@ func (s *Service) UpdateMe(ctx context.Context, actor Principal, p MePatch, from
 
 // EnsureAdmin creates the first admin when there is no user at all. It
 // returns whether it created one and the password it used (generated when
-// password is empty).
+// password is empty). Several processes starting at once on one database
+// create one admin between them: the count is checked again in the write
+// transaction that inserts (one writer at a time), and the others find a
+// user there and create none.
 func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (created bool, usedPassword string, err error) {
 	n, err := s.Store.Read(ctx).CountUsers()
 	if err != nil || n > 0 {
@@ -352,7 +370,12 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (crea
 	if password == "" {
 		password = GeneratePassword()
 	}
-	if _, err := s.CreateUser(ctx, System, NewUser{Email: email, Name: "Administrator", Role: RoleAdmin, Password: password}); err != nil {
+	_, created, err = s.createUser(ctx, System, NewUser{Email: email, Name: "Administrator", Role: RoleAdmin, Password: password},
+		func(tx *store.Tx) (bool, error) {
+			n, err := tx.CountUsers()
+			return n > 0, err
+		})
+	if err != nil || !created {
 		return false, "", err
 	}
 	return true, password, nil
