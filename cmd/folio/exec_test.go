@@ -110,6 +110,7 @@ func TestDeliveryPendingAcrossAKillIsDeliveredAfterRestart(t *testing.T) {
 	env := map[string]string{
 		"FOLIO_DATA_DIR": t.TempDir(), "FOLIO_ADMIN_EMAIL": "admin@example.com", "FOLIO_ADMIN_PASSWORD": "a sturdy passphrase",
 		"FOLIO_WEBHOOK_ALLOW_PRIVATE": "true", "FOLIO_LOG_LEVEL": "warn",
+		"FOLIO_WEBHOOK_TIMEOUT": "2s", // the killed process's lease runs out 7 s after it took it
 	}
 	p := startProcess(t, env)
 	token := p.login(t, "admin@example.com", "a sturdy passphrase")
@@ -134,7 +135,7 @@ func TestDeliveryPendingAcrossAKillIsDeliveredAfterRestart(t *testing.T) {
 	_ = p.cmd.Wait()
 
 	p2 := startProcess(t, env)
-	got := rc.Wait(t, 2)
+	got := rc.WaitFor(t, 2, 20*time.Second)
 	if got[1].Header.Get("X-Folio-Delivery") != first.Header.Get("X-Folio-Delivery") || string(got[1].Body) != string(first.Body) {
 		t.Fatalf("after the restart: %s %s; want the same event as %s", got[1].Header.Get("X-Folio-Delivery"), got[1].Body, first.Body)
 	}

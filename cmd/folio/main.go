@@ -220,7 +220,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	met := metrics.New(a.store, buildVersion())
 	dispatcher := &webhook.Dispatcher{
 		Store: a.store, Log: a.log, RetryBase: a.cfg.WebhookRetryBase,
-		Client:    webhook.Guard{AllowPrivate: a.cfg.WebhookAllowPrivate}.Client(webhook.Timeout),
+		Client:    webhook.Guard{AllowPrivate: a.cfg.WebhookAllowPrivate}.Client(a.cfg.WebhookTimeout),
 		UserAgent: "Folio-Webhooks/" + buildVersion(), Observe: met.ObserveWebhook,
 	}
 	a.outbox.Notify = dispatcher.Notify

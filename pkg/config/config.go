@@ -61,6 +61,10 @@ type Config struct {
 	// WebhookRetryBase is the wait after a webhook delivery's first failed
 	// attempt, doubled after each further one (FOLIO_WEBHOOK_RETRY_BASE).
 	WebhookRetryBase time.Duration
+	// WebhookTimeout is how long a receiver has to answer a delivery
+	// (FOLIO_WEBHOOK_TIMEOUT). A delivery is leased for this plus 5 s while
+	// it is sent, so after a crash another process sends it again then.
+	WebhookTimeout time.Duration
 	// WebhookAllowPrivate lets webhooks reach loopback and private
 	// addresses, for local development (FOLIO_WEBHOOK_ALLOW_PRIVATE).
 	WebhookAllowPrivate bool
@@ -119,6 +123,7 @@ func Default() Config {
 		CacheMB:            48,
 		MaxUpload:          10 << 20,
 		WebhookRetryBase:   30 * time.Second,
+		WebhookTimeout:     10 * time.Second,
 	}
 }
 
@@ -181,6 +186,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	}
 	durVar("FOLIO_SHUTDOWN_GRACE", &c.ShutdownGrace)
 	durVar("FOLIO_WEBHOOK_RETRY_BASE", &c.WebhookRetryBase)
+	durVar("FOLIO_WEBHOOK_TIMEOUT", &c.WebhookTimeout)
 
 	intVar := func(key string, dst *int) {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
@@ -280,6 +286,9 @@ func (c Config) validate() []error {
 	if c.WebhookRetryBase <= 0 {
 		p = append(p, errors.New("webhook retry base: must be more than 0"))
 	}
+	if c.WebhookTimeout < time.Second || c.WebhookTimeout > 5*time.Minute {
+		p = append(p, errors.New("webhook timeout: must be from 1s to 5m"))
+	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			p = append(p, fmt.Errorf("metrics address %q: %w", c.MetricsAddr, err))
@@ -299,10 +308,10 @@ func (c Config) String() string {
 		}
 		return "****"
 	}
-	return fmt.Sprintf("public_url=%s max_upload=%d addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d webhook_retry_base=%s webhook_allow_private=%t metrics_addr=%s metrics_token=%s",
+	return fmt.Sprintf("public_url=%s max_upload=%d addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d webhook_retry_base=%s webhook_timeout=%s webhook_allow_private=%t metrics_addr=%s metrics_token=%s",
 		c.PublicURL, c.MaxUpload, c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), strings.Join(c.TrustedProxies, ","), c.LogLevel, c.LogFormat,
 		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace, c.TrashDays, c.RevisionDays,
-		c.WebhookRetryBase, c.WebhookAllowPrivate, c.MetricsAddr, mask(c.MetricsToken))
+		c.WebhookRetryBase, c.WebhookTimeout, c.WebhookAllowPrivate, c.MetricsAddr, mask(c.MetricsToken))
 }
 
 // LogValue makes slog print the masked form.

@@ -343,6 +343,14 @@ var migrations = []migration{
 		`CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, attempt)`,
 	)},
 	{"ids are never handed out twice", neverReuseIDs},
+	{"webhook delivery leases", sqlStep(
+		// A dispatcher leases the head of a webhook's queue by a conditional
+		// UPDATE before it sends it, so that two processes on one database
+		// never send one delivery at once; a lease that expires (its holder
+		// crashed) may be taken over.
+		`ALTER TABLE webhook_deliveries ADD COLUMN lease_owner TEXT`,
+		`ALTER TABLE webhook_deliveries ADD COLUMN lease_until DATETIME`,
+	)},
 }
 
 // ftsReindex is the SQL that rewrites the search index row of entry id.

@@ -262,6 +262,8 @@ type DeliveryRow struct {
 	RedeliveryOf   *int64
 	CreatedAt      time.Time
 	CompletedAt    *time.Time
+	LeaseOwner     *string    // the dispatcher sending it now, if any
+	LeaseUntil     *time.Time // until when that lease holds
 }
 
 // TableName tells GORM the table.

@@ -204,18 +204,44 @@ type DeliveryOutcome struct {
 	NextAttemptAt *time.Time // when to retry, for pending
 }
 
-// RecordAttempt stores an attempt at a pending delivery and its outcome.
-// It reports false, storing nothing, when the delivery is gone or no longer
-// pending (its webhook was deleted meanwhile).
-func (tx *Tx) RecordAttempt(a *AttemptRow, out DeliveryOutcome) (bool, error) {
+// ClaimDelivery leases a delivery to owner until the given time, if it is
+// still what the caller read (pending, after attempts attempts), due, the
+// head of an active webhook's queue, and not leased to anyone else (an
+// expired lease counts as none). It is one conditional UPDATE, so of
+// several dispatchers on one database exactly one gets it; only that one
+// may send it. now is the dispatcher's clock. It reports whether owner got
+// the lease.
+func (tx *Tx) ClaimDelivery(id int64, attempts int, owner string, now, until time.Time) (bool, error) {
+	res := tx.db.Exec(`UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ?
+		WHERE id = ? AND status = 'pending' AND attempts = ?
+			AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+			AND (lease_until IS NULL OR lease_until <= ?)
+			AND id = (SELECT MIN(q.id) FROM webhook_deliveries q WHERE q.webhook_id = webhook_deliveries.webhook_id AND q.status = 'pending')
+			AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id AND w.active = 1)`,
+		owner, until.UTC(), id, attempts, now.UTC(), now.UTC())
+	return res.Error == nil && res.RowsAffected == 1, translate(res.Error)
+}
+
+// ReleaseDelivery gives up owner's lease on a delivery without an attempt
+// (e.g. at shutdown), so another dispatcher may send it at once.
+func (tx *Tx) ReleaseDelivery(id int64, owner string) error {
+	return translate(tx.db.Exec(`UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL
+		WHERE id = ? AND lease_owner = ?`, id, owner).Error)
+}
+
+// RecordAttempt stores owner's attempt at a pending delivery and its
+// outcome, and ends the lease. It reports false, storing nothing, when the
+// delivery is gone, no longer pending (its webhook was deleted meanwhile)
+// or no longer leased to owner.
+func (tx *Tx) RecordAttempt(a *AttemptRow, out DeliveryOutcome, owner string) (bool, error) {
 	var completed *time.Time
 	if out.Status != "pending" {
 		completed = &tx.now
 	}
 	res := tx.db.Exec(`UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
-			last_status_code = ?, last_error = ?, completed_at = ?
-		WHERE id = ? AND status = 'pending' AND attempts = ?`,
-		out.Status, out.NextAttemptAt, a.StatusCode, a.Error, completed, a.DeliveryID, a.Attempt-1)
+			last_status_code = ?, last_error = ?, completed_at = ?, lease_owner = NULL, lease_until = NULL
+		WHERE id = ? AND status = 'pending' AND attempts = ? AND lease_owner = ?`,
+		out.Status, out.NextAttemptAt, a.StatusCode, a.Error, completed, a.DeliveryID, a.Attempt-1, owner)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return false, translate(res.Error)
 	}

@@ -14,15 +14,20 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/folio-cms/folio/pkg/store"
 )
 
 // Dispatcher delivers the outbox. Everything it knows is in the database:
 // a delivery stays pending until an attempt succeeds or it gives up, so a
 // restart or a crash resumes where it stopped (a request in flight at a
-// crash is sent again, with the same X-Folio-Delivery id). Deliveries to
-// one webhook go one at a time, in the order their events happened; a
-// failing one holds back the later ones until it succeeds or gives up.
+// crash is sent again, with the same X-Folio-Delivery id, once its lease
+// has expired). Deliveries to one webhook go one at a time, in the order
+// their events happened; a failing one holds back the later ones until it
+// succeeds or gives up. Several dispatchers (processes) may share one
+// database: before sending, a dispatcher leases the delivery in the
+// database, and only the lease holder sends it and records the attempt.
 type Dispatcher struct {
 	Store  *store.Store
 	Log    *slog.Logger
@@ -47,12 +52,15 @@ type Dispatcher struct {
 	Observe func(outcome string, d time.Duration)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Lease is how long a delivery stays leased to this dispatcher while it
+	// sends it; 0 means the client's timeout plus 5 s. It must outlast a
+	// request: after a crash, others wait this long before sending again.
+	Lease time.Duration
 
 	once     sync.Once
+	owner    string // names this dispatcher's leases
 	wake     chan struct{}
 	slots    chan struct{}
-	mu       sync.Mutex
-	busy     map[int64]bool // webhooks with an attempt in flight
 	running  atomic.Bool
 	lastPass atomic.Int64 // unix nanos of the last completed pass over the queue
 	lastErr  atomic.Pointer[string]
@@ -94,9 +102,15 @@ func (d *Dispatcher) init() {
 		if d.UserAgent == "" {
 			d.UserAgent = "Folio-Webhooks/1"
 		}
+		if d.Lease <= 0 {
+			d.Lease = d.Client.Timeout + 5*time.Second
+			if d.Client.Timeout <= 0 {
+				d.Lease = Timeout + 5*time.Second
+			}
+		}
+		d.owner = uuid.NewString()
 		d.wake = make(chan struct{}, 1)
 		d.slots = make(chan struct{}, d.Concurrency)
-		d.busy = map[int64]bool{}
 	})
 }
 
@@ -149,7 +163,8 @@ func (d *Dispatcher) Run(ctx context.Context) {
 }
 
 // pass starts an attempt at the head of every queue that is due and not
-// already being delivered, and returns when the next head falls due.
+// leased (being sent, by this dispatcher or another), and returns when the
+// next head falls due or the next lease ends.
 func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (time.Time, error) {
 	heads, err := d.Store.Read(ctx).QueueHeads()
 	if err != nil {
@@ -157,20 +172,22 @@ func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (time.Time, e
 	}
 	now := d.Now()
 	var next time.Time
-	for _, h := range heads {
-		if h.NextAttemptAt != nil && h.NextAttemptAt.After(now) {
-			if next.IsZero() || h.NextAttemptAt.Before(next) {
-				next = *h.NextAttemptAt
-			}
-			continue
+	later := func(t *time.Time) bool {
+		if t == nil || !t.After(now) {
+			return false
 		}
-		if !d.claim(h.WebhookID) {
+		if next.IsZero() || t.Before(next) {
+			next = *t
+		}
+		return true
+	}
+	for _, h := range heads {
+		if later(h.NextAttemptAt) || later(h.LeaseUntil) {
 			continue
 		}
 		select {
 		case d.slots <- struct{}{}:
 		default:
-			d.unclaim(h.WebhookID)
 			return next, nil // all slots busy: a finishing attempt wakes us
 		}
 		wg.Add(1)
@@ -178,27 +195,34 @@ func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (time.Time, e
 			defer wg.Done()
 			d.attempt(ctx, h)
 			<-d.slots
-			d.unclaim(h.WebhookID)
 			d.Notify()
 		}()
 	}
 	return next, nil
 }
 
-func (d *Dispatcher) claim(webhookID int64) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.busy[webhookID] {
-		return false
+// claim leases a delivery to this dispatcher, in the database; false when
+// another has it (or it changed since the queue was read).
+func (d *Dispatcher) claim(ctx context.Context, h store.Delivery) bool {
+	var ok bool
+	err := d.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		now := d.Now()
+		ok, err = tx.ClaimDelivery(h.ID, h.Attempts, d.owner, now, now.Add(d.Lease))
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		d.Log.Error("webhooks: lease delivery", "webhook", h.WebhookID, "delivery", h.ID, "error", err)
 	}
-	d.busy[webhookID] = true
-	return true
+	return err == nil && ok
 }
 
-func (d *Dispatcher) unclaim(webhookID int64) {
-	d.mu.Lock()
-	delete(d.busy, webhookID)
-	d.mu.Unlock()
+// release gives a lease back without an attempt.
+func (d *Dispatcher) release(ctx context.Context, h store.Delivery) {
+	err := d.Store.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.ReleaseDelivery(h.ID, d.owner) })
+	if err != nil {
+		d.Log.Error("webhooks: release lease", "webhook", h.WebhookID, "delivery", h.ID, "error", err)
+	}
 }
 
 // result is what one HTTP attempt came to.
@@ -209,10 +233,12 @@ type result struct {
 	took    time.Duration
 }
 
-// attempt makes one attempt at a delivery and records it.
+// attempt leases a delivery, makes one attempt at it and records it.
 func (d *Dispatcher) attempt(ctx context.Context, h store.Delivery) {
-	// Read both again now that this webhook is ours: the pass may have
-	// read the queue just before an attempt that ended meanwhile.
+	if !d.claim(ctx, h) {
+		return // another dispatcher has it, or it changed since the pass read it
+	}
+	// Read both again now that the delivery is ours.
 	r := d.Store.Read(ctx)
 	w, err := r.Webhook(h.WebhookID)
 	if err == nil {
@@ -222,29 +248,37 @@ func (d *Dispatcher) attempt(ctx context.Context, h store.Delivery) {
 		if !store.IsNotFound(err) && ctx.Err() == nil {
 			d.Log.Error("webhooks: load delivery", "webhook", h.WebhookID, "delivery", h.ID, "error", err)
 		}
-		return
-	}
-	if !w.Active || h.Status != "pending" || (h.NextAttemptAt != nil && h.NextAttemptAt.After(d.Now())) {
+		d.release(ctx, h)
 		return
 	}
 	started := d.Now()
 	res := d.send(ctx, w, h)
 	if ctx.Err() != nil {
-		return // shutting down: not the receiver's fault; it is sent again after a restart
+		// Shutting down: not the receiver's fault. Give the lease back so that
+		// another process (or this one, restarted) sends it again at once.
+		d.release(ctx, h)
+		return
 	}
 	n := h.Attempts + 1
 	a := store.AttemptRow{DeliveryID: h.ID, Attempt: n, StartedAt: started.UTC(), DurationMS: res.took.Milliseconds(),
 		StatusCode: res.status, Error: res.err, ResponseExcerpt: res.excerpt}
 	outcome, out, reason := d.judge(res, n)
+	recorded := false
 	err = d.Store.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-		ok, err := tx.RecordAttempt(&a, out)
-		if err != nil || !ok || reason == "" {
+		var err error
+		recorded, err = tx.RecordAttempt(&a, out, d.owner)
+		if err != nil || !recorded || reason == "" {
 			return err
 		}
 		return tx.DeactivateWebhook(w.ID, reason)
 	})
 	if err != nil {
 		d.Log.Error("webhooks: record attempt", "webhook", w.ID, "delivery", h.ID, "error", err)
+		return
+	}
+	if !recorded {
+		d.Log.Warn("webhooks: attempt not recorded: the delivery was deleted, or its lease ran out and another dispatcher took it over",
+			"webhook", w.ID, "delivery", h.ID, "lease", d.Lease)
 		return
 	}
 	if d.Observe != nil {

@@ -388,3 +388,70 @@ func TestSlowReceiverTimesOut(t *testing.T) {
 		t.Errorf("attempt %+v", a)
 	}
 }
+
+// TestTwoDispatchersOnOneDatabaseSendEachEventOnce: two processes (two
+// stores on one database file, each with its own dispatcher) deliver one
+// outbox. A delivery is leased in the database before it is sent, so
+// every event reaches the receiver exactly once, in order, and each is
+// recorded as delivered after one attempt.
+func TestTwoDispatchersOnOneDatabaseSendEachEventOnce(t *testing.T) {
+	f := newFixture(t)
+	other, err := store.Open(context.Background(), f.st.Path(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	rc := webhooktest.New(t, func(int, webhooktest.Request) int {
+		time.Sleep(2 * time.Millisecond) // long enough for the other dispatcher to try the same head
+		return http.StatusNoContent
+	})
+	w, _ := f.hook(t, rc.URL)
+	w2, _ := f.hook(t, rc.URL+"/second")
+	const n = 30
+	for i := int64(1); i <= n; i++ {
+		f.emit(t, "post.updated", i)
+	}
+	run := func(st *store.Store) {
+		d := &webhook.Dispatcher{Store: st, Client: webhook.Guard{AllowPrivate: true}.Client(2 * time.Second), Poll: 5 * time.Millisecond, Concurrency: 4}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); d.Run(ctx) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	run(f.st)
+	run(other)
+	got := rc.Wait(t, 2*n)
+	rc.Quiet(t, 2*n, 300*time.Millisecond) // and no more
+	seen := map[string]int{}
+	order := map[string][]int64{}
+	for _, r := range got {
+		seen[r.Header.Get("X-Folio-Delivery")+" "+r.Path]++
+		order[r.Path] = append(order[r.Path], r.Payload(t).Data.ID)
+	}
+	for k, c := range seen {
+		if c > 1 {
+			t.Errorf("%s sent %d times", k, c)
+		}
+	}
+	for path, ids := range order {
+		for i, id := range ids {
+			if id != int64(i+1) {
+				t.Fatalf("%s got events in the order %v", path, ids)
+			}
+		}
+	}
+	eventually(t, "every delivery recorded once", func() bool {
+		for _, id := range []int64{w.ID, w2.ID} {
+			ds := f.deliveries(t, id)
+			if len(ds) != n {
+				return false
+			}
+			for _, d := range ds {
+				if d.Status != "delivered" || len(d.Attempts) != 1 {
+					return false
+				}
+			}
+		}
+		return true
+	})
+}

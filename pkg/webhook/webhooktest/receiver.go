@@ -16,6 +16,7 @@ import (
 
 // Request is one request the receiver got.
 type Request struct {
+	Path   string
 	Header http.Header
 	Body   []byte
 	At     time.Time
@@ -46,7 +47,7 @@ func New(t testing.TB, respond func(n int, r Request) int) *Receiver {
 	rc := &Receiver{respond: respond, arrived: make(chan struct{}, 1000)}
 	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		req := Request{Header: r.Header.Clone(), Body: body, At: time.Now()}
+		req := Request{Path: r.URL.Path, Header: r.Header.Clone(), Body: body, At: time.Now()}
 		rc.mu.Lock()
 		rc.got = append(rc.got, req)
 		n := len(rc.got)
@@ -85,7 +86,13 @@ func (rc *Receiver) Requests() []Request {
 // them all.
 func (rc *Receiver) Wait(t testing.TB, n int) []Request {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	return rc.WaitFor(t, n, 10*time.Second)
+}
+
+// WaitFor is Wait with another time limit.
+func (rc *Receiver) WaitFor(t testing.TB, n int, limit time.Duration) []Request {
+	t.Helper()
+	deadline := time.After(limit)
 	for len(rc.Requests()) < n {
 		select {
 		case <-rc.arrived:
