@@ -148,7 +148,7 @@ func TestIDsNeverReusedAfterMigratingAPopulatedDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err := Open(ctx, path, Options{})
+	s, err := open(ctx, path, Options{}, step)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestIDsNeverReusedAfterMigratingAPopulatedDatabase(t *testing.T) {
 	if err := s.w.Exec(`INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (999, 1, 0)`).Error; err == nil {
 		t.Errorf("a tag on a missing entry was accepted")
 	}
-	// Opening again changes nothing.
+	// The later steps apply on top.
 	s.Close()
 	s, err = Open(ctx, path, Options{})
 	if err != nil {
