@@ -121,6 +121,7 @@ func New(d Deps) (*fiber.App, error) {
 		TrustedProxies:          d.Config.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.Config.TrustedProxies),
 	})
+	app.Server().ExpectHandler = a.expect
 	app.Use(a.observe, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	routes := a.routes()
 	a.allow = newAllowTable(routes)

@@ -26,7 +26,7 @@ const MaxJSONBody = 1 << 20
 // With optional set, an empty body leaves dst untouched.
 func decodeJSON(c *fiber.Ctx, dst any, optional bool) error {
 	if optional {
-		body, err := readBody(c, MaxJSONBody)
+		body, err := readBody(c)
 		if err != nil {
 			return err
 		}
@@ -41,25 +41,23 @@ func decodeJSON(c *fiber.Ctx, dst any, optional bool) error {
 	return decodeStrict(body, dst)
 }
 
-// readBody reads the request body, at most max bytes (413 beyond). The
-// server streams request bodies (uploads must not be buffered), so the
+// readBody reads the request body, at most MaxJSONBody bytes (413 beyond).
+// The server streams request bodies (uploads must not be buffered), so the
 // body is read here, through a limit, once.
-func readBody(c *fiber.Ctx, max int) ([]byte, error) {
+func readBody(c *fiber.Ctx) ([]byte, error) {
+	const max = MaxJSONBody
 	if b, ok := c.Locals(keyBody).([]byte); ok {
 		return b, nil
 	}
-	tooLarge := errs.Newf(errs.TooLarge, "payload_too_large", "The request body is larger than %d bytes.", max)
 	if n := c.Request().Header.ContentLength(); n > max {
-		c.Set(fiber.HeaderConnection, "close") // don't read the rest
-		return nil, tooLarge
+		return nil, bodyTooLarge(c, "The request body", MaxJSONBody) // refused before reading it
 	}
 	b, err := io.ReadAll(io.LimitReader(requestBody(c), int64(max)+1))
 	if err != nil {
 		return nil, errs.Wrap(err, errs.Invalid, "bad_request", "The request body could not be read.")
 	}
 	if len(b) > max {
-		c.Set(fiber.HeaderConnection, "close")
-		return nil, tooLarge
+		return nil, bodyTooLarge(c, "The request body", MaxJSONBody)
 	}
 	c.Locals(keyBody, b)
 	return b, nil
@@ -79,7 +77,7 @@ func jsonBody(c *fiber.Ctx) ([]byte, error) {
 	if err := requireJSON(c); err != nil {
 		return nil, err
 	}
-	body, err := readBody(c, MaxJSONBody)
+	body, err := readBody(c)
 	if err != nil {
 		return nil, err
 	}

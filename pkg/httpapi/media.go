@@ -13,7 +13,6 @@ import (
 
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/errs"
-	"github.com/folio-cms/folio/pkg/media"
 )
 
 // multipartSlack is what an upload's other form fields and multipart
@@ -30,8 +29,7 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 	}
 	limit := a.cfg.MaxUpload + multipartSlack
 	if n := c.Request().Header.ContentLength(); n > int(limit) {
-		c.Set(fiber.HeaderConnection, "close")
-		return errs.Newf(errs.TooLarge, "payload_too_large", "The file is larger than the limit of %s.", media.FormatSize(a.cfg.MaxUpload))
+		return bodyTooLarge(c, "The file", a.cfg.MaxUpload) // refused before reading it
 	}
 	body := &capped{r: requestBody(c), left: limit}
 	mr := multipart.NewReader(body, params["boundary"])
@@ -44,13 +42,13 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 			break
 		}
 		if err != nil {
-			return uploadError(c, body, err)
+			return a.uploadError(c, body, err)
 		}
 		switch part.FormName() {
 		case "alt", "caption":
 			b, err := io.ReadAll(io.LimitReader(part, 4<<10))
 			if err != nil {
-				return uploadError(c, body, err)
+				return a.uploadError(c, body, err)
 			}
 			v := string(b)
 			if part.FormName() == "alt" {
@@ -66,9 +64,10 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 			item, created, err = a.content.UploadMedia(c.UserContext(), principal(c), part, part.FileName(), deref(alt), deref(caption))
 			if err != nil {
 				if errs.Is(err, errs.TooLarge) {
-					c.Set(fiber.HeaderConnection, "close") // don't read the rest
+					c.Locals(keyDrain, true)
+					c.Set(fiber.HeaderConnection, "close")
 				}
-				return uploadError(c, body, err)
+				return a.uploadError(c, body, err)
 			}
 			alt, caption = nil, nil // applied
 		default:
@@ -93,10 +92,9 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 }
 
 // uploadError explains a broken or oversized upload.
-func uploadError(c *fiber.Ctx, body *capped, err error) error {
+func (a *api) uploadError(c *fiber.Ctx, body *capped, err error) error {
 	if body.over {
-		c.Set(fiber.HeaderConnection, "close")
-		return errs.New(errs.TooLarge, "payload_too_large", "The upload is larger than the limit.")
+		return bodyTooLarge(c, "The file", a.cfg.MaxUpload)
 	}
 	var e *errs.Error
 	if errors.As(err, &e) {

@@ -23,6 +23,7 @@ const (
 	keyPrincipal
 	keyBody  // the request body, once read
 	keyRoute // the route pattern that matched, for metrics
+	keyDrain // the body was refused as too large: discard the rest after the answer
 )
 
 // routeLabel remembers which route pattern a request matched.
@@ -61,6 +62,9 @@ func (a *api) observe(c *fiber.Ctx) (err error) {
 		if werr := a.writeError(c, err); werr != nil {
 			a.log.Error("write error response", "request_id", id, "error", werr)
 		}
+	}
+	if drain, _ := c.Locals(keyDrain).(bool); drain {
+		a.lingerClose(c)
 	}
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
