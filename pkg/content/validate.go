@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/markdown"
 	"github.com/folio-cms/folio/pkg/slug"
 )
 
@@ -89,9 +90,10 @@ func isStrayControl(r rune) bool {
 }
 
 // trimMarkdown drops trailing whitespace and leading blank lines, which
-// never change what Markdown renders, and unifies line endings.
+// never change what Markdown renders, and unifies line endings: CommonMark
+// ends a line at \r\n, \n or a lone \r alike.
 func trimMarkdown(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	s = strings.TrimRight(s, " \t\r\n")
 	for {
 		line, rest, ok := strings.Cut(s, "\n")
@@ -170,6 +172,9 @@ func validate(t Type, f Fields) error {
 		maxBytes(&v, "challenge", f.Challenge)
 		maxBytes(&v, "solution", f.Solution)
 		maxBytes(&v, "results", f.Results)
+		checkSection(&v, "challenge", f.Challenge)
+		checkSection(&v, "solution", f.Solution)
+		checkSection(&v, "results", f.Results)
 		if len(f.Metrics) > MaxMetrics {
 			v.Addf("metrics", "must have at most %d metrics", MaxMetrics)
 		}
@@ -185,6 +190,28 @@ func validate(t Type, f Fields) error {
 		checkImage(&v, "logo", f.Logo)
 	}
 	return v.Err()
+}
+
+// checkSection refuses what a case study's section can't hold and still
+// come back whole from its content file, where the sections are the level-2
+// headings ## Challenge, ## Solution and ## Results: a level-2 heading of
+// its own, and a code fence left open (it would swallow the next
+// sections). Both are read as the file format reads them (markdown.Level2,
+// markdown.Fence).
+func checkSection(v *errs.Fields, field, text string) {
+	var fence markdown.Fence
+	for n, line := range strings.Split(text, "\n") {
+		if code := fence.Code(line); code {
+			continue
+		}
+		if _, ok := markdown.Level2(line); ok {
+			v.Addf(field, "line %d: %q is a level-2 heading, which a case study keeps for its sections (Challenge, Solution, Results); use ### for headings inside a section", n+1, line)
+			return
+		}
+	}
+	if fence.Open() {
+		v.Add(field, "has a code block (``` or ~~~) that is never closed; close it on a line of its own")
+	}
 }
 
 func required(v *errs.Fields, field, s string, limit int) {

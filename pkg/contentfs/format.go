@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/markdown"
 )
 
 // Dirs maps each entry type to its folder inside a content directory.
@@ -231,17 +232,11 @@ func decodeStrict(front []byte, v any) error {
 func splitSections(body string) ([3]string, error) {
 	var parts [3][]string
 	cur := -1
-	fence := ""
+	var fence markdown.Fence
 	for n, line := range strings.Split(body, "\n") {
 		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) && strings.Trim(trimmed, fence[:1]) == "" {
-				fence = ""
-			}
-		} else if f := fenceOf(trimmed); f != "" {
-			fence = f
-		} else if strings.HasPrefix(line, "## ") || line == "##" {
-			name := strings.TrimSpace(strings.TrimPrefix(line, "##"))
+		code := fence.Code(line) // every line: it follows the fences
+		if name, ok := markdown.Level2(line); ok && !code {
 			i := indexFold(sections, name)
 			switch {
 			case i < 0:
@@ -269,17 +264,6 @@ func parts3(p [3][]string) [3]string {
 		out[i] = strings.Trim(strings.Join(lines, "\n"), "\n")
 	}
 	return out
-}
-
-// fenceOf returns the fence a line opens (``` or ~~~, three or more), or "".
-func fenceOf(line string) string {
-	for _, c := range []string{"`", "~"} {
-		if strings.HasPrefix(line, c+c+c) {
-			n := len(line) - len(strings.TrimLeft(line, c))
-			return strings.Repeat(c, n)
-		}
-	}
-	return ""
 }
 
 func indexFold(list []string, s string) int {

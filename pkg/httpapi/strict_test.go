@@ -123,3 +123,27 @@ func TestEnumQueryParametersAcceptExactlyWhatTheyList(t *testing.T) {
 	// Numbers: an empty value is no number either.
 	e.do(req{Method: "GET", Path: "/api/v1/posts?page="}).want(t, 400, map[string]any{"error.details.0.field": "page"})
 }
+
+// TestCaseStudySectionsMustSurviveTheirFile: a section the export format
+// could not give back whole (a level-2 heading of its own, a code fence
+// left open) is refused up front with a 422 that says why; ### headings and
+// fenced "##" lines are fine.
+func TestCaseStudySectionsMustSurviveTheirFile(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor,
+		Body: map[string]any{"title": "Route planning", "solution": "## Approach\n\nA new Go service."}})
+	r.want(t, 422, map[string]any{"error.code": "validation_failed", "error.details.0.field": "solution"})
+	if msg := r.str("error.details.0.message"); !strings.Contains(msg, `"## Approach"`) || !strings.Contains(msg, "###") {
+		t.Errorf("message %q should name the heading and say to use ###", msg)
+	}
+	r = e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor,
+		Body: map[string]any{"title": "Code", "challenge": "```go\nfunc main() {"}})
+	r.want(t, 422, map[string]any{"error.details.0.field": "challenge"})
+	if msg := r.str("error.details.0.message"); !strings.Contains(msg, "never closed") {
+		t.Errorf("message %q should say the code block is never closed", msg)
+	}
+	e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor,
+		Body: map[string]any{"title": "Fine", "solution": "### Approach\n\n```md\n## not a heading here\n```"}}).
+		want(t, 201, map[string]any{"data.solution": "### Approach\n\n```md\n## not a heading here\n```"})
+}
