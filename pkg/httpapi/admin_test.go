@@ -297,7 +297,7 @@ func TestCaseStudyLifecycle(t *testing.T) {
 	body := map[string]any{
 		"title": "Ledger for Copperleaf", "client": "Copperleaf", "industry": "Fintech",
 		"services": []string{"Backend development"}, "technologies": []string{"Go", "PostgreSQL"},
-		"summary": "A ledger.", "challenge": "## Hard\n\nIt was hard.", "solution": "We built it.", "results": "It **works**.",
+		"summary": "A ledger.", "challenge": "### Hard\n\nIt was hard.", "solution": "We built it.", "results": "It **works**.",
 		"metrics":     []map[string]string{{"label": "Errors", "value": "-90%"}, {"label": "Speed", "value": "3x"}},
 		"testimonial": map[string]string{"quote": "Great.", "author": "Ana", "role": "CTO"},
 		"logo":        map[string]string{"url": "https://img.example.com/logo.svg", "alt": "Copperleaf logo"},

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/folio-cms/folio/pkg/auth"
 )
 
@@ -146,4 +148,35 @@ func TestCaseStudySectionsMustSurviveTheirFile(t *testing.T) {
 	e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor,
 		Body: map[string]any{"title": "Fine", "solution": "### Approach\n\n```md\n## not a heading here\n```"}}).
 		want(t, 201, map[string]any{"data.solution": "### Approach\n\n```md\n## not a heading here\n```"})
+}
+
+// TestFieldsParameterListsItsValuesInTheContract: the contract's `fields`
+// of each public list names exactly the fields the server accepts.
+func TestFieldsParameterListsItsValuesInTheContract(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	doc, err := openapi3.NewLoader().LoadFromFile("../../api/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v1/posts", "/api/v1/case-studies"} {
+		msg := e.do(req{Method: "GET", Path: path + "?fields=zzz"}).str("error.details.0.message")
+		list, ok := strings.CutPrefix(msg, "must be one or more of ")
+		list, _, _ = strings.Cut(list, ", separated by commas")
+		if !ok {
+			t.Fatalf("%s: message %q", path, msg)
+		}
+		served := strings.Split(list, ", ")
+		var spec []string
+		for _, p := range doc.Paths.Find(path).Get.Parameters {
+			if p.Value.Name == "fields" {
+				pattern := p.Value.Schema.Value.Pattern // ^(a|b)(,(a|b))*$
+				alt, _, _ := strings.Cut(strings.TrimPrefix(pattern, "^("), ")")
+				spec = strings.Split(alt, "|")
+			}
+		}
+		if !slices.Equal(served, spec) {
+			t.Errorf("%s: the server takes fields %v, the contract lists %v", path, served, spec)
+		}
+	}
 }
