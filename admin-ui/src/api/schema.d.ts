@@ -318,6 +318,9 @@ export interface components {
       title: string;
       home_page_url?: string;
       feed_url?: string;
+      authors: {
+        name: string;
+      }[];
       items: {
         id: string;
         url: string;
@@ -327,7 +330,7 @@ export interface components {
         image?: string;
         date_published: string;
         date_modified?: string;
-        authors?: {
+        authors: {
           name?: string;
         }[];
         tags?: string[];
@@ -857,17 +860,20 @@ export interface operations {
       200: {
         status: "ok";
       };
+      400: components["schemas"]["Error"];
     };
   };
   readyz: {
     responses: {
       200: components["schemas"]["Readiness"];
+      400: components["schemas"]["Error"];
       503: components["schemas"]["Readiness"];
     };
   };
   metrics: {
     responses: {
       200: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
@@ -883,7 +889,7 @@ export interface operations {
       tag?: string;
       author?: string;
       fields?: string;
-      preview?: "0" | "1";
+      preview?: "1" | "0" | "true" | "false";
     };
     responses: {
       200: {
@@ -900,7 +906,7 @@ export interface operations {
       slug: string | number;
     };
     query: {
-      preview?: "0" | "1";
+      preview?: "1" | "0" | "true" | "false";
     };
     responses: {
       200: {
@@ -913,6 +919,7 @@ export interface operations {
         };
       };
       304: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
@@ -928,7 +935,7 @@ export interface operations {
       industry?: string;
       technology?: string;
       fields?: string;
-      preview?: "0" | "1";
+      preview?: "1" | "0" | "true" | "false";
     };
     responses: {
       200: {
@@ -945,7 +952,7 @@ export interface operations {
       slug: string | number;
     };
     query: {
-      preview?: "0" | "1";
+      preview?: "1" | "0" | "true" | "false";
     };
     responses: {
       200: {
@@ -958,19 +965,21 @@ export interface operations {
         };
       };
       304: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
   listTags: {
     query: {
-      preview?: "0" | "1";
+      preview?: "1" | "0" | "true" | "false";
     };
     responses: {
       200: {
         data: components["schemas"]["TagCount"][];
       };
       304: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
@@ -1014,6 +1023,7 @@ export interface operations {
         data: components["schemas"]["SitemapEntry"][];
       };
       304: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
@@ -1021,6 +1031,7 @@ export interface operations {
     responses: {
       200: null;
       304: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
@@ -1028,12 +1039,14 @@ export interface operations {
     responses: {
       200: null;
       304: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
   openapi: {
     responses: {
       200: null;
+      400: components["schemas"]["Error"];
     };
   };
   login: {
@@ -1054,17 +1067,21 @@ export interface operations {
   refresh: {
     responses: {
       200: components["schemas"]["LoginResponse"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
   logout: {
     responses: {
       204: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
     };
   };
   me: {
     responses: {
       200: components["schemas"]["UserEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
@@ -1090,7 +1107,7 @@ export interface operations {
       per_page?: string;
       status?: string;
       q?: string;
-      mine?: "0" | "1" | "true" | "false";
+      mine?: "1" | "0" | "true" | "false";
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       tag?: string;
       author?: string;
@@ -1123,6 +1140,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminPostEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1169,7 +1187,7 @@ export interface operations {
       id: string | number;
     };
     query: {
-      permanent?: "0" | "1" | "true" | "false";
+      permanent?: "1" | "0" | "true" | "false";
     };
     responses: {
       204: null;
@@ -1186,6 +1204,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminPostEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1203,6 +1222,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1220,6 +1240,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
       422: components["schemas"]["Error"];
     };
@@ -1238,6 +1259,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
       422: components["schemas"]["Error"];
     };
@@ -1253,6 +1275,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1267,6 +1290,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1281,6 +1305,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1318,6 +1343,7 @@ export interface operations {
           };
         };
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1330,6 +1356,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminPostEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1343,7 +1370,7 @@ export interface operations {
       per_page?: string;
       status?: string;
       q?: string;
-      mine?: "0" | "1" | "true" | "false";
+      mine?: "1" | "0" | "true" | "false";
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       industry?: string;
       technology?: string;
@@ -1376,6 +1403,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminCaseStudyEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1422,7 +1450,7 @@ export interface operations {
       id: string | number;
     };
     query: {
-      permanent?: "0" | "1" | "true" | "false";
+      permanent?: "1" | "0" | "true" | "false";
     };
     responses: {
       204: null;
@@ -1439,6 +1467,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminCaseStudyEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1456,6 +1485,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1473,6 +1503,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
       422: components["schemas"]["Error"];
     };
@@ -1491,6 +1522,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
       422: components["schemas"]["Error"];
     };
@@ -1506,6 +1538,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1520,6 +1553,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1534,6 +1568,7 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
     };
   };
@@ -1571,6 +1606,7 @@ export interface operations {
           };
         };
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1583,6 +1619,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminCaseStudyEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1598,6 +1635,7 @@ export interface operations {
           case_study?: components["schemas"]["StatusCounts"];
         };
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
@@ -1606,6 +1644,7 @@ export interface operations {
       200: {
         data: components["schemas"]["TagCount"][];
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
     };
@@ -1690,6 +1729,7 @@ export interface operations {
       200: {
         data: components["schemas"]["MediaDetail"];
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1719,7 +1759,7 @@ export interface operations {
       id: string | number;
     };
     query: {
-      force?: "0" | "1" | "true" | "false";
+      force?: "1" | "0" | "true" | "false";
     };
     responses: {
       204: null;
@@ -1738,6 +1778,7 @@ export interface operations {
       200: null;
       206: null;
       304: null;
+      400: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       416: components["schemas"]["Error"];
     };
@@ -1783,6 +1824,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["UserEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1817,6 +1859,7 @@ export interface operations {
     };
     responses: {
       204: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1828,6 +1871,7 @@ export interface operations {
       200: {
         data: components["schemas"]["APIToken"][];
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
     };
@@ -1863,6 +1907,7 @@ export interface operations {
     };
     responses: {
       204: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1873,7 +1918,7 @@ export interface operations {
       page?: string;
       per_page?: string;
       user?: string;
-      record_type?: string;
+      record_type?: "post" | "case_study" | "user" | "api_token" | "media" | "webhook" | "revision";
       record_id?: string;
     };
     responses: {
@@ -1901,6 +1946,7 @@ export interface operations {
           version: string;
         };
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
     };
   };
@@ -1909,6 +1955,7 @@ export interface operations {
       200: {
         data: components["schemas"]["Webhook"][];
       };
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
     };
@@ -1931,6 +1978,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["WebhookEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1958,6 +2006,7 @@ export interface operations {
     };
     responses: {
       204: null;
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -1990,6 +2039,7 @@ export interface operations {
     };
     responses: {
       202: components["schemas"]["DeliveryEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
@@ -2001,6 +2051,7 @@ export interface operations {
     };
     responses: {
       202: components["schemas"]["DeliveryEnvelope"];
+      400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
