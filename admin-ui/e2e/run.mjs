@@ -415,8 +415,9 @@ test('case-study editor: chips, sections with preview, metrics rows', async () =
     }
   }
   await page.getByLabel('Summary', { exact: true }).fill('Invoices went out the same day.');
-  await typeInEditor(page, '## Before\n\nInvoices took a week.', 'end', 'Challenge');
-  await page.getByTestId('preview').first().locator('h2', { hasText: 'Before' }).waitFor();
+  // ### inside a section: ## is kept for the sections themselves (a 422).
+  await typeInEditor(page, '### Before\n\nInvoices took a week.', 'end', 'Challenge');
+  await page.getByTestId('preview').first().locator('h3', { hasText: 'Before' }).waitFor();
   await page.getByRole('button', { name: 'Add metric' }).click();
   await page.getByLabel('Value 1').fill('5 days');
   await page.getByLabel('Label 1').fill('saved per invoice');
