@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -27,8 +26,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/folio-cms/folio/pkg/auth"
-	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/corpus"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -41,6 +39,7 @@ func main() {
 	conns := flag.Int("connections", 64, "wrk connections")
 	threads := flag.Int("threads", 2, "wrk threads")
 	cacheMB := flag.String("cache-mb", "", "FOLIO_CACHE_MB for the server (empty: folio's default; 0: no cache)")
+	seedOnly := flag.Bool("seed-only", false, "seed the data dir (when needed) and exit, for the Go benchmarks")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -55,12 +54,11 @@ func main() {
 		}
 		defer os.RemoveAll(dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
-		start := time.Now()
-		if err := seed(dir, *posts, *studies); err != nil {
-			log.Fatalf("seed: %v", err)
-		}
-		log.Printf("seeded %d posts and %d case studies in %s", *posts, *studies, time.Since(start).Round(time.Millisecond))
+	if _, err := corpus.Ensure(context.Background(), dir, corpus.Size{Posts: *posts, Studies: *studies}, func(s string) { log.Print(s) }); err != nil {
+		log.Fatalf("seed: %v", err)
+	}
+	if *seedOnly {
+		return
 	}
 
 	addr := freeAddr()
@@ -99,7 +97,7 @@ func main() {
 		{"list, page 200", "/api/v1/posts?page=200", nil, ""},
 		{"list, tag filter", "/api/v1/posts?tag=tag-07", nil, ""},
 		{"search (12 queries)", "/api/v1/search?q=orchestration", nil, searchScript},
-		{"search, a word in every post", "/api/v1/search?q=" + vocabulary[0], nil, ""},
+		{"search, a word in every post", "/api/v1/search?q=" + corpus.Vocabulary[0], nil, ""},
 		{"304 revalidation", "/api/v1/posts/" + slug, []string{"If-None-Match: " + etag}, ""},
 		{"post by slug, all 10,000", "/api/v1/posts/post-00001", nil, slugScript(*posts)},
 	}
@@ -247,181 +245,6 @@ func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b.body)))
 	w.WriteHeader(b.status)
 	_, _ = w.Write(b.body)
-}
-
-func seed(dir string, posts, studies int) error {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(dir, store.FileName), store.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	h, err := auth.NewHasher(0)
-	if err != nil {
-		return err
-	}
-	as := &auth.Service{Store: st, Hasher: h}
-	svc := content.New(st)
-	var authors []int64
-	for i := 0; i < 20; i++ {
-		u, err := as.EnsureAuthor(ctx, fmt.Sprintf("author%02d@example.com", i))
-		if err != nil {
-			return err
-		}
-		authors = append(authors, u.ID)
-	}
-	start := time.Now().UTC().Add(-time.Duration(posts+studies) * time.Hour).Truncate(time.Second)
-	for i := 1; i <= posts; i++ {
-		r := rand.New(rand.NewPCG(uint64(i), 7))
-		w := newWriter(r)
-		at := start.Add(time.Duration(i) * time.Hour)
-		tags := make([]string, 0, 5)
-		for len(tags) < 5 {
-			t := fmt.Sprintf("Tag %02d", r.IntN(50))
-			if !contains(tags, t) {
-				tags = append(tags, t)
-			}
-		}
-		_, _, err := svc.Upsert(ctx, auth.System, content.Post, content.Record{
-			Status: content.Published, PublishedAt: &at, AuthorID: &authors[i%len(authors)],
-			Fields: content.Fields{Slug: fmt.Sprintf("post-%05d", i), Title: w.title(), Body: w.article(), Tags: tags,
-				CoverImage: &content.Image{URL: fmt.Sprintf("https://images.example.com/%d.jpg", i), Alt: "A cover"}},
-		})
-		if err != nil {
-			return fmt.Errorf("post %d: %w", i, err)
-		}
-		if i%1000 == 0 {
-			log.Printf("  %d posts…", i)
-		}
-	}
-	for i := 1; i <= studies; i++ {
-		w := newWriter(rand.New(rand.NewPCG(uint64(i), 11)))
-		at := start.Add(time.Duration(posts+i) * time.Hour)
-		_, _, err := svc.Upsert(ctx, auth.System, content.CaseStudy, content.Record{
-			Status: content.Published, PublishedAt: &at,
-			Fields: content.Fields{Slug: fmt.Sprintf("study-%04d", i), Title: w.title(), Client: "Client " + strconv.Itoa(i),
-				Industry: []string{"Logistics", "Fintech", "Retail", "Health"}[i%4], Technologies: []string{"Go", "PostgreSQL"},
-				Summary: w.sentence(25), Challenge: w.paragraphs(3), Solution: w.paragraphs(3), Results: w.paragraphs(2),
-				Metrics: []content.Metric{{Label: "Latency", Value: "-40%"}, {Label: "Cost", Value: "-25%"}}},
-		})
-		if err != nil {
-			return fmt.Errorf("case study %d: %w", i, err)
-		}
-	}
-	return nil
-}
-
-// The corpus: ordinary words drawn from a Zipf distribution over a large
-// made-up vocabulary (as in real text, a few words are everywhere and most
-// are rare), and topics: each post is about 3 of 100 topics whose words it
-// repeats, so a topical query matches a few percent of the posts, like a
-// reader's query does on a real site.
-var (
-	vocabulary = makeVocabulary(4000)
-	topics     = makeTopics()
-)
-
-func makeVocabulary(n int) []string {
-	syll := strings.Fields("ka lo mi ne ru sa ti vo de fa gu pe ri so ta ve xa ba co du el fi go ha in jo ku la me no")
-	r := rand.New(rand.NewPCG(1, 2))
-	seen := map[string]bool{}
-	var out []string
-	for len(out) < n {
-		w := ""
-		for k := 0; k < 2+r.IntN(3); k++ {
-			w += syll[r.IntN(len(syll))]
-		}
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-func makeTopics() [][]string {
-	base := strings.Fields(`orchestration kubernetes latency database migration observability caching backend throughput schema
-		postgres sqlite queue tracing logging metrics alerting deployment rollback canary index replication sharding
-		partition vacuum checkpoint wal consensus raft leader election gossip protocol grpc rest graphql websocket
-		oauth token session cookie encryption hashing bcrypt certificate tls proxy loadbalancer ingress gateway cdn
-		edge serverless lambda container docker image registry build pipeline ci testing fuzzing benchmark profiling
-		memory allocation garbage goroutine channel mutex deadlock race context timeout retry backoff jitter idempotency
-		outbox webhook event stream kafka nats pubsub cron scheduler batch etl warehouse analytics dashboard grafana`)
-	var out [][]string
-	for i := 0; i < 100; i++ {
-		out = append(out, []string{base[i%len(base)], base[(i*7+3)%len(base)], base[(i*13+5)%len(base)]})
-	}
-	return out
-}
-
-type writer struct {
-	r      *rand.Rand
-	zipf   *rand.Zipf
-	topics [][]string
-}
-
-func newWriter(r *rand.Rand) *writer {
-	w := &writer{r: r, zipf: rand.NewZipf(r, 1.1, 2, uint64(len(vocabulary)-1))}
-	for k := 0; k < 3; k++ {
-		w.topics = append(w.topics, topics[r.IntN(len(topics))])
-	}
-	return w
-}
-
-func (w *writer) word() string {
-	if w.r.IntN(25) == 0 { // about one word in 25 is the post's topic
-		t := w.topics[w.r.IntN(len(w.topics))]
-		return t[w.r.IntN(len(t))]
-	}
-	return vocabulary[w.zipf.Uint64()]
-}
-
-func (w *writer) sentence(n int) string {
-	ws := make([]string, n)
-	for i := range ws {
-		ws[i] = w.word()
-	}
-	s := strings.Join(ws, " ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
-}
-
-func (w *writer) paragraphs(n int) string {
-	ps := make([]string, n)
-	for i := range ps {
-		var ss []string
-		for j := 0; j < 5; j++ {
-			ss = append(ss, w.sentence(8+w.r.IntN(12)))
-		}
-		ps[i] = strings.Join(ss, " ")
-	}
-	return strings.Join(ps, "\n\n")
-}
-
-func (w *writer) title() string { return strings.TrimSuffix(w.sentence(4+w.r.IntN(4)), ".") }
-
-// article is ~1,500 words of Markdown with headings, lists, a table and code.
-func (w *writer) article() string {
-	var b strings.Builder
-	b.WriteString(w.paragraphs(2) + "\n\n")
-	for s := 0; s < 6; s++ {
-		fmt.Fprintf(&b, "## %s\n\n%s\n\n", w.title(), w.paragraphs(2))
-		fmt.Fprintf(&b, "### %s\n\n- %s\n- %s\n- %s\n\n", w.title(), w.sentence(8), w.sentence(8), w.sentence(8))
-		if s%2 == 0 {
-			fmt.Fprintf(&b, "| metric | before | after |\n|---|---|---|\n| p99 | %d ms | %d ms |\n\n", 100+w.r.IntN(100), 10+w.r.IntN(50))
-		} else {
-			b.WriteString("```go\nfunc handler(w http.ResponseWriter, r *http.Request) {\n\tw.Write([]byte(\"ok\"))\n}\n```\n\n")
-		}
-	}
-	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func freeAddr() string {
