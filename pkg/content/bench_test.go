@@ -5,51 +5,30 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/corpus"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
-// benchService opens a database for the read benchmarks: FOLIO_BENCH_DB
-// (a data dir seeded by `go tool task bench`, e.g. 10,000 posts) when set,
-// else one seeded here once with 2,000 posts of ~1,500 words.
+// benchDB is the database of the read benchmarks: FOLIO_BENCH_DB (a data
+// dir, relative to the top of the repository) when set, else bin/bench-data at the top of the repository, the
+// one `go tool task bench` uses. Either is seeded with the benchmark
+// corpus (10,000 posts and 1,000 case studies, see pkg/corpus) when it
+// does not hold it yet, which takes a few minutes once.
 var benchDB = sync.OnceValues(func() (string, error) {
-	if dir := os.Getenv("FOLIO_BENCH_DB"); dir != "" {
-		return filepath.Join(dir, store.FileName), nil
+	dir := os.Getenv("FOLIO_BENCH_DB")
+	if dir == "" {
+		dir = filepath.Join("bin", "bench-data")
 	}
-	dir, err := os.MkdirTemp("", "folio-bench-db-")
-	if err != nil {
-		return "", err
+	if !filepath.IsAbs(dir) { // relative to the top of the repository, like the task
+		dir = filepath.Join("..", "..", dir)
 	}
-	path := filepath.Join(dir, store.FileName)
-	st, err := store.Open(context.Background(), path, store.Options{})
-	if err != nil {
-		return "", err
-	}
-	defer st.Close()
-	svc := content.New(st)
-	body := strings.Repeat("Observability and orchestration of a backend service, with latency budgets and schema migrations. ", 15)
-	article := "## Part one\n\n" + body + "\n\n## Part two\n\n" + body + "\n\n- a\n- b\n\n" + strings.Repeat(body+"\n\n", 6)
-	at := time.Now().UTC().Add(-time.Hour * 24 * 365).Truncate(time.Second)
-	for i := 0; i < 2000; i++ {
-		at = at.Add(time.Hour)
-		p := at
-		words := []string{"kubernetes", "postgres", "caching", "grafana", "webhook"}
-		_, _, err := svc.Upsert(context.Background(), auth.System, content.Post, content.Record{
-			Status: content.Published, PublishedAt: &p,
-			Fields: content.Fields{Slug: fmt.Sprintf("post-%05d", i+1), Title: fmt.Sprintf("Post %d about %s", i, words[i%5]),
-				Body: article + " " + words[i%5], Tags: []string{fmt.Sprintf("Tag %02d", i%50), fmt.Sprintf("Tag %02d", (i+7)%50)}},
-		})
-		if err != nil {
-			return "", err
-		}
-	}
-	return path, nil
+	return corpus.Ensure(context.Background(), dir, corpus.Full, func(s string) { fmt.Fprintln(os.Stderr, s) })
 })
 
 func benchService(b *testing.B) *content.Service {
@@ -101,17 +80,40 @@ func BenchmarkPublished(b *testing.B) {
 	}
 }
 
+// BenchmarkSearch times every search shape of the corpus, on its own,
+// with a type filter and on page 5, and reports the median and the 99th
+// percentile of single searches (no response cache is involved here).
 func BenchmarkSearch(b *testing.B) {
 	svc := benchService(b)
 	ctx := context.Background()
-	for _, q := range []string{"kubernetes", "orchestration", "grafana latency", "kube"} {
-		b.Run(q, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := svc.Search(ctx, q, nil, 1, 20); err != nil {
-					b.Fatal(err)
+	for _, sh := range corpus.Shapes {
+		for _, v := range []struct {
+			name  string
+			types []content.Type
+			page  int
+		}{{"all", nil, 1}, {"type=post", []content.Type{content.Post}, 1}, {"page=5", nil, 5}} {
+			b.Run(sh.Name+"/"+v.name, func(b *testing.B) {
+				b.ReportAllocs()
+				var times []time.Duration
+				for b.Loop() {
+					start := time.Now()
+					if _, err := svc.Search(ctx, sh.Q, v.types, v.page, 20); err != nil {
+						b.Fatal(err)
+					}
+					times = append(times, time.Since(start))
 				}
-			}
-		})
+				reportPercentiles(b, times)
+			})
+		}
 	}
+}
+
+// reportPercentiles adds p50 and p99 (in ms) to a benchmark's line.
+func reportPercentiles(b *testing.B, times []time.Duration) {
+	slices.Sort(times)
+	at := func(p float64) float64 {
+		return float64(times[min(len(times)-1, int(p*float64(len(times))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
 }
