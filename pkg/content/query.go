@@ -14,7 +14,7 @@ import (
 // Sort must be a key of store.SortKeys.
 type Query struct {
 	Statuses   []Status // admin only
-	Q          string   // admin only: title contains
+	Q          string   // admin only: full-text search (short text: title contains)
 	Tags       []string // tag slugs, any of
 	Author     string   // author slug
 	AuthorID   *int64   // admin only: entries by this user
@@ -30,7 +30,7 @@ type Query struct {
 
 func (q Query) filter(types ...Type) store.EntryFilter {
 	f := store.EntryFilter{
-		TitleLike: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
+		Search: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
 		Industry: q.Industry, Technology: q.Technology, After: q.After, Before: q.Before, Sort: q.Sort,
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage,
 	}
@@ -66,6 +66,16 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Quer
 	}
 	if q.Sort == "" {
 		q.Sort = "-updated_at"
+	}
+	if q.Q != "" {
+		// A search: within the same limits as the public one.
+		sctx, done, err := s.searchSlot(ctx)
+		if err != nil {
+			return Page[Entry]{}, err
+		}
+		defer done()
+		page, err := s.list(sctx, q.filter(t), q)
+		return page, searchErr(sctx, err)
 	}
 	return s.list(ctx, q.filter(t), q)
 }

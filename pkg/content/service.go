@@ -25,9 +25,13 @@ type Service struct {
 	// Events queues webhook events in the transaction of each change; nil
 	// queues them too, without waking a dispatcher.
 	Events *webhook.Outbox
+	// SearchLimits bound the cost of full-text searches.
+	SearchLimits SearchLimits
 
-	mediaOnce  sync.Once
-	mediaSlots chan struct{}
+	mediaOnce   sync.Once
+	mediaSlots  chan struct{}
+	searchOnce  sync.Once
+	searchSlots chan struct{}
 }
 
 // New returns a Service on st using the real clock.

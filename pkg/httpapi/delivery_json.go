@@ -9,6 +9,18 @@ import (
 
 // The JSON types of the public delivery API's search, sitemap and feeds.
 
+// searchListJSON is a page of search results; meta also says whether the
+// total was capped.
+type searchListJSON struct {
+	Data []searchHitJSON `json:"data"`
+	Meta searchMetaJSON  `json:"meta"`
+}
+
+type searchMetaJSON struct {
+	metaJSON
+	TotalCapped bool `json:"total_capped"` // more match than a search counts: total is that cap
+}
+
 type searchHitJSON struct {
 	Type        content.Type `json:"type"`
 	Slug        string       `json:"slug"`

@@ -109,6 +109,9 @@ func (a *api) adminList(x entryAPI) fiber.Handler {
 		if q.Q, err = queryText(c, "q"); err != nil {
 			return err
 		}
+		if len(q.Q) > 200 {
+			return badParam("q", "must be at most 200 characters")
+		}
 		if q.Sort, err = queryEnum(c, "sort", adminSorts...); err != nil {
 			return err
 		}

@@ -75,7 +75,7 @@ func (a *api) writeError(c *fiber.Ctx, err error) error {
 	if e.Kind == errs.Unauthenticated {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="folio"`)
 	}
-	if s, ok := e.Meta["retry_after_seconds"].(int); ok && e.Kind == errs.RateLimited {
+	if s, ok := e.Meta["retry_after_seconds"].(int); ok && (e.Kind == errs.RateLimited || e.Kind == errs.Unavailable) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(s))
 	}
 	c.Status(status)

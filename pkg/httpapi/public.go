@@ -154,7 +154,7 @@ func (a *api) search(c *fiber.Ctx) error {
 	for i, h := range page.Items {
 		out[i] = searchHitJSON{Type: h.Type, Slug: h.Slug, Title: h.Title, Excerpt: h.Excerpt, PublishedAt: utc(h.PublishedAt), Snippet: h.Snippet}
 	}
-	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
+	return c.JSON(searchListJSON{Data: out, Meta: searchMetaJSON{metaJSON: pageMeta(page.Page), TotalCapped: page.Capped}})
 }
 
 // siteURL is an entry's address on the public site.

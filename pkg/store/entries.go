@@ -111,7 +111,7 @@ type EntryFilter struct {
 	VisibleAt  *time.Time // public lists: only what is visible at this time
 	Trashed    bool       // only entries in the trash (otherwise only those not in it)
 	Statuses   []string   // admin lists
-	TitleLike  string     // admin search: title contains, case-insensitive
+	Search     string     // admin search: full-text match, or for short text a title containing it (see MatchFilter)
 	TagSlugs   []string   // any of these tags
 	AuthorSlug string
 	AuthorID   *int64
@@ -161,8 +161,8 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	if len(f.Statuses) > 0 {
 		q = q.Where("entries.status IN ?", f.Statuses)
 	}
-	if f.TitleLike != "" {
-		q = q.Where("entries.title LIKE ? ESCAPE '\\'", "%"+escapeLike(f.TitleLike)+"%")
+	if f.Search != "" {
+		q = searchFilter(q, f.Search)
 	}
 	if len(f.TagSlugs) > 0 {
 		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug IN ?)", f.TagSlugs)

@@ -2,9 +2,13 @@ package store
 
 import (
 	"html"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
 )
 
 // This file is the SQLite-only part of the store: full-text search with
@@ -33,64 +37,260 @@ type SearchHit struct {
 	Snippet string
 }
 
-// Search returns the visible entries matching q, best first (BM25 with the
-// title weighted above the excerpt above the text), and how many match. A
-// query with no searchable words matches nothing.
-func (r Reader) Search(q SearchQuery) ([]SearchHit, int64, error) {
-	expr := ftsExpression(q.Text)
-	if expr == "" {
-		return []SearchHit{}, 0, nil
+// SearchResult is a page of hits and how many entries match in all.
+type SearchResult struct {
+	Hits  []SearchHit
+	Total int64
+	// Capped: more than SearchCap entries match; Total is SearchCap and the
+	// hits come from the newest SearchCap of them.
+	Capped bool
+}
+
+// How much work one search may do (see docs/PERFORMANCE.md for the numbers
+// behind them).
+const (
+	// SearchCap is the most matches a search looks at: a query matching
+	// more reports SearchCap as its total (and Capped) and ranks the newest
+	// SearchCap matches.
+	SearchCap = 1000
+	// bm25Budget is how many postings the BM25 ranking may read: about the
+	// sum, over the query's words, of the entries containing each (BM25
+	// counts every entry with each word before it ranks). Queries within
+	// it are ranked by BM25 over all their matches; others by where they
+	// match (title, then excerpt and meta, then body), newest first.
+	bm25Budget = 3000
+	// sampleSize is how many of the newest entries the estimate of how
+	// common a word is looks at.
+	sampleSize = 500
+)
+
+// Search returns the visible entries matching q, best first, and how many
+// match. Small result sets, and queries made of words that few entries
+// contain, are ranked by BM25 with the title weighted above the excerpt
+// above the text. A query whose words are in most entries (where BM25
+// itself says they tell nothing apart, and counting them would read
+// millions of positions) is ranked by where it matches among the newest
+// SearchCap matches: title, then excerpt and meta, then body. A query with
+// no searchable words matches nothing.
+func (r Reader) Search(q SearchQuery) (SearchResult, error) {
+	m := parseSearch(q.Text)
+	res := SearchResult{Hits: []SearchHit{}}
+	if m.empty() {
+		return res, nil
 	}
-	where := `entries_fts MATCH ? AND ` + visibleSQL
-	args := []any{expr, q.At.UTC()}
+	expr := m.expression()
+	filter := ` AND ` + visibleSQL
+	args := []any{q.At.UTC()}
 	if len(q.Types) > 0 {
-		where += ` AND entries.type IN ?`
+		filter += ` AND entries.type IN ?`
 		args = append(args, q.Types)
 	}
-	from := ` FROM entries_fts JOIN entries ON entries.id = entries_fts.rowid WHERE ` + where
-	var total int64
-	if err := r.db.Raw(`SELECT COUNT(*)`+from, args...).Scan(&total).Error; err != nil {
-		return nil, 0, translate(err)
+	heavy, err := r.searchIsHeavy(m)
+	if err != nil {
+		return res, err
 	}
-	hits := []SearchHit{}
-	if total <= int64(q.Offset) {
-		return hits, total, nil
+	var ids []int64
+	if !heavy {
+		// One pass over every match: count, rank, page.
+		if err := r.db.Raw(`SELECT COUNT(*) FROM entries_fts CROSS JOIN entries ON entries.id = entries_fts.rowid
+			WHERE entries_fts MATCH ?`+filter, append([]any{expr}, args...)...).Scan(&res.Total).Error; err != nil {
+			return res, translate(err)
+		}
+		if res.Total <= int64(q.Offset) {
+			return res, nil
+		}
+		err := r.db.Raw(`SELECT entries.id FROM entries_fts CROSS JOIN entries ON entries.id = entries_fts.rowid
+			WHERE entries_fts MATCH ?`+filter+` ORDER BY entries_fts.rank, entries.published_at DESC, entries.id DESC LIMIT ? OFFSET ?`,
+			append(append([]any{expr}, args...), q.Limit, q.Offset)...).Scan(&ids).Error
+		if err != nil {
+			return res, translate(err)
+		}
+	} else {
+		// The newest SearchCap+1 matches, newest first: the count, and the
+		// window the ranking looks at.
+		var window []int64
+		err := r.db.Raw(`SELECT entries_fts.rowid FROM entries_fts CROSS JOIN entries ON entries.id = entries_fts.rowid
+			WHERE entries_fts MATCH ?`+filter+` ORDER BY entries_fts.rowid DESC LIMIT ?`,
+			append(append([]any{expr}, args...), SearchCap+1)...).Scan(&window).Error
+		if err != nil {
+			return res, translate(err)
+		}
+		if len(window) > SearchCap {
+			window, res.Capped = window[:SearchCap], true
+		}
+		res.Total = int64(len(window))
+		if res.Total <= int64(q.Offset) {
+			return res, nil
+		}
+		// Where each match matches: the title, the excerpt or meta, or only
+		// the body. Each tier is newest first.
+		oldest := window[len(window)-1]
+		tier := func(cols string) (map[int64]bool, error) {
+			var in []int64
+			err := r.db.Raw(`SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid >= ?`,
+				`{`+cols+`} : (`+expr+`)`, oldest).Scan(&in).Error
+			set := make(map[int64]bool, len(in))
+			for _, id := range in {
+				set[id] = true
+			}
+			return set, translate(err)
+		}
+		inTitle, err := tier("title")
+		if err != nil {
+			return res, err
+		}
+		inHead, err := tier("excerpt meta")
+		if err != nil {
+			return res, err
+		}
+		ranked := make([]int64, 0, len(window))
+		for _, pass := range []func(int64) bool{
+			func(id int64) bool { return inTitle[id] },
+			func(id int64) bool { return !inTitle[id] && inHead[id] },
+			func(id int64) bool { return !inTitle[id] && !inHead[id] },
+		} {
+			for _, id := range window {
+				if pass(id) {
+					ranked = append(ranked, id)
+				}
+			}
+		}
+		ids = ranked[q.Offset:min(len(ranked), q.Offset+q.Limit)]
 	}
-	// Rank first, then make snippets for the page only: snippet() in the
-	// ranked query would run for every match before the sort.
+	hits, err := r.searchHits(ids, m, heavy)
+	res.Hits = hits
+	return res, err
+}
+
+// shortSearch is the longest text an admin search also matches in titles
+// as a substring: shorter than a prefix the index matches, or where the
+// index sees no word at all ("%", "C#" is "c").
+const shortSearch = 2
+
+// searchFilter restricts an entry list to those text matches: in the
+// full-text index (every status: the index holds every entry), and for
+// short text also those whose title contains it, case-insensitively. The
+// index drives: its matches are read once, and the list looks entries up
+// among them.
+func searchFilter(q *gorm.DB, text string) *gorm.DB {
+	m := parseSearch(text)
+	like := "%" + escapeLike(text) + "%"
+	switch {
+	case m.empty():
+		return q.Where("entries.title LIKE ? ESCAPE '\\'", like)
+	case utf8.RuneCountInString(text) <= shortSearch:
+		return q.Where("(entries.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?) OR entries.title LIKE ? ESCAPE '\\')", m.expression(), like)
+	}
+	return q.Where("entries.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)", m.expression())
+}
+
+// searchIsHeavy tells whether ranking m with BM25 would read more than
+// bm25Budget postings, from how many of the newest sampleSize entries
+// contain each of its words.
+func (r Reader) searchIsHeavy(m searchMatch) (bool, error) {
+	var stats struct{ N, MaxID int64 }
+	if err := r.db.Raw(`SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id FROM entries`).Scan(&stats).Error; err != nil {
+		return false, translate(err)
+	}
+	if stats.N <= bm25Budget {
+		return false, nil
+	}
+	terms := m.terms()
+	parts := make([]string, len(terms))
+	args := make([]any, 0, 2*len(terms))
+	for i, t := range terms {
+		parts[i] = `(SELECT COUNT(*) FROM entries_fts WHERE entries_fts MATCH ? AND rowid > ?)`
+		args = append(args, t, stats.MaxID-sampleSize)
+	}
+	var counts []int64
+	rows, err := r.db.Raw(`SELECT `+strings.Join(parts, ", "), args...).Rows()
+	if err != nil {
+		return false, translate(err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		counts = make([]int64, len(terms))
+		ptrs := make([]any, len(terms))
+		for i := range counts {
+			ptrs[i] = &counts[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return false, translate(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, translate(err)
+	}
+	var postings int64
+	for _, c := range counts {
+		postings += c * stats.N / sampleSize
+	}
+	return postings > bm25Budget, nil
+}
+
+// searchHits reads the entries ids, in that order, with a snippet of each
+// for m: from FTS5's snippet(), or for heavy searches (whose words are in
+// most entries, many times) cut here, for the same result at a fraction of
+// the cost.
+func (r Reader) searchHits(ids []int64, m searchMatch, heavy bool) ([]SearchHit, error) {
+	if len(ids) == 0 {
+		return []SearchHit{}, nil
+	}
 	var rows []SearchHit
 	err := r.db.Raw(`SELECT entries.id, entries.type, entries.slug, entries.title, entries.published_at,
-			CASE WHEN entries.type = 'case_study' THEN entries.summary WHEN entries.excerpt <> '' THEN entries.excerpt ELSE entries.auto_excerpt END AS excerpt`+from+`
-		ORDER BY rank, entries.published_at DESC LIMIT ? OFFSET ?`,
-		append(args, q.Limit, q.Offset)...).Scan(&rows).Error
+			CASE WHEN entries.type = 'case_study' THEN entries.summary WHEN entries.excerpt <> '' THEN entries.excerpt ELSE entries.auto_excerpt END AS excerpt
+		FROM entries WHERE entries.id IN ?`, ids).Scan(&rows).Error
 	if err != nil {
-		return nil, 0, translate(err)
+		return nil, translate(err)
 	}
-	ids := make([]int64, len(rows))
-	for i, h := range rows {
-		ids[i] = h.ID
+	byID := make(map[int64]SearchHit, len(rows))
+	for _, h := range rows {
+		byID[h.ID] = h
 	}
-	var snippets []struct {
-		ID      int64
-		Snippet string
+	snippets := map[int64]string{}
+	if heavy {
+		var texts []struct {
+			ID                         int64
+			Title, Excerpt, Body, Meta string
+		}
+		if err := r.db.Raw(`SELECT id, title, excerpt, body, meta FROM entries_search WHERE id IN ?`, ids).Scan(&texts).Error; err != nil {
+			return nil, translate(err)
+		}
+		for _, t := range texts {
+			best, bestN := "", 0
+			for _, col := range []string{t.Body, t.Excerpt, t.Title, t.Meta} {
+				if s, n := cutSnippet(col, m, snippetWords); n > bestN {
+					best, bestN = s, n
+				}
+			}
+			snippets[t.ID] = best
+		}
+	} else {
+		var rows []struct {
+			ID      int64
+			Snippet string
+		}
+		err = r.db.Raw(`SELECT rowid AS id, snippet(entries_fts, -1, char(1), char(2), '…', ?) AS snippet
+			FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ?`, snippetWords, m.expression(), ids).Scan(&rows).Error
+		if err != nil {
+			return nil, translate(err)
+		}
+		for _, s := range rows {
+			snippets[s.ID] = s.Snippet
+		}
 	}
-	err = r.db.Raw(`SELECT rowid AS id, snippet(entries_fts, -1, char(1), char(2), '…', 24) AS snippet
-		FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ?`, expr, ids).Scan(&snippets).Error
-	if err != nil {
-		return nil, 0, translate(err)
+	hits := make([]SearchHit, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := byID[id]; ok {
+			h.Snippet = markSnippet(snippets[id])
+			hits = append(hits, h)
+		}
 	}
-	byID := make(map[int64]string, len(snippets))
-	for _, s := range snippets {
-		byID[s.ID] = s.Snippet
-	}
-	for i := range rows {
-		rows[i].Snippet = byID[rows[i].ID]
-	}
-	for i := range rows {
-		rows[i].Snippet = markSnippet(rows[i].Snippet)
-	}
-	return rows, total, nil
+	return hits, nil
 }
+
+// snippetWords is how many words a snippet shows.
+const snippetWords = 24
 
 // markSnippet escapes a snippet and turns FTS5's \x01…\x02 markers (which
 // can't occur in indexed text: control characters are not word characters
@@ -100,29 +300,84 @@ func markSnippet(s string) string {
 	return strings.NewReplacer("\x01", "<mark>", "\x02", "</mark>").Replace(s)
 }
 
-// ftsExpression turns what a reader typed into a safe FTS5 query: every
-// word becomes a quoted string (so FTS syntax such as NEAR(, *, OR, :, ^
-// or column names is just text), "quoted phrases" stay phrases, all must
-// match, and the last word matches as a prefix (search as you type). An
-// unbalanced quote is ignored.
-func ftsExpression(text string) string {
-	var terms []string
+// searchMatch is what a reader typed, as the index sees it: phrases (a
+// quoted phrase, or one word) that must all match; the last word typed is
+// a prefix (search as you type) from minPrefix letters on.
+type searchMatch struct {
+	phrases []searchPhrase
+}
+
+type searchPhrase struct {
+	words  []string
+	prefix bool
+}
+
+// minPrefix is the shortest word that matches as a prefix: "d" finds the
+// word "d", "da" finds "data", "database" and "dashboard" (from the
+// index's prefix tables, built for 2, 3 and 4 letters).
+const minPrefix = 2
+
+// parseSearch turns what a reader typed into phrases: every word is just
+// a word (so FTS syntax such as NEAR(, *, OR, :, ^ or column names is only
+// text), "quoted phrases" stay phrases, all must match, and the last word
+// matches as a prefix unless a space or a quote follows it. An unbalanced
+// quote is ignored.
+func parseSearch(text string) searchMatch {
+	var m searchMatch
 	phrases, rest := splitPhrases(text)
 	for _, p := range phrases {
 		if words := searchWords(p); len(words) > 0 {
-			terms = append(terms, quote(strings.Join(words, " ")))
+			for i, w := range words {
+				words[i] = fold(w)
+			}
+			m.phrases = append(m.phrases, searchPhrase{words: words})
 		}
 	}
 	words := searchWords(rest)
 	for i, w := range words {
-		t := quote(w)
-		if i == len(words)-1 && !strings.HasSuffix(text, " ") && !strings.HasSuffix(strings.TrimRight(text, " "), `"`) {
-			t += "*"
-		}
-		terms = append(terms, t)
+		w = fold(w)
+		last := i == len(words)-1 && !strings.HasSuffix(text, " ") && !strings.HasSuffix(strings.TrimRight(text, " "), `"`)
+		m.phrases = append(m.phrases, searchPhrase{words: []string{w}, prefix: last && utf8.RuneCountInString(w) >= minPrefix})
+	}
+	return m
+}
+
+func (m searchMatch) empty() bool { return len(m.phrases) == 0 }
+
+// expression is m as an FTS5 query: quoted strings, ANDed.
+func (m searchMatch) expression() string {
+	terms := make([]string, len(m.phrases))
+	for i, p := range m.phrases {
+		terms[i] = p.String()
 	}
 	return strings.Join(terms, " ")
 }
+
+// terms lists each distinct word of m once, as an FTS5 query of its own.
+func (m searchMatch) terms() []string {
+	var out []string
+	for _, p := range m.phrases {
+		for i, w := range p.words {
+			t := searchPhrase{words: []string{w}, prefix: p.prefix && i == len(p.words)-1}.String()
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+func (p searchPhrase) String() string {
+	s := quote(strings.Join(p.words, " "))
+	if p.prefix {
+		s += "*"
+	}
+	return s
+}
+
+// ftsExpression is the FTS5 query for what a reader typed ("" when it has
+// no searchable words).
+func ftsExpression(text string) string { return parseSearch(text).expression() }
 
 // splitPhrases takes out the text between pairs of double quotes; an odd
 // quote left over is dropped.
