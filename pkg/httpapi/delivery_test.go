@@ -448,3 +448,60 @@ func TestFeedsAlwaysHaveAnAuthor(t *testing.T) {
 		t.Errorf("feed.json authors: %s", r.Body)
 	}
 }
+
+// TestSearchRefusals: a search out of time (or with no free slot) is a
+// 503 in the one error shape, with Retry-After, and is not cached.
+func TestSearchRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publish(map[string]any{"title": "Kubernetes in practice", "body": "Clusters."})
+	e.content.SearchLimits.Budget = time.Nanosecond
+	for _, path := range []string{"/api/v1/search?q=kubernetes", "/api/v1/search?q=kubernetes"} {
+		r := e.do(req{Method: "GET", Path: path})
+		r.want(t, 503, map[string]any{"error.code": "search_timeout"})
+		if r.Header.Get("Retry-After") != "1" {
+			t.Errorf("Retry-After = %q, want 1", r.Header.Get("Retry-After"))
+		}
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts?q=kubernetes", As: auth.RoleEditor}).want(t, 503, map[string]any{"error.code": "search_timeout"})
+	e.content.SearchLimits.Budget = 0 // the default again
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=kubernetes"}).want(t, 200, map[string]any{"meta.total": 1, "meta.total_capped": false})
+}
+
+// TestAdminSearch: the admin lists' q searches the full-text index over
+// every status (not only titles), and keeps substring matches in titles
+// for one or two characters.
+func TestAdminSearch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.createPost(map[string]any{"title": "Draft notes", "body": "Only the body mentions heliotrope."})
+	e.publish(map[string]any{"title": "Published piece", "body": "Heliotrope again, and a C# snippet."})
+	id, _ := e.createPost(map[string]any{"title": "Binned heliotrope"})
+	e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).want(t, 204, nil)
+	e.publishStudy(map[string]any{"title": "Routing", "client": "Kestrel Freight", "technologies": []string{"Go"}})
+	e.createPost(map[string]any{"title": "Q&A night", "body": "Questions."})
+	list := func(path string, as auth.Role) []string {
+		t.Helper()
+		r := e.do(req{Method: "GET", Path: path, As: as})
+		r.want(t, 200, nil)
+		var slugs []string
+		for _, item := range r.list("data") {
+			slugs = append(slugs, item.(map[string]any)["slug"].(string))
+		}
+		return slugs
+	}
+	for path, want := range map[string][]string{
+		"/api/v1/admin/posts?q=heliotrope":                     {"published-piece", "draft-notes"}, // a word of the body, any status, newest change first; not the trash
+		"/api/v1/admin/posts?q=helio":                          {"published-piece", "draft-notes"}, // the last word as a prefix
+		"/api/v1/admin/posts?q=heliotrope&status=draft":        {"draft-notes"},
+		"/api/v1/admin/posts?q=" + urlQuery(`"body mentions"`): {"draft-notes"},
+		"/api/v1/admin/posts?q=ec":                             {"published-piece"}, // two letters: in a title, as a substring
+		"/api/v1/admin/posts?q=%26":                            {"qanda-night"},     // no word at all: the title
+		"/api/v1/admin/case-studies?q=kestrel":                 {"routing"},         // a case study's client
+	} {
+		if got := list(path, auth.RoleEditor); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: %v, want %v", path, got, want)
+		}
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/admin/posts?q=" + strings.Repeat("x", 201), As: auth.RoleEditor}).want(t, 400, map[string]any{"error.details.0.field": "q"})
+}

@@ -79,10 +79,9 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 		return res, nil
 	}
 	expr := m.expression()
-	filter := ` AND ` + visibleSQL
-	args := []any{q.At.UTC()}
-	if len(q.Types) > 0 {
-		filter += ` AND entries.type IN ?`
+	typed := len(q.Types) > 0
+	args := []any{expr, q.At.UTC()}
+	if typed {
 		args = append(args, q.Types)
 	}
 	heavy, err := r.searchIsHeavy(m)
@@ -92,16 +91,13 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 	var ids []int64
 	if !heavy {
 		// One pass over every match: count, rank, page.
-		if err := r.db.Raw(`SELECT COUNT(*) FROM entries_fts CROSS JOIN entries ON entries.id = entries_fts.rowid
-			WHERE entries_fts MATCH ?`+filter, append([]any{expr}, args...)...).Scan(&res.Total).Error; err != nil {
+		if err := r.db.Raw(searchSQL("COUNT(*)", typed, ""), args...).Scan(&res.Total).Error; err != nil {
 			return res, translate(err)
 		}
 		if res.Total <= int64(q.Offset) {
 			return res, nil
 		}
-		err := r.db.Raw(`SELECT entries.id FROM entries_fts CROSS JOIN entries ON entries.id = entries_fts.rowid
-			WHERE entries_fts MATCH ?`+filter+` ORDER BY entries_fts.rank, entries.published_at DESC, entries.id DESC LIMIT ? OFFSET ?`,
-			append(append([]any{expr}, args...), q.Limit, q.Offset)...).Scan(&ids).Error
+		err := r.db.Raw(searchSQL("entries.id", typed, searchRanked), append(args, q.Limit, q.Offset)...).Scan(&ids).Error
 		if err != nil {
 			return res, translate(err)
 		}
@@ -109,9 +105,7 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 		// The newest SearchCap+1 matches, newest first: the count, and the
 		// window the ranking looks at.
 		var window []int64
-		err := r.db.Raw(`SELECT entries_fts.rowid FROM entries_fts CROSS JOIN entries ON entries.id = entries_fts.rowid
-			WHERE entries_fts MATCH ?`+filter+` ORDER BY entries_fts.rowid DESC LIMIT ?`,
-			append(append([]any{expr}, args...), SearchCap+1)...).Scan(&window).Error
+		err := r.db.Raw(searchSQL("entries_fts.rowid", typed, searchNewest), append(args, SearchCap+1)...).Scan(&window).Error
 		if err != nil {
 			return res, translate(err)
 		}
@@ -127,8 +121,7 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 		oldest := window[len(window)-1]
 		tier := func(cols string) (map[int64]bool, error) {
 			var in []int64
-			err := r.db.Raw(`SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid >= ?`,
-				`{`+cols+`} : (`+expr+`)`, oldest).Scan(&in).Error
+			err := r.db.Raw(searchTierSQL, `{`+cols+`} : (`+expr+`)`, oldest).Scan(&in).Error
 			set := make(map[int64]bool, len(in))
 			for _, id := range in {
 				set[id] = true
@@ -183,6 +176,30 @@ func searchFilter(q *gorm.DB, text string) *gorm.DB {
 	}
 	return q.Where("entries.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)", m.expression())
 }
+
+// searchSQL is a search query: the index drives (CROSS JOIN keeps it the
+// outer loop), each match's visibility, and with typed its type, is
+// checked from the entries_search_visibility index. Its parameters are
+// the FTS5 expression, the time, the types if typed, then tail's.
+func searchSQL(sel string, typed bool, tail string) string {
+	q := `SELECT ` + sel + ` FROM entries_fts CROSS JOIN entries ON entries.id = entries_fts.rowid
+		WHERE entries_fts MATCH ? AND ` + visibleSQL
+	if typed {
+		q += ` AND entries.type IN ?`
+	}
+	return q + tail
+}
+
+const (
+	// searchRanked orders matches by BM25 (see the rank set in the
+	// migrations), then newest first; its parameters are limit and offset.
+	searchRanked = ` ORDER BY entries_fts.rank, entries.published_at DESC, entries.id DESC LIMIT ? OFFSET ?`
+	// searchNewest takes the newest matches (by id); its parameter is how many.
+	searchNewest = ` ORDER BY entries_fts.rowid DESC LIMIT ?`
+	// searchTierSQL lists the entries from an id on that match an
+	// expression (restricted to some columns).
+	searchTierSQL = `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid >= ?`
+)
 
 // searchIsHeavy tells whether ranking m with BM25 would read more than
 // bm25Budget postings, from how many of the newest sampleSize entries
