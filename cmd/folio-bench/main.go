@@ -15,15 +15,19 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/folio-cms/folio/pkg/corpus"
@@ -40,6 +44,8 @@ func main() {
 	threads := flag.Int("threads", 2, "wrk threads")
 	cacheMB := flag.String("cache-mb", "", "FOLIO_CACHE_MB for the server (empty: folio's default; 0: no cache)")
 	seedOnly := flag.Bool("seed-only", false, "seed the data dir (when needed) and exit, for the Go benchmarks")
+	run := flag.String("run", "all", "what to measure: all, endpoints (the wrk table) or search (every search shape uncached, and search under load)")
+	searchClients := flag.Int("search-clients", 16, "clients sending distinct searches at once in the search load test")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -61,24 +67,21 @@ func main() {
 		return
 	}
 
-	addr := freeAddr()
-	cmd := exec.Command(*bin, "serve", "--addr", addr, "--data-dir", dir)
-	cmd.Env = append(os.Environ(), "FOLIO_ADMIN_PASSWORD=bench password 12345", "FOLIO_LOG_FORMAT=json")
+	env := []string{}
 	if *cacheMB != "" {
-		cmd.Env = append(cmd.Env, "FOLIO_CACHE_MB="+*cacheMB)
+		env = append(env, "FOLIO_CACHE_MB="+*cacheMB)
 	}
-	logFile, err := os.CreateTemp("", "folio-bench-log-")
-	if err != nil {
-		log.Fatal(err)
+	srv := startServer(*bin, dir, env)
+	defer srv.stop()
+	base := srv.base
+
+	if *run == "all" || *run == "search" {
+		searchShapes(*bin, dir)
+		searchLoad(base, *posts, *duration, *conns, *threads, *searchClients)
+		if *run == "search" {
+			return
+		}
 	}
-	defer os.Remove(logFile.Name())
-	cmd.Stdout, cmd.Stderr = io.Discard, logFile
-	if err := cmd.Start(); err != nil {
-		log.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
-	base := "http://" + addr
-	waitReady(base)
 
 	static := newStatic()
 	staticAddr := freeAddr()
@@ -131,7 +134,200 @@ func main() {
 		dbSize = fi.Size()
 	}
 	fmt.Printf("\nfolio peak RSS: %s; database %d MB; %d cores (%s); %d connections, %d wrk threads, %s per run; a post is %d bytes of JSON\n",
-		peakRSS(cmd.Process.Pid), dbSize>>20, runtime.NumCPU(), cpuModel(), *conns, *threads, *duration, postBytes)
+		peakRSS(srv.cmd.Process.Pid), dbSize>>20, runtime.NumCPU(), cpuModel(), *conns, *threads, *duration, postBytes)
+}
+
+// server is a folio serve started by the bench.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+	log  *os.File
+}
+
+func startServer(bin, dir string, env []string) *server {
+	addr := freeAddr()
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dir)
+	cmd.Env = append(append(os.Environ(), "FOLIO_ADMIN_PASSWORD=bench password 12345", "FOLIO_LOG_FORMAT=json"), env...)
+	logFile, err := os.CreateTemp("", "folio-bench-log-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = io.Discard, logFile
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	s := &server{cmd: cmd, base: "http://" + addr, log: logFile}
+	waitReady(s.base)
+	return s
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	_ = s.cmd.Wait()
+	s.log.Close()
+	os.Remove(s.log.Name())
+}
+
+// searchShapes times every search shape of the corpus, alone, with
+// type=post and on page 5, one request at a time against a folio with its
+// response cache off, so that every answer is searched for.
+func searchShapes(bin, dir string) {
+	srv := startServer(bin, dir, []string{"FOLIO_CACHE_MB=0"})
+	defer srv.stop()
+	const n = 100
+	fmt.Printf("\nSearch, uncached (response cache off), one client, %d requests each:\n\n", n)
+	fmt.Printf("| query | q | total | p50 | p99 | p50 type=post | p99 type=post | p50 page=5 | p99 page=5 |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, sh := range corpus.Shapes {
+		row := fmt.Sprintf("| %s | `%s` |", sh.Name, sh.Q)
+		total := ""
+		cells := ""
+		for _, extra := range []string{"", "&type=post", "&page=5"} {
+			url := srv.base + "/api/v1/search?q=" + queryEscape(sh.Q) + extra
+			var times []time.Duration
+			for i := 0; i < n+3; i++ {
+				start := time.Now()
+				res, err := client.Get(url)
+				if err != nil {
+					log.Fatal(err)
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					log.Fatalf("%s: %d %s", url, res.StatusCode, body)
+				}
+				if i >= 3 { // the first ones warm the page cache
+					times = append(times, time.Since(start))
+				}
+				if extra == "" && total == "" {
+					total = totalOf(body)
+				}
+			}
+			slices.Sort(times)
+			cells += fmt.Sprintf(" %s | %s |", ms(times[n/2]), ms(times[n*99/100]))
+		}
+		fmt.Println(row + " " + total + " |" + cells)
+	}
+}
+
+// searchLoad runs clients that each send distinct searches (so the
+// response cache never answers them) as fast as they are answered, while
+// wrk asks for one cached post; it reports the searches' latencies and
+// refusals, and the post's throughput against the same wrk run alone.
+func searchLoad(base string, posts int, d time.Duration, conns, threads, clients int) {
+	slug := fmt.Sprintf("/api/v1/posts/post-%05d", posts/2)
+	get(base+slug, nil).Body.Close()
+	alone := wrk(base+slug, nil, "", d, conns, threads)
+	queries := distinctQueries(20000)
+	var next atomic.Int64
+	stop := make(chan struct{})
+	type result struct {
+		took   time.Duration
+		status int
+	}
+	results := make(chan []result, clients)
+	for c := 0; c < clients; c++ {
+		go func() {
+			client := &http.Client{Timeout: 10 * time.Second}
+			var out []result
+			for {
+				select {
+				case <-stop:
+					results <- out
+					return
+				default:
+				}
+				q := queries[int(next.Add(1))%len(queries)]
+				start := time.Now()
+				res, err := client.Get(base + "/api/v1/search?q=" + queryEscape(q))
+				if err != nil {
+					out = append(out, result{time.Since(start), 0})
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				out = append(out, result{time.Since(start), res.StatusCode})
+			}
+		}()
+	}
+	time.Sleep(500 * time.Millisecond)
+	loaded := wrk(base+slug, nil, "", d, conns, threads)
+	close(stop)
+	var ok, busy, failed []time.Duration
+	for c := 0; c < clients; c++ {
+		for _, r := range <-results {
+			switch r.status {
+			case 200:
+				ok = append(ok, r.took)
+			case 503:
+				busy = append(busy, r.took)
+			default:
+				failed = append(failed, r.took)
+			}
+		}
+	}
+	slices.Sort(ok)
+	all := append(append([]time.Duration{}, ok...), busy...)
+	slices.Sort(all)
+	pct := func(ts []time.Duration, p int) string {
+		if len(ts) == 0 {
+			return "—"
+		}
+		return ms(ts[min(len(ts)-1, len(ts)*p/100)])
+	}
+	fmt.Printf("\nSearch under load: %d clients, each sending distinct searches back to back, while wrk (%d connections) asks for a cached post:\n\n", clients, conns)
+	fmt.Printf("| searches answered | refused (503) | failed | searches/s | p50 | p99 | p99 incl. 503s | post req/s alone | post req/s meanwhile | ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("| %d | %d | %d | %.0f | %s | %s | %s | %.0f | %.0f | %.2f× |\n", len(ok), len(busy), len(failed),
+		float64(len(ok))/(d.Seconds()+0.5), pct(ok, 50), pct(ok, 99), pct(all, 99), alone.rps, loaded.rps, loaded.rps/alone.rps)
+}
+
+// distinctQueries makes n different searches of the kinds readers type:
+// one or two words, a word and the start of the next, a quoted phrase.
+func distinctQueries(n int) []string {
+	r := rand.New(rand.NewPCG(3, 4))
+	z := rand.NewZipf(r, 1.07, 1, uint64(len(corpus.Vocabulary)-1))
+	word := func() string {
+		if r.IntN(10) == 0 {
+			t := corpus.Topics[r.IntN(len(corpus.Topics))]
+			return t[r.IntN(len(t))]
+		}
+		return corpus.Vocabulary[z.Uint64()]
+	}
+	seen := map[string]bool{}
+	var out []string
+	for len(out) < n {
+		var q string
+		switch k := r.IntN(10); {
+		case k < 4:
+			q = word() + " " + word()
+		case k < 7:
+			w := word()
+			q = word() + " " + w[:min(len(w), 2+r.IntN(4))]
+		case k < 9:
+			q = word()
+		default:
+			q = `"` + word() + " " + word() + `"`
+		}
+		if !seen[q] {
+			seen[q] = true
+			out = append(out, q)
+		}
+	}
+	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+func queryEscape(q string) string { return url.QueryEscape(q) }
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+var reTotal = regexp.MustCompile(`"total":(\d+)`)
+
+func totalOf(body []byte) string {
+	if m := reTotal.FindSubmatch(body); m != nil {
+		return string(m[1])
+	}
+	return "?"
 }
 
 const searchScript = `

@@ -31,11 +31,12 @@ type SearchPage struct {
 // SearchLimits bound what full-text searches may cost, so that no stream of
 // distinct queries can tie up the server. Zero values take the defaults.
 type SearchLimits struct {
-	// Slots is how many searches run at once (default: the number of
-	// cores, GOMAXPROCS).
+	// Slots is how many searches run at once (default: half the cores,
+	// GOMAXPROCS/2, at least one), so that searches never take all the
+	// CPU from cached reads.
 	Slots int
 	// Wait is how long a search waits for a slot before it is refused as
-	// busy (default 100 ms).
+	// busy (default 50 ms).
 	Wait time.Duration
 	// Budget is the database time one search may take before SQLite is
 	// interrupted and the search refused (default 1 s).
@@ -44,10 +45,10 @@ type SearchLimits struct {
 
 func (l SearchLimits) withDefaults() SearchLimits {
 	if l.Slots <= 0 {
-		l.Slots = runtime.GOMAXPROCS(0)
+		l.Slots = max(1, runtime.GOMAXPROCS(0)/2)
 	}
 	if l.Wait <= 0 {
-		l.Wait = 100 * time.Millisecond
+		l.Wait = 50 * time.Millisecond
 	}
 	if l.Budget <= 0 {
 		l.Budget = time.Second

@@ -62,6 +62,8 @@ const (
 	// sampleSize is how many of the newest entries the estimate of how
 	// common a word is looks at.
 	sampleSize = 500
+	// lightLimit bounds the matches a BM25-ranked search reads back.
+	lightLimit = 4 * bm25Budget
 )
 
 // Search returns the visible entries matching q, best first, and how many
@@ -90,17 +92,22 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 	}
 	var ids []int64
 	if !heavy {
-		// One pass over every match: count, rank, page.
-		if err := r.db.Raw(searchSQL("COUNT(*)", typed, ""), args...).Scan(&res.Total).Error; err != nil {
-			return res, translate(err)
-		}
-		if res.Total <= int64(q.Offset) {
-			return res, nil
-		}
-		err := r.db.Raw(searchSQL("entries.id", typed, searchRanked), append(args, q.Limit, q.Offset)...).Scan(&ids).Error
+		// One pass over every match ranks them all, which counts them too.
+		var ranked []int64
+		err := r.db.Raw(searchSQL("entries.id", typed, searchRanked), append(args, lightLimit, 0)...).Scan(&ranked).Error
 		if err != nil {
 			return res, translate(err)
 		}
+		res.Total = int64(len(ranked))
+		if len(ranked) == lightLimit { // far more than estimated
+			if err := r.db.Raw(searchSQL("COUNT(*)", typed, ""), args...).Scan(&res.Total).Error; err != nil {
+				return res, translate(err)
+			}
+		}
+		if len(ranked) <= q.Offset {
+			return res, nil
+		}
+		ids = ranked[q.Offset:min(len(ranked), q.Offset+q.Limit)]
 	} else {
 		// The newest SearchCap+1 matches, newest first: the count, and the
 		// window the ranking looks at.
@@ -150,7 +157,7 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 		}
 		ids = ranked[q.Offset:min(len(ranked), q.Offset+q.Limit)]
 	}
-	hits, err := r.searchHits(ids, m, heavy)
+	hits, err := r.searchHits(ids, m)
 	res.Hits = hits
 	return res, err
 }
@@ -205,11 +212,13 @@ const (
 // bm25Budget postings, from how many of the newest sampleSize entries
 // contain each of its words.
 func (r Reader) searchIsHeavy(m searchMatch) (bool, error) {
+	// Ids are given in order and rarely deleted: the highest is about how
+	// many entries there are, and the newest are just below it.
 	var stats struct{ N, MaxID int64 }
-	if err := r.db.Raw(`SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id FROM entries`).Scan(&stats).Error; err != nil {
+	if err := r.db.Raw(`SELECT COALESCE(MAX(id), 0) AS max_id FROM entries`).Scan(&stats.MaxID).Error; err != nil {
 		return false, translate(err)
 	}
-	if stats.N <= bm25Budget {
+	if stats.N = stats.MaxID; stats.N <= bm25Budget {
 		return false, nil
 	}
 	terms := m.terms()
@@ -246,10 +255,8 @@ func (r Reader) searchIsHeavy(m searchMatch) (bool, error) {
 }
 
 // searchHits reads the entries ids, in that order, with a snippet of each
-// for m: from FTS5's snippet(), or for heavy searches (whose words are in
-// most entries, many times) cut here, for the same result at a fraction of
-// the cost.
-func (r Reader) searchHits(ids []int64, m searchMatch, heavy bool) ([]SearchHit, error) {
+// for m, cut here (cutSnippet) from the text the index holds.
+func (r Reader) searchHits(ids []int64, m searchMatch) ([]SearchHit, error) {
 	if len(ids) == 0 {
 		return []SearchHit{}, nil
 	}
@@ -264,31 +271,39 @@ func (r Reader) searchHits(ids []int64, m searchMatch, heavy bool) ([]SearchHit,
 	for _, h := range rows {
 		byID[h.ID] = h
 	}
-	snippets := map[int64]string{}
-	if heavy {
-		var texts []struct {
-			ID                         int64
-			Title, Excerpt, Body, Meta string
-		}
-		if err := r.db.Raw(`SELECT id, title, excerpt, body, meta FROM entries_search WHERE id IN ?`, ids).Scan(&texts).Error; err != nil {
-			return nil, translate(err)
-		}
-		for _, t := range texts {
-			best, bestN := "", 0
-			for _, col := range []string{t.Body, t.Excerpt, t.Title, t.Meta} {
-				if s, n := cutSnippet(col, m, snippetWords); n > bestN {
-					best, bestN = s, n
+	var texts []struct {
+		ID                         int64
+		Title, Excerpt, Body, Meta string
+	}
+	if err := r.db.Raw(`SELECT id, title, excerpt, body, meta FROM entries_search WHERE id IN ?`, ids).Scan(&texts).Error; err != nil {
+		return nil, translate(err)
+	}
+	snippets := make(map[int64]string, len(ids))
+	var missed []int64
+	for _, t := range texts {
+		best, bestN := "", 0
+		for _, col := range []string{t.Body, t.Excerpt, t.Title, t.Meta} {
+			if s, n := cutSnippet(col, m, snippetWords); n > bestN {
+				best, bestN = s, n
+				if n == len(m.phrases) {
+					break
 				}
 			}
-			snippets[t.ID] = best
 		}
-	} else {
+		if bestN == 0 {
+			missed = append(missed, t.ID)
+		}
+		snippets[t.ID] = best
+	}
+	if len(missed) > 0 {
+		// Text the index matched that cutSnippet does not see matching (a
+		// letter FTS5 folds differently): FTS5's own snippet().
 		var rows []struct {
 			ID      int64
 			Snippet string
 		}
 		err = r.db.Raw(`SELECT rowid AS id, snippet(entries_fts, -1, char(1), char(2), '…', ?) AS snippet
-			FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ?`, snippetWords, m.expression(), ids).Scan(&rows).Error
+			FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ?`, snippetWords, m.expression(), missed).Scan(&rows).Error
 		if err != nil {
 			return nil, translate(err)
 		}

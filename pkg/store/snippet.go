@@ -8,18 +8,18 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// cutSnippet makes a snippet the way FTS5's snippet() does, for searches
-// whose words are everywhere: snippet() scores every window of a column
-// against every match in it, which for a word found 150 times in a body
-// costs more than the whole search. It returns about n words of text
+// cutSnippet makes a snippet the way FTS5's snippet() does, at a fraction
+// of its cost: snippet() scores every window of a column against every
+// match in it (for a word found 150 times in a body that costs more than
+// the whole search), and looks each entry up in the index again. It returns about n words of text
 // around the place where the most different phrases of m occur (the most
 // matches breaking ties, the earliest place after that), with \x01 and
 // \x02 around each match and … where text was cut, and the number of
 // different phrases it shows (0: none of m is in text).
 func cutSnippet(text string, m searchMatch, n int) (string, int) {
-	// Most such words are near the start: look at the first part first.
-	if len(text) > 4096 {
-		cut := 4096
+	// Common words are near the start: look at the first part first.
+	if len(text) > 1536 {
+		cut := 1536
 		for cut < len(text) && isWordRune(rune(text[cut])) {
 			cut++
 		}
@@ -65,13 +65,17 @@ func cutSnippetIn(text string, m searchMatch, n int) (string, int) {
 			distinct--
 		}
 	}
+	// Windows of n tokens, each starting at a match (or at the start).
 	bestStart, bestScore := -1, 0
-	for i := 0; i < len(toks); i++ {
-		add(i, 1)
-		if i >= n {
-			add(i-n, -1)
+	end := 0
+	for start := range toks {
+		if start > 0 {
+			add(start-1, -1)
 		}
-		if start := max(0, i-n+1); hit[start] != 0 || start == 0 {
+		for ; end < min(len(toks), start+n); end++ {
+			add(end, 1)
+		}
+		if hit[start] != 0 || start == 0 {
 			if score := distinct*1000 + hits; score > bestScore {
 				bestStart, bestScore = start, score
 			}
@@ -80,9 +84,27 @@ func cutSnippetIn(text string, m searchMatch, n int) (string, int) {
 	if bestStart < 0 {
 		return "", 0
 	}
-	// Begin a little before the first match, as a reader would quote it.
-	start := max(0, bestStart-n/8)
-	end := min(len(toks), start+n)
+	// Begin a little before the first match, as a reader would quote it:
+	// at the start of its sentence if that is near, and never so early
+	// that the window loses a match at its end.
+	lastEnd := bestStart
+	for i := bestStart; i < min(len(toks), bestStart+n); i++ {
+		if hit[i] != 0 {
+			lastEnd = max(lastEnd, min(len(toks), i+size[i]))
+		}
+	}
+	earliest := max(0, lastEnd-n, bestStart-n/4)
+	start := max(earliest, bestStart-n/8)
+	for i := bestStart; i >= earliest; i-- {
+		if i == 0 || strings.ContainsAny(text[toks[i-1].to:toks[i].from], ".!?\n") {
+			start = i
+			break
+		}
+	}
+	end = min(len(toks), start+n)
+	if end-start < n { // near the end: show n words all the same
+		start = max(0, end-n)
+	}
 	var b strings.Builder
 	if start > 0 {
 		b.WriteString("…")
