@@ -139,9 +139,17 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 		if err != nil {
 			return res, err
 		}
-		inHead, err := tier("excerpt meta")
-		if err != nil {
-			return res, err
+		titled := 0
+		for _, id := range window {
+			if inTitle[id] {
+				titled++
+			}
+		}
+		inHead := map[int64]bool{}
+		if titled < q.Offset+q.Limit { // the page reaches past the title matches
+			if inHead, err = tier("excerpt meta"); err != nil {
+				return res, err
+			}
 		}
 		ranked := make([]int64, 0, len(window))
 		for _, pass := range []func(int64) bool{
