@@ -153,6 +153,15 @@ export interface components {
       next: number | null;
       prev: number | null;
     };
+    SearchMeta: {
+      page: number;
+      per_page: number;
+      total: number;
+      total_pages: number;
+      next: number | null;
+      prev: number | null;
+      total_capped: boolean;
+    };
     Image: {
       url?: string;
       media_id?: number;
@@ -1010,11 +1019,12 @@ export interface operations {
     responses: {
       200: {
         data: components["schemas"]["SearchHit"][];
-        meta: components["schemas"]["PageMeta"];
+        meta: components["schemas"]["SearchMeta"];
       };
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      503: components["schemas"]["Error"];
     };
   };
   sitemap: {
@@ -1120,6 +1130,7 @@ export interface operations {
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
+      503: components["schemas"]["Error"];
     };
   };
   createPost: {
@@ -1383,6 +1394,7 @@ export interface operations {
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
+      503: components["schemas"]["Error"];
     };
   };
   createCaseStudy: {
