@@ -69,13 +69,12 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Quer
 	}
 	if q.Q != "" {
 		// A search: within the same limits as the public one.
-		sctx, done, err := s.searchSlot(ctx)
-		if err != nil {
-			return Page[Entry]{}, err
-		}
-		defer done()
-		page, err := s.list(sctx, q.filter(t), q)
-		return page, searchErr(sctx, err)
+		var page Page[Entry]
+		err := s.runSearch(ctx, func(ctx context.Context) (err error) {
+			page, err = s.list(ctx, q.filter(t), q)
+			return err
+		})
+		return page, err
 	}
 	return s.list(ctx, q.filter(t), q)
 }

@@ -41,6 +41,10 @@ type SearchLimits struct {
 	// Budget is the database time one search may take before SQLite is
 	// interrupted and the search refused (default 1 s).
 	Budget time.Duration
+	// Nice is how much lower than the rest of the server the search
+	// threads' CPU priority is (Linux nice levels; default 5, negative:
+	// the same priority).
+	Nice int
 }
 
 func (l SearchLimits) withDefaults() SearchLimits {
@@ -52,6 +56,9 @@ func (l SearchLimits) withDefaults() SearchLimits {
 	}
 	if l.Budget <= 0 {
 		l.Budget = time.Second
+	}
+	if l.Nice == 0 {
+		l.Nice = 5
 	}
 	return l
 }
@@ -66,27 +73,53 @@ var (
 		"This search took too long and was stopped: try fewer or more specific words.").With("retry_after_seconds", searchRetryAfter)
 )
 
-// searchSlot waits (at most Limits.Wait) for one of the search slots, and
-// returns the context the search runs in (its time budget) and how to give
-// the slot back.
-func (s *Service) searchSlot(ctx context.Context) (context.Context, func(), error) {
+// searchJob is one search handed to a search worker.
+type searchJob struct {
+	ctx  context.Context
+	run  func(ctx context.Context) error
+	done chan error
+}
+
+// runSearch runs fn on one of the search workers, within the time budget:
+// it waits at most Limits.Wait for a worker to be free, and is refused as
+// busy after that. The workers are Slots goroutines, each on an OS thread
+// of its own whose CPU priority is lowered (Limits.Nice), so that when the
+// cores are contended the scheduler favours everything else (cached reads
+// above all) over searches, and no stream of searches can starve them.
+func (s *Service) runSearch(ctx context.Context, fn func(ctx context.Context) error) error {
 	l := s.SearchLimits.withDefaults()
-	s.searchOnce.Do(func() { s.searchSlots = make(chan struct{}, l.Slots) })
+	s.searchOnce.Do(func() {
+		s.searchWork = make(chan searchJob)
+		for range l.Slots {
+			go s.searchWorker(l.Nice)
+		}
+	})
+	job := searchJob{ctx: ctx, run: fn, done: make(chan error, 1)}
 	select {
-	case s.searchSlots <- struct{}{}:
+	case s.searchWork <- job:
 	default:
 		t := time.NewTimer(l.Wait)
 		defer t.Stop()
 		select {
-		case s.searchSlots <- struct{}{}:
+		case s.searchWork <- job:
 		case <-t.C:
-			return nil, nil, errSearchBusy
+			return errSearchBusy
 		case <-ctx.Done():
-			return nil, nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, l.Budget)
-	return ctx, func() { cancel(); <-s.searchSlots }, nil
+	return <-job.done
+}
+
+func (s *Service) searchWorker(nice int) {
+	runtime.LockOSThread() // never unlocked: the thread keeps its priority and ends with the goroutine
+	lowerThreadPriority(nice)
+	for job := range s.searchWork {
+		ctx, cancel := context.WithTimeout(job.ctx, s.SearchLimits.withDefaults().Budget)
+		err := job.run(ctx)
+		cancel()
+		job.done <- searchErr(ctx, err)
+	}
 }
 
 // searchErr turns a search interrupted by its time budget into a clear
@@ -101,18 +134,17 @@ func searchErr(ctx context.Context, err error) error {
 // Search finds published entries (of the given types; none means all)
 // matching what a reader typed, best first.
 func (s *Service) Search(ctx context.Context, text string, types []Type, page, perPage int) (SearchPage, error) {
-	ctx, done, err := s.searchSlot(ctx)
-	if err != nil {
-		return SearchPage{}, err
-	}
-	defer done()
 	q := store.SearchQuery{Text: text, At: s.now(), Offset: (page - 1) * perPage, Limit: perPage}
 	for _, t := range types {
 		q.Types = append(q.Types, string(t))
 	}
-	res, err := s.Store.Read(ctx).Search(q)
+	var res store.SearchResult
+	err := s.runSearch(ctx, func(ctx context.Context) (err error) {
+		res, err = s.Store.Read(ctx).Search(q)
+		return err
+	})
 	if err != nil {
-		return SearchPage{}, searchErr(ctx, err)
+		return SearchPage{}, err
 	}
 	hits := make([]Hit, len(res.Hits))
 	for i, r := range res.Hits {

@@ -16,12 +16,11 @@ import (
 func TestSearchSlots(t *testing.T) {
 	s := &Service{Store: storetest.New(t, nil), Now: time.Now, SearchLimits: SearchLimits{Slots: 1, Wait: 50 * time.Millisecond}}
 	ctx := context.Background()
-	_, done, err := s.searchSlot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	started, release := make(chan struct{}), make(chan struct{})
+	go s.runSearch(ctx, func(context.Context) error { close(started); <-release; return nil })
+	<-started
 	start := time.Now()
-	_, err = s.Search(ctx, "anything", nil, 1, 20)
+	_, err := s.Search(ctx, "anything", nil, 1, 20)
 	if e := (*errs.Error)(nil); !errors.As(err, &e) || e.Kind != errs.Unavailable || e.Code != "search_busy" || e.Meta["retry_after_seconds"] != 1 {
 		t.Fatalf("Search with every slot taken = %v, want search_busy with a retry time", err)
 	}
@@ -35,7 +34,7 @@ func TestSearchSlots(t *testing.T) {
 	if _, err := s.List(ctx, admin, Post, Query{Page: 1, PerPage: 20}); err != nil {
 		t.Errorf("a list without a search needs no slot: %v", err)
 	}
-	done()
+	close(release)
 	if _, err := s.Search(ctx, "anything", nil, 1, 20); err != nil {
 		t.Errorf("with the slot free again: %v", err)
 	}

@@ -28,10 +28,10 @@ type Service struct {
 	// SearchLimits bound the cost of full-text searches.
 	SearchLimits SearchLimits
 
-	mediaOnce   sync.Once
-	mediaSlots  chan struct{}
-	searchOnce  sync.Once
-	searchSlots chan struct{}
+	mediaOnce  sync.Once
+	mediaSlots chan struct{}
+	searchOnce sync.Once
+	searchWork chan searchJob
 }
 
 // New returns a Service on st using the real clock.
