@@ -139,32 +139,24 @@ type token struct {
 // without diacritics.
 func tokenize(text string) []token {
 	out := make([]token, 0, len(text)/6)
-	from, plain := -1, true // plain: ASCII lowercase so far
+	lower := asciiLower(text)
+	from, plain := -1, true // plain: the token is ASCII so far
 	emit := func(to int) {
-		w := text[from:to]
+		w := lower[from:to]
 		if !plain {
-			w = fold(w)
+			w = fold(text[from:to])
 		}
 		out = append(out, token{from, to, w})
 		from, plain = -1, true
 	}
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		if c := lower[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
 				if from < 0 {
 					from = i
 				}
-			case 'A' <= c && c <= 'Z':
-				if from < 0 {
-					from = i
-				}
-				plain = false
-			default:
-				if from >= 0 {
-					emit(i)
-				}
+			} else if from >= 0 {
+				emit(i)
 			}
 			i++
 			continue
@@ -184,6 +176,18 @@ func tokenize(text string) []token {
 		emit(len(text))
 	}
 	return out
+}
+
+// asciiLower returns text with A-Z lowercased: the same length, so that
+// offsets in one are offsets in the other.
+func asciiLower(text string) string {
+	b := []byte(text)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // fold lowercases a word and takes its diacritics off.

@@ -27,3 +27,14 @@ func TestCutSnippet(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenizeFoldsAsTheIndex(t *testing.T) {
+	var got []string
+	for _, tok := range tokenize("Ærøskøbing, CAFÉ-au-lait; x1 über_Größe 中文") {
+		got = append(got, tok.word)
+	}
+	want := []string{"ærøskøbing", "cafe", "au", "lait", "x1", "uber", "große", "中文"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("tokens %q, want %q", got, want)
+	}
+}
