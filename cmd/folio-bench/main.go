@@ -46,6 +46,7 @@ func main() {
 	seedOnly := flag.Bool("seed-only", false, "seed the data dir (when needed) and exit, for the Go benchmarks")
 	run := flag.String("run", "all", "what to measure: all, endpoints (the wrk table) or search (every search shape uncached, and search under load)")
 	searchClients := flag.Int("search-clients", 16, "clients sending distinct searches at once in the search load test")
+	searchPace := flag.Duration("search-pace", 200*time.Millisecond, "how long each search client waits between searches in the typing run (a flood run follows, without waiting)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -77,7 +78,10 @@ func main() {
 
 	if *run == "all" || *run == "search" {
 		searchShapes(*bin, dir)
-		searchLoad(base, *posts, *duration, *conns, *threads, *searchClients)
+		fmt.Printf("\nSearch under load: %d clients, each sending distinct searches (so the cache never answers), while wrk (%d connections) asks for a cached post; typing: each client waits %s between searches, as a reader typing; flood: back to back:\n\n", *searchClients, *conns, *searchPace)
+		fmt.Printf("| clients | searches answered | refused (503) | failed | answered/s | p50 | p99 | p99 incl. 503s | post req/s alone | post req/s meanwhile | ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		searchLoad(base, *posts, *duration, *conns, *threads, *searchClients, *searchPace)
+		searchLoad(base, *posts, *duration, *conns, *threads, *searchClients, 0)
 		if *run == "search" {
 			return
 		}
@@ -211,15 +215,13 @@ func searchShapes(bin, dir string) {
 }
 
 // searchLoad runs clients that each send distinct searches (so the
-// response cache never answers them) as fast as they are answered, while
+// response cache never answers them), pace apart, while
 // wrk asks for one cached post; it reports the searches' latencies and
 // refusals, and the post's throughput against the same wrk run alone.
-func searchLoad(base string, posts int, d time.Duration, conns, threads, clients int) {
+func searchLoad(base string, posts int, d time.Duration, conns, threads, clients int, pace time.Duration) {
 	slug := fmt.Sprintf("/api/v1/posts/post-%05d", posts/2)
 	get(base+slug, nil).Body.Close()
 	alone := wrk(base+slug, nil, "", d, conns, threads)
-	queries := distinctQueries(20000)
-	var next atomic.Int64
 	stop := make(chan struct{})
 	type result struct {
 		took   time.Duration
@@ -237,7 +239,7 @@ func searchLoad(base string, posts int, d time.Duration, conns, threads, clients
 					return
 				default:
 				}
-				q := queries[int(next.Add(1))%len(queries)]
+				q := loadQueries[int(nextQuery.Add(1))%len(loadQueries)]
 				start := time.Now()
 				res, err := client.Get(base + "/api/v1/search?q=" + queryEscape(q))
 				if err != nil {
@@ -247,6 +249,7 @@ func searchLoad(base string, posts int, d time.Duration, conns, threads, clients
 				_, _ = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 				out = append(out, result{time.Since(start), res.StatusCode})
+				time.Sleep(pace)
 			}
 		}()
 	}
@@ -275,11 +278,20 @@ func searchLoad(base string, posts int, d time.Duration, conns, threads, clients
 		}
 		return ms(ts[min(len(ts)-1, len(ts)*p/100)])
 	}
-	fmt.Printf("\nSearch under load: %d clients, each sending distinct searches back to back, while wrk (%d connections) asks for a cached post:\n\n", clients, conns)
-	fmt.Printf("| searches answered | refused (503) | failed | searches/s | p50 | p99 | p99 incl. 503s | post req/s alone | post req/s meanwhile | ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	fmt.Printf("| %d | %d | %d | %.0f | %s | %s | %s | %.0f | %.0f | %.2f× |\n", len(ok), len(busy), len(failed),
+	kind := "typing"
+	if pace == 0 {
+		kind = "flood"
+	}
+	fmt.Printf("| %d, %s | %d | %d | %d | %.0f | %s | %s | %s | %.0f | %.0f | %.2f× |\n", clients, kind, len(ok), len(busy), len(failed),
 		float64(len(ok))/(d.Seconds()+0.5), pct(ok, 50), pct(ok, 99), pct(all, 99), alone.rps, loaded.rps, loaded.rps/alone.rps)
 }
+
+// loadQueries are the searches of the load runs, each sent once (the runs
+// share nextQuery), so that the response cache never has the answer.
+var (
+	loadQueries = distinctQueries(60000)
+	nextQuery   atomic.Int64
+)
 
 // distinctQueries makes n different searches of the kinds readers type:
 // one or two words, a word and the start of the next, a quoted phrase.
