@@ -38,3 +38,29 @@ func TestTokenizeFoldsAsTheIndex(t *testing.T) {
 		t.Errorf("tokens %q, want %q", got, want)
 	}
 }
+
+// BenchmarkCutSnippet cuts a snippet from a 1,500-word text for a word it
+// holds 150 times (as "the" in the benchmark corpus) and for one that is
+// near its end.
+func BenchmarkCutSnippet(b *testing.B) {
+	words := strings.Fields("the of and to a in is for that with on data as it be are this by we from or an at not can database service")
+	var sb strings.Builder
+	for i := 0; i < 1500; i++ {
+		if i%12 == 11 {
+			sb.WriteString(". ")
+		}
+		sb.WriteString(words[(i*7+i/3)%len(words)])
+		sb.WriteByte(' ')
+	}
+	text := sb.String() + "kubernetes."
+	for _, q := range []string{"the", "kubernetes"} {
+		m := parseSearch(q)
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, n := cutSnippet(text, m, snippetWords); n != 1 {
+					b.Fatal("no match")
+				}
+			}
+		})
+	}
+}
