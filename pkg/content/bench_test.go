@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/corpus"
 	"github.com/folio-cms/folio/pkg/store"
@@ -116,4 +117,25 @@ func reportPercentiles(b *testing.B, times []time.Duration) {
 	}
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
+}
+
+// BenchmarkAdminSearch times the admin post list's q (every status, the
+// list's own order) for every search shape.
+func BenchmarkAdminSearch(b *testing.B) {
+	svc := benchService(b)
+	ctx := context.Background()
+	editor := auth.Principal{User: auth.User{ID: 1, Role: auth.RoleEditor}}
+	for _, sh := range corpus.Shapes {
+		b.Run(sh.Name, func(b *testing.B) {
+			var times []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := svc.List(ctx, editor, content.Post, content.Query{Q: sh.Q, Page: 1, PerPage: 20}); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+			}
+			reportPercentiles(b, times)
+		})
+	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"html"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -178,18 +179,19 @@ const shortSearch = 2
 // searchFilter restricts an entry list to those text matches: in the
 // full-text index (every status: the index holds every entry), and for
 // short text also those whose title contains it, case-insensitively. The
-// index drives: its matches are read once, and the list looks entries up
-// among them.
+// index drives: its matches are read once, at most the newest SearchCap of
+// them (as for public searches), and the list looks entries up among them.
 func searchFilter(q *gorm.DB, text string) *gorm.DB {
 	m := parseSearch(text)
 	like := "%" + escapeLike(text) + "%"
+	matches := "entries.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC LIMIT " + strconv.Itoa(SearchCap) + ")"
 	switch {
 	case m.empty():
 		return q.Where("entries.title LIKE ? ESCAPE '\\'", like)
 	case utf8.RuneCountInString(text) <= shortSearch:
-		return q.Where("(entries.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?) OR entries.title LIKE ? ESCAPE '\\')", m.expression(), like)
+		return q.Where("("+matches+" OR entries.title LIKE ? ESCAPE '\\')", m.expression(), like)
 	}
-	return q.Where("entries.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)", m.expression())
+	return q.Where(matches, m.expression())
 }
 
 // searchSQL is a search query: the index drives (CROSS JOIN keeps it the
