@@ -42,7 +42,7 @@ type SearchLimits struct {
 	// interrupted and the search refused (default 1 s).
 	Budget time.Duration
 	// Nice is how much lower than the rest of the server the search
-	// threads' CPU priority is (Linux nice levels; default 5, negative:
+	// threads' CPU priority is (Linux nice levels; default 2, negative:
 	// the same priority).
 	Nice int
 }
@@ -58,7 +58,7 @@ func (l SearchLimits) withDefaults() SearchLimits {
 		l.Budget = time.Second
 	}
 	if l.Nice == 0 {
-		l.Nice = 5
+		l.Nice = 2
 	}
 	return l
 }
