@@ -43,16 +43,16 @@ type SearchResult struct {
 	Hits  []SearchHit
 	Total int64
 	// Capped: more than SearchCap entries match; Total is SearchCap and the
-	// hits come from the newest SearchCap of them.
+	// hits are the best SearchCap (see Search).
 	Capped bool
 }
 
 // How much work one search may do (see docs/PERFORMANCE.md for the numbers
 // behind them).
 const (
-	// SearchCap is the most matches a search looks at: a query matching
-	// more reports SearchCap as its total (and Capped) and ranks the newest
-	// SearchCap matches.
+	// SearchCap is the most results a search has: a query matching more
+	// reports SearchCap as its total (and Capped); when it is ranked by
+	// where it matches, only the newest SearchCap matches are looked at.
 	SearchCap = 1000
 	// bm25Budget is how many postings the BM25 ranking may read: about the
 	// sum, over the query's words, of the entries containing each (BM25
@@ -104,6 +104,9 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 			if err := r.db.Raw(searchSQL("COUNT(*)", typed, ""), args...).Scan(&res.Total).Error; err != nil {
 				return res, translate(err)
 			}
+		}
+		if len(ranked) > SearchCap { // the best SearchCap, like any search
+			ranked, res.Total, res.Capped = ranked[:SearchCap], SearchCap, true
 		}
 		if len(ranked) <= q.Offset {
 			return res, nil

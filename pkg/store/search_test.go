@@ -255,7 +255,11 @@ func TestSearchOfWordsInMostEntries(t *testing.T) {
 		if i%100 == 0 {
 			title += " about common things"
 		}
-		return title, "A common body, the common word everywhere."
+		body := "A common body, the common word everywhere."
+		if i%3 == 0 {
+			body += " Sometimes more."
+		}
+		return title, body
 	})
 	ctx := context.Background()
 	// An excerpt match, newer than the newest title match.
@@ -285,6 +289,11 @@ func TestSearchOfWordsInMostEntries(t *testing.T) {
 	res, err = s.Read(ctx).Search(SearchQuery{Text: "entry 1234 ", At: time.Now(), Limit: 5})
 	if err != nil || res.Total != 1 || res.Capped || res.Hits[0].Title != "Entry 1234" {
 		t.Errorf("entry 1234: %+v, %v", res, err)
+	}
+	// A word in a third of them is ranked by BM25, and has 1,000 results too.
+	res, err = s.Read(ctx).Search(SearchQuery{Text: "sometimes ", At: time.Now(), Offset: 980, Limit: 50})
+	if err != nil || res.Total != SearchCap || !res.Capped || len(res.Hits) != 20 {
+		t.Errorf("sometimes: total %d capped %v, %d hits on the last page, %v", res.Total, res.Capped, len(res.Hits), err)
 	}
 	// Paging past the window is an empty page, with the same total.
 	res, err = s.Read(ctx).Search(SearchQuery{Text: "common", At: time.Now(), Offset: SearchCap, Limit: 20})
