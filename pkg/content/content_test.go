@@ -155,3 +155,66 @@ func TestUpsertIsIdempotent(t *testing.T) {
 		t.Errorf("after the upserts: %d posts, version %d; want 1 post at version 3", page.Total, page.Items[0].Version)
 	}
 }
+
+// TestSaveWithoutChangesStoresNothing: pressing Save again, or restoring
+// the revision that is already current, adds no version and no revision.
+func TestSaveWithoutChangesStoresNothing(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.users[auth.RoleAdmin]
+	fields := content.Fields{Title: "Twice", Body: "Same text.\n\n## A heading", Tags: []string{"Go"}, SEO: content.SEO{MetaTitle: "Twice"}}
+	e, err := f.svc.Create(ctx, admin, content.Post, content.Input{Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	revisions := func() []content.Revision {
+		t.Helper()
+		p, err := f.svc.Revisions(ctx, admin, content.Post, e.ID, 1, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Items
+	}
+	fields.Slug = e.Fields.Slug
+	for _, autosave := range []bool{false, true, false} {
+		got, err := f.svc.Update(ctx, admin, content.Post, e.ID, 1, content.Input{Fields: fields, Autosave: autosave})
+		if err != nil {
+			t.Fatalf("save without changes (autosave %v): %v", autosave, err)
+		}
+		if got.Version != 1 || got.Fields.Body != fields.Body {
+			t.Fatalf("save without changes: version %d, body %q; want version 1 and the same body", got.Version, got.Fields.Body)
+		}
+	}
+	// Without a slug the current one is kept: that is no change either.
+	noSlug := fields
+	noSlug.Slug = ""
+	if got, err := f.svc.Update(ctx, admin, content.Post, e.ID, 1, content.Input{Fields: noSlug}); err != nil || got.Version != 1 {
+		t.Fatalf("save without a slug: version %d, %v", got.Version, err)
+	}
+	if revs := revisions(); len(revs) != 1 || revs[0].Kind != "create" {
+		t.Fatalf("revisions after saves without changes: %+v, want only the create", revs)
+	}
+	// A real change is still a new version and revision; restoring the
+	// revision that equals the current text adds nothing.
+	changed := fields
+	changed.Body += "\n\nMore."
+	v2, err := f.svc.Update(ctx, admin, content.Post, e.ID, 1, content.Input{Fields: changed})
+	if err != nil || v2.Version != 2 {
+		t.Fatalf("a real change: version %d, %v", v2.Version, err)
+	}
+	revs := revisions()
+	if len(revs) != 2 {
+		t.Fatalf("revisions: %d, want 2", len(revs))
+	}
+	restored, err := f.svc.RestoreRevision(ctx, admin, content.Post, e.ID, revs[0].ID) // the latest: the current text
+	if err != nil || restored.Version != 2 {
+		t.Fatalf("restore the current revision: version %d, %v", restored.Version, err)
+	}
+	if n := len(revisions()); n != 2 {
+		t.Fatalf("revisions after restoring the current one: %d, want 2", n)
+	}
+	// A stale base is still a conflict, even when nothing would change.
+	if _, err := f.svc.Update(ctx, admin, content.Post, e.ID, 1, content.Input{Fields: changed}); errs.KindOf(err) != errs.Conflict {
+		t.Fatalf("stale save: %v, want a conflict", err)
+	}
+}

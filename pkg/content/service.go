@@ -204,6 +204,11 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if f.Slug == "" {
 			f.Slug = row.Slug // a save without a slug keeps the current one
 		}
+		// A save that changes nothing (Save pressed twice, a restore of the
+		// current text) stores nothing: no version, no revision, no event.
+		if same, err := unchanged(tx, before, row.AuthorID, f); err != nil || same {
+			return err
+		}
 		if err := claimSlug(ctx, tx, t, &f, id); err != nil {
 			return err
 		}
@@ -237,6 +242,19 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		return Entry{}, err
 	}
 	return s.load(ctx, t, id)
+}
+
+// unchanged reports whether saving fields f with author authorID would
+// store exactly what row holds: the same snapshot a revision would take.
+func unchanged(tx *store.Tx, row store.EntryRow, authorID *int64, f Fields) (bool, error) {
+	cur, err := hydrate(tx.Reader, []store.EntryRow{row})
+	if err != nil {
+		return false, err
+	}
+	prev := snapshotOf(cur[0])
+	next := prev
+	next.Fields, next.AuthorID = f, authorID
+	return len(diff(prev, next)) == 0, nil
 }
 
 // public reports whether entries of status s are (or will be, at their

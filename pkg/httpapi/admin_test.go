@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -402,4 +403,53 @@ func TestAdminConfig(t *testing.T) {
 		t.Error("the config shows a secret")
 	}
 	e.do(req{Method: "GET", Path: "/api/v1/admin/config"}).want(t, 401, nil)
+}
+
+// TestAdminGetIfNoneMatch: an open editor asks with the version it has; the
+// same version is a 304 without a body, and anything that makes a new
+// version (a save, the schedule going live, a no-change save does not) is a
+// 200 with the entry.
+func TestAdminGetIfNoneMatch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id, created := e.createPost(map[string]any{"title": "Watched", "body": "Text."})
+	path := fmt.Sprintf("/api/v1/admin/posts/%d", id)
+	if got := created.Header.Get("ETag"); got != `"1"` {
+		t.Fatalf("ETag of the create = %q, want \"1\"", got)
+	}
+	get := func(inm string) *resp {
+		return e.do(req{Method: "GET", Path: path, As: auth.RoleEditor, Headers: map[string]string{"If-None-Match": inm}})
+	}
+	nm := get(`"1"`)
+	if nm.Status != 304 || len(nm.Body) != 0 || nm.Header.Get("ETag") != `"1"` {
+		t.Fatalf("same version: %d, ETag %q, %d bytes; want 304 with ETag \"1\" and no body", nm.Status, nm.Header.Get("ETag"), len(nm.Body))
+	}
+	if r := get(`W/"1", "7"`); r.Status != 304 {
+		t.Errorf("a list naming the version: %d, want 304", r.Status)
+	}
+	// A save that changes nothing keeps the version (and adds no revision).
+	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Watched", "body": "Text.", "version": 1}}).
+		want(t, 200, map[string]any{"data.version": 1})
+	if r := get(`"1"`); r.Status != 304 {
+		t.Errorf("after a save without changes: %d, want 304", r.Status)
+	}
+	revs := e.do(req{Method: "GET", Path: path + "/revisions", As: auth.RoleEditor})
+	revs.want(t, 200, map[string]any{"meta.total": 1, "data.0.kind": "create"})
+	// Scheduled, then live by the job: each is a new version, so a 200 with the new status.
+	at := e.clock.Now().Add(time.Hour).Format(time.RFC3339)
+	e.do(req{Method: "POST", Path: path + "/schedule", As: auth.RoleEditor, Body: map[string]any{"publish_at": at}}).
+		want(t, 200, map[string]any{"data.version": 2, "data.status": "scheduled"})
+	get(`"1"`).want(t, 200, map[string]any{"data.version": 2, "data.status": "scheduled"})
+	e.clock.Add(2 * time.Hour)
+	if n, err := e.content.PublishDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("PublishDue: %d, %v", n, err)
+	}
+	r := get(`"2"`)
+	r.want(t, 200, map[string]any{"data.version": 3, "data.status": "published"})
+	if r.Header.Get("ETag") != `"3"` {
+		t.Errorf("ETag = %q, want \"3\"", r.Header.Get("ETag"))
+	}
+	// Someone who may not read the entry learns nothing from the precondition.
+	e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d", id+1000), As: auth.RoleEditor, Headers: map[string]string{"If-None-Match": `"1"`}}).
+		want(t, 404, nil)
 }

@@ -144,14 +144,24 @@ func (a *api) adminGet(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		// An open editor asks every few seconds whether the entry changed:
+		// the same version is a 304, without encoding or sending the entry.
+		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), versionETag(e)) {
+			c.Set(fiber.HeaderETag, versionETag(e))
+			return c.SendStatus(fiber.StatusNotModified)
+		}
 		return sendEntry(c, x, e)
 	}
 }
 
+// versionETag is an entry's version as an ETag: every change of an entry,
+// its status included, makes a new version.
+func versionETag(e content.Entry) string { return `"` + strconv.Itoa(e.Version) + `"` }
+
 // sendEntry answers with one entry as the editor sees it, and its version
 // as the ETag (send it back as If-Match to save).
 func sendEntry(c *fiber.Ctx, x entryAPI, e content.Entry) error {
-	c.Set(fiber.HeaderETag, `"`+strconv.Itoa(e.Version)+`"`)
+	c.Set(fiber.HeaderETag, versionETag(e))
 	return c.JSON(itemJSON{Data: x.adminFull(e)})
 }
 
