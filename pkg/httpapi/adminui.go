@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"mime"
 	"path"
@@ -24,7 +25,14 @@ type staticFile struct {
 	body        []byte
 	contentType string
 	etag        string
+	// br and gz are the file compressed at build time (name.br, name.gz
+	// beside it in dist, brotli and gzip at their highest levels), served
+	// as they are to clients that accept them; nil when the build made none.
+	br, gz []byte
 }
+
+// precompressed are the encodings the build writes beside a file, by suffix.
+var precompressed = []string{".br", ".gz"}
 
 // noncePlaceholder in index.html is replaced by each response's CSP nonce;
 // the app reads it (meta name="csp-nonce") for the styles it injects.
@@ -49,15 +57,51 @@ func loadAdminApp(fsys fs.FS) (*adminApp, error) {
 			app.index = body
 			return nil
 		}
+		for _, ext := range precompressed {
+			if strings.HasSuffix(p, ext) {
+				if _, err := fs.Stat(fsys, strings.TrimSuffix(p, ext)); err == nil {
+					return nil // a compressed copy: read with its file below
+				}
+			}
+		}
 		sum := sha256.Sum256(body)
 		ct := mime.TypeByExtension(path.Ext(p))
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		app.files[p] = staticFile{body: body, contentType: ct, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		f := staticFile{body: body, contentType: ct, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		if f.br, err = readOptional(fsys, p+".br"); err != nil {
+			return err
+		}
+		if f.gz, err = readOptional(fsys, p+".gz"); err != nil {
+			return err
+		}
+		app.files[p] = f
 		return nil
 	})
 	return app, err
+}
+
+// readOptional reads a file that may be missing (nil then).
+func readOptional(fsys fs.FS, p string) ([]byte, error) {
+	b, err := fs.ReadFile(fsys, p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// encoded picks the representation for an Accept-Encoding header: brotli,
+// else gzip, else the file as it is; each has its own ETag.
+func (f staticFile) encoded(accept string) (body []byte, encoding, etag string) {
+	tag := strings.TrimSuffix(f.etag, `"`)
+	switch {
+	case f.br != nil && acceptsEncoding(accept, "br"):
+		return f.br, "br", tag + `-br"`
+	case f.gz != nil && acceptsEncoding(accept, "gzip"):
+		return f.gz, "gzip", tag + `-gz"`
+	}
+	return f.body, "", f.etag
 }
 
 // adminCSP is the Content-Security-Policy of the admin app: scripts,
@@ -79,17 +123,25 @@ func (a *api) serveAdmin(c *fiber.Ctx) error {
 	}
 	p := strings.TrimPrefix(path.Clean("/"+c.Params("*")), "/")
 	if f, ok := a.admin.files[p]; ok {
+		body, encoding, etag := f.encoded(c.Get(fiber.HeaderAcceptEncoding))
 		c.Set(fiber.HeaderContentType, f.contentType)
-		c.Set(fiber.HeaderETag, f.etag)
+		c.Set(fiber.HeaderETag, etag)
+		if f.br != nil || f.gz != nil {
+			c.Vary(fiber.HeaderAcceptEncoding)
+		}
 		if strings.HasPrefix(p, "assets/") {
 			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable") // names carry a content hash
 		} else {
 			c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 		}
-		if c.Get(fiber.HeaderIfNoneMatch) == f.etag {
+		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
-		return c.Send(f.body)
+		if encoding != "" {
+			// Set, the response middleware leaves it as it is.
+			c.Set(fiber.HeaderContentEncoding, encoding)
+		}
+		return c.Send(body)
 	}
 	if strings.HasPrefix(p, "assets/") || path.Ext(p) != "" {
 		return fiber.ErrNotFound
