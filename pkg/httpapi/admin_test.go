@@ -3,10 +3,12 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
@@ -452,4 +454,103 @@ func TestAdminGetIfNoneMatch(t *testing.T) {
 	// Someone who may not read the entry learns nothing from the precondition.
 	e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d", id+1000), As: auth.RoleEditor, Headers: map[string]string{"If-None-Match": `"1"`}}).
 		want(t, 404, nil)
+}
+
+// TestPatchSplices: an autosave of a long text sends what changed; the
+// answer gives back the stored text and the new HTML as splices, which
+// turn what the client has into exactly what a GET answers.
+func TestPatchSplices(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var sb strings.Builder
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&sb, "## Part %d\n\nA paragraph about part %d, with words in it — and ünïcödé.\n\n", i, i)
+	}
+	body := strings.TrimSpace(sb.String())
+	id, _ := e.createPost(map[string]any{"title": "Long", "body": body})
+	path := fmt.Sprintf("/api/v1/admin/posts/%d", id)
+	first := e.do(req{Method: "GET", Path: path, As: auth.RoleEditor})
+	oldHTML := first.str("data.html")
+
+	// Insert a sentence in part 20, and end with a new paragraph's blank lines (the server trims them).
+	at := strings.Index(body, "## Part 20")
+	typed := body[:at] + "A new sentence. " + body[at:] + "\n\n"
+	sp := spliceFor(body, typed)
+	r := e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Headers: map[string]string{"Content-Type": "application/merge-patch+json"},
+		Body: map[string]any{"version": 1, "title": "Long, edited", "splice": map[string]any{"body": sp}}})
+	r.want(t, 200, map[string]any{"data.version": 2, "data.title": "Long, edited"})
+	if len(r.Body) > len(first.Body)/3 {
+		t.Errorf("the spliced answer is %d bytes, the entry %d; want far less", len(r.Body), len(first.Body))
+	}
+	if _, ok := r.get("data.body"); ok {
+		t.Errorf("the answer repeats the body")
+	}
+	if _, ok := r.get("data.html"); ok {
+		t.Errorf("the answer repeats the html")
+	}
+	got := e.do(req{Method: "GET", Path: path, As: auth.RoleEditor})
+	if b := applySplice(t, typed, r, "body"); b != got.str("data.body") || b != strings.TrimSpace(typed) {
+		t.Errorf("the body splice gives %q…, want the stored body", b[:40])
+	}
+	if h := applySplice(t, oldHTML, r, "html"); h != got.str("data.html") || !strings.Contains(h, "A new sentence.") {
+		t.Errorf("the html splice does not give the stored html")
+	}
+
+	// A splice of another text, both forms at once, a field that is not Markdown: refused, nothing saved.
+	stale := spliceFor(body, body+" more")
+	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"version": 2, "splice": map[string]any{"body": stale}}}).
+		want(t, 409, map[string]any{"error.code": "splice_mismatch"})
+	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"version": 2, "body": "x", "splice": map[string]any{"body": stale}}}).
+		want(t, 400, map[string]any{"error.code": "invalid_splice"})
+	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"version": 2, "splice": map[string]any{"title": stale}}}).
+		want(t, 400, map[string]any{"error.code": "invalid_splice"})
+	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"version": 2, "splice": map[string]any{"body": map[string]any{"start": -1, "end": 0, "insert": "", "crc32": 0}}}}).
+		want(t, 400, map[string]any{"error.code": "invalid_splice"})
+	// Offsets inside a character are refused, not split.
+	inside := strings.Index(body, "ü") + 1
+	bad := map[string]any{"start": inside, "end": 0, "insert": "", "crc32": crc32.ChecksumIEEE([]byte(body[:inside]))}
+	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"version": 2, "splice": map[string]any{"body": bad}}}).
+		want(t, 409, map[string]any{"error.code": "splice_mismatch"})
+	e.do(req{Method: "GET", Path: path, As: auth.RoleEditor}).want(t, 200, map[string]any{"data.version": 2})
+
+	// Case studies splice their three Markdown fields.
+	cs, _ := e.createCaseStudy(map[string]any{"title": "Study", "client": "Acme", "challenge": "It was slow."})
+	csPath := fmt.Sprintf("/api/v1/admin/case-studies/%d", cs)
+	e.do(req{Method: "PATCH", Path: csPath, As: auth.RoleEditor, Body: map[string]any{"version": 1, "splice": map[string]any{"challenge": spliceFor("It was slow.", "It was very slow.")}}}).
+		want(t, 200, map[string]any{"data.version": 2, "data.splices.challenge.insert": ""})
+	e.do(req{Method: "GET", Path: csPath, As: auth.RoleEditor}).want(t, 200, map[string]any{"data.challenge": "It was very slow."})
+}
+
+// spliceFor is a client's splice from from to to: the common beginning and end kept.
+func spliceFor(from, to string) map[string]any {
+	s := 0
+	for s < len(from) && s < len(to) && from[s] == to[s] {
+		s++
+	}
+	for s > 0 && s < len(from) && !utf8.RuneStart(from[s]) {
+		s--
+	}
+	n := 0
+	for n < len(from)-s && n < len(to)-s && from[len(from)-1-n] == to[len(to)-1-n] {
+		n++
+	}
+	for n > 0 && !utf8.RuneStart(from[len(from)-n]) {
+		n--
+	}
+	return map[string]any{"start": s, "end": n, "insert": to[s : len(to)-n], "crc32": crc32.ChecksumIEEE([]byte(to))}
+}
+
+func applySplice(t *testing.T, base string, r *resp, key string) string {
+	t.Helper()
+	v, ok := r.get("data.splices." + key)
+	if !ok {
+		t.Fatalf("no splice of %s in %s", key, r.Body)
+	}
+	m := v.(map[string]any)
+	s, n := int(m["start"].(float64)), int(m["end"].(float64))
+	out := base[:s] + m["insert"].(string) + base[len(base)-n:]
+	if crc32.ChecksumIEEE([]byte(out)) != uint32(m["crc32"].(float64)) {
+		t.Errorf("the %s splice's crc32 does not match its result", key)
+	}
+	return out
 }

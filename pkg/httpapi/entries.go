@@ -35,6 +35,9 @@ type entryAPI struct {
 	filters func(c *fiber.Ctx, q *content.Query) error
 	// itemFields are the top-level fields of a public list item, for ?fields=.
 	itemFields []string
+	// markdown names the Markdown fields and the answer field of each's
+	// HTML: a PATCH may send them as splices (splice.go).
+	markdown map[string]string
 }
 
 func postAPI() entryAPI {
@@ -59,6 +62,7 @@ func postAPI() entryAPI {
 			return err
 		},
 		itemFields: jsonFields(postItemJSON{}),
+		markdown:   map[string]string{"body": "html"},
 	}
 }
 
@@ -84,6 +88,7 @@ func caseStudyAPI() entryAPI {
 			return err
 		},
 		itemFields: jsonFields(caseStudyItemJSON{}),
+		markdown:   map[string]string{"challenge": "challenge_html", "solution": "solution_html", "results": "results_html"},
 	}
 }
 
@@ -241,9 +246,21 @@ func (a *api) patch(x entryAPI) fiber.Handler {
 		if cur.Author != nil {
 			authorID = &cur.Author.ID
 		}
-		var doc any
+		splices, err := takeSplices(patch, x.markdown)
+		if err != nil {
+			return err
+		}
+		var doc map[string]any
 		curJSON, _ := json.Marshal(x.fields(cur.Fields, authorID))
 		_ = json.Unmarshal(curJSON, &doc)
+		sent := map[string]string{} // the spliced texts, as the client has them now
+		for field, sp := range splices {
+			base, _ := doc[field].(string)
+			if sent[field], err = sp.apply(field, base); err != nil {
+				return err
+			}
+			doc[field] = sent[field]
+		}
 		merged, _ := json.Marshal(mergePatch(doc, patch))
 		in, version, err := x.decode(merged)
 		if err != nil {
@@ -258,7 +275,19 @@ func (a *api) patch(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return sendEntry(c, x, e)
+		if len(splices) == 0 {
+			return sendEntry(c, x, e)
+		}
+		before := map[string]string{}
+		if b, err := json.Marshal(x.adminFull(cur)); err == nil {
+			var m map[string]any
+			_ = json.Unmarshal(b, &m)
+			for _, html := range x.markdown {
+				before[html], _ = m[html].(string)
+			}
+		}
+		c.Set(fiber.HeaderETag, versionETag(e))
+		return sendSpliced(c, x, sent, before, x.adminFull(e))
 	}
 }
 
