@@ -95,6 +95,18 @@ async function getPost(id) {
   return r.json.data;
 }
 
+/** openSettings opens the editor's settings panel (slug, excerpt, tags, images, SEO). */
+async function openSettings(page) {
+  const b = page.getByRole('button', { name: 'Settings', exact: true });
+  if ((await b.getAttribute('aria-expanded')) !== 'true') await b.click();
+  await page.getByRole('complementary', { name: /settings$/ }).waitFor();
+}
+
+async function closeSettings(page) {
+  const b = page.getByRole('button', { name: 'Settings', exact: true });
+  if ((await b.getAttribute('aria-expanded')) === 'true') await b.click();
+}
+
 async function dismissToasts(page) {
   const close = page.getByRole('button', { name: 'Dismiss message' });
   while ((await close.count()) > 0) await close.first().click();
@@ -191,7 +203,8 @@ test('write a post with a heading and an image and see the live preview', async 
   await until(() => /\/admin\/posts\/\d+$/.test(page.url()), 'the new post to get its address');
   writtenId = Number(page.url().split('/').pop());
   await waitSaved(page);
-  // Tags: pick an existing one and create a new one.
+  // Tags: pick an existing one and create a new one (in the settings panel).
+  await openSettings(page);
   const tags = page.getByLabel('Tags', { exact: true });
   await tags.fill('Databases');
   await tags.press('Enter');
@@ -204,6 +217,8 @@ test('write a post with a heading and an image and see the live preview', async 
   assertEq(p.tags.map((t) => t.name), ['Databases', 'E2E testing'], 'tags');
   assertEq(p.slug, 'field-notes-from-the-e2e-suite', 'slug');
   await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'post-settings');
+  await closeSettings(page);
   await shot(page, 'post-editor');
   await ctx.close();
 });
@@ -254,6 +269,7 @@ test('errors show next to their field; Ctrl+S saves', async () => {
   const ctx = await newContext();
   const page = await ctx.newPage();
   await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await openSettings(page);
   const slug = page.getByLabel('Slug', { exact: true });
   await slug.fill('Not A Slug!');
   await page.getByText(/must be lowercase letters/).first().waitFor();
@@ -300,6 +316,7 @@ test('a conflict between two browsers shows the dialog and loses nothing', async
   await dlg.waitFor();
   await dlg.getByRole('button', { name: 'Keep theirs' }).click();
   await until(async () => (await editorText(a)).includes('B again.'), 'their text in the editor');
+  await openSettings(a);
   await a.getByRole('heading', { name: 'Set-aside versions' }).waitFor();
   const aside = await a.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('folio:aside:')).map((k) => localStorage.getItem(k)).join('\n'));
   assert(aside.includes('A again, unsaved.'), 'the set-aside copy holds A’s text');
@@ -446,24 +463,48 @@ test('case-study editor: chips, sections with preview, metrics rows', async () =
   await ctx.close();
 });
 
-test('revisions: list, view what changed, restore', async () => {
+test('revisions: from the header, compared with the editor’s text or the version before, restored after asking; a save without changes adds none', async () => {
   const ctx = await newContext();
   const page = await ctx.newPage();
   const post = await createPost({ title: 'Revised', body: 'First version.' });
   await folio.api('PUT', `/api/v1/admin/posts/${post.id}`, { as: ADMIN, body: { title: 'Revised', body: 'Second version.', version: 1 } });
   await signIn(page, ADMIN, `/admin/posts/${post.id}`);
-  await page.getByText('Revisions', { exact: true }).click();
-  await page.getByRole('button', { name: 'View version 1' }).click();
+  await bodyBox(page).waitFor();
+  // Save with nothing changed: no new version, no new revision.
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await waitSaved(page);
+  const revs = await folio.api('GET', `/api/v1/admin/posts/${post.id}/revisions`, { as: ADMIN });
+  assertEq(revs.json.meta.total, 2, 'revisions after a save without changes');
+  assertEq((await getPost(post.id)).version, 2, 'the version after a save without changes');
+
+  await page.getByRole('button', { name: 'Revisions', exact: true }).click();
+  const list = page.getByRole('dialog', { name: 'Revisions' });
+  await list.getByText('(current)').waitFor();
+  await list.getByRole('button', { name: 'View version 1' }).click();
   const dlg = page.getByRole('dialog', { name: 'Version 1' });
-  await dlg.getByText('First version.').first().waitFor();
-  await page.getByRole('button', { name: 'Close' }).click();
-  await page.getByRole('button', { name: 'View version 2' }).click();
+  // By default: against the text in the editor (what restoring would change).
+  await dlg.getByText(/What differs from the editor/).waitFor();
+  await dlg.locator('.line.del', { hasText: 'Second version.' }).waitFor();
+  await dlg.locator('.line.ins', { hasText: 'First version.' }).waitFor();
+  assertEq(await dlg.getByRole('button', { name: 'The text in the editor' }).getAttribute('aria-pressed'), 'true', 'compared with the editor by default');
+  assert(await dlg.getByRole('button', { name: 'The version before' }).isDisabled(), 'version 1 has no version before');
+  await dlg.getByRole('button', { name: 'Back to the list' }).click();
+  await list.getByRole('button', { name: 'View version 2' }).click();
   const dlg2 = page.getByRole('dialog', { name: 'Version 2' });
-  await dlg2.getByText('First version.').first().waitFor(); // the diff against version 1
-  await dlg2.getByText('Second version.').first().waitFor();
-  await page.getByRole('button', { name: 'Close' }).click();
-  await page.getByRole('button', { name: 'View version 1' }).click();
-  await dlg.getByRole('button', { name: 'Restore this version' }).click();
+  await dlg2.getByTestId('revision-same').getByText('The editor holds the same text as this version.').waitFor();
+  await dlg2.getByRole('button', { name: 'The version before' }).click();
+  await dlg2.locator('.line.del', { hasText: 'First version.' }).waitFor(); // the diff against version 1, on request
+  await dlg2.locator('.line.ins', { hasText: 'Second version.' }).waitFor();
+  await shot(page, 'revisions');
+  await dlg2.getByRole('button', { name: 'Back to the list' }).click();
+  await list.getByRole('button', { name: 'View version 1' }).click();
+  // Restoring asks first; Cancel changes nothing.
+  await dlg.getByRole('button', { name: 'Restore this version…' }).click();
+  await dlg.getByText(/Restore version 1\?/).waitFor();
+  await dlg.getByRole('button', { name: 'Cancel' }).click();
+  assertEq((await getPost(post.id)).body, 'Second version.', 'nothing restored on Cancel');
+  await dlg.getByRole('button', { name: 'Restore this version…' }).click();
+  await dlg.getByRole('button', { name: 'Restore version 1' }).click();
   await page.getByText(/Restored version 1 as version 3/).waitFor();
   await until(async () => (await editorText(page)) === 'First version.', 'the restored text in the editor');
   assertEq((await getPost(post.id)).body, 'First version.', 'restored on the server');
@@ -486,8 +527,19 @@ test('admin screens: users, API tokens (secret shown once, copy, revoke), audit 
   await dlg.getByLabel('Password').fill('amber otter kettle 77');
   await dlg.getByRole('button', { name: 'Create user' }).click();
   await page.getByRole('cell', { name: /Cora Author/ }).waitFor();
-  await page.getByLabel('Role of cora@example.com').selectOption('editor');
-  await page.getByText('cora@example.com: role is now editor.').waitFor();
+  // A role change asks first, and says it ends their sessions; Cancel keeps the role.
+  const roleSelect = page.getByLabel('Role of cora@example.com');
+  await roleSelect.selectOption('marketer'); // as one ArrowDown on the select did
+  const ask = page.getByRole('dialog', { name: 'Change this user’s role?' });
+  await ask.getByText(/This ends their sessions/).waitFor();
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  assertEq(await roleSelect.inputValue(), 'author', 'the select shows the role again after Cancel');
+  const cora = (await folio.api('GET', '/api/v1/admin/users?q=cora', { as: ADMIN })).json.data[0];
+  assertEq(cora.role, 'author', 'the role is unchanged after Cancel');
+  await roleSelect.selectOption('editor');
+  await ask.getByRole('button', { name: 'Make them editor' }).click();
+  await page.getByText('cora@example.com: role is now editor; their sessions have ended.').waitFor();
+  assertEq(await roleSelect.inputValue(), 'editor', 'the select shows the new role');
   const row = page.getByRole('row', { name: /cora@example.com/ });
   await row.getByRole('button', { name: 'Disable' }).click();
   await row.getByRole('cell', { name: 'Disabled' }).waitFor();
@@ -539,7 +591,7 @@ test('lists: search, status filter, tag filter, sort, badges', async () => {
   await page.getByRole('link', { name: /How we estimate/ }).waitFor();
   await until(async () => (await page.locator('tbody .badge').filter({ hasNotText: 'Draft' }).count()) === 0, 'only drafts');
   await page.goto(folio.url + '/admin/posts');
-  await page.getByLabel('Tag').selectOption('List filter tag');
+  await page.getByLabel('Tag', { exact: true }).selectOption('List filter tag');
   await page.getByRole('link', { name: 'Tagged for the list test' }).waitFor();
   await until(async () => (await page.locator('tbody tr').count()) === 1, 'one post with that tag');
   await page.goto(folio.url + '/admin/posts?sort=title');
@@ -588,6 +640,430 @@ test('lists: a slow answer to an older search never replaces the newer one (user
   await ctx.close();
 });
 
+
+// ---- the editor editors prefer (issue 16) ----
+
+test('the editor knows what happened elsewhere: it asks with If-None-Match, takes a new status and others’ fields in without a dialog', async () => {
+  const post = await createPost({ title: 'Watched elsewhere', body: 'Opening line.', excerpt: 'Old excerpt.' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  const checks = [];
+  page.on('response', (r) => {
+    const h = r.request().headers()['if-none-match'];
+    if (h && r.url().endsWith(`/api/v1/admin/posts/${post.id}`)) checks.push({ etag: h, status: r.status() });
+  });
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await bodyBox(page).waitFor();
+  // Every ~15 s while visible: a 304 costs no body.
+  await until(() => checks.some((c) => c.status === 304 && c.etag === '"1"'), 'a check with If-None-Match answered 304', 20_000);
+  // Someone publishes it while the user types: the status updates, no dialog.
+  await typeInEditor(page, ' Typed while it went live.');
+  assertEq((await folio.api('POST', `/api/v1/admin/posts/${post.id}/publish`, { as: editor })).status, 200, 'publish by the editor');
+  await page.evaluate(() => window.dispatchEvent(new Event('focus'))); // as when the user comes back to the tab
+  await page.locator('.head .badge', { hasText: 'Published' }).waitFor();
+  await page.getByRole('button', { name: 'Unpublish' }).waitFor();
+  assertEq(await page.getByRole('button', { name: 'Publish', exact: true }).count(), 0, 'Publish is no longer offered');
+  await waitSaved(page);
+  assertEq(await page.getByRole('dialog', { name: /saved this post/ }).count(), 0, 'no conflict dialog for a status change');
+  let p = await getPost(post.id);
+  assert(p.body.includes('Typed while it went live.') && p.status === 'published', `body and status: ${p.status} ${p.body}`);
+  // Someone changes another field (the excerpt) while the user types in the body: merged silently.
+  await typeInEditor(page, ' More words.');
+  const put = await folio.api('PATCH', `/api/v1/admin/posts/${post.id}`, { as: editor, body: { excerpt: 'Excerpt by Bea.', version: p.version }, headers: { 'Content-Type': 'application/merge-patch+json' } });
+  assertEq(put.status, 200, `patch by the editor ${put.text}`);
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await until(async () => {
+    const q = await getPost(post.id);
+    return q.excerpt === 'Excerpt by Bea.' && q.body.includes('More words.') && q.version > put.json.data.version;
+  }, 'both changes on the server');
+  await waitSaved(page);
+  assertEq(await page.getByRole('dialog', { name: /saved this post/ }).count(), 0, 'no conflict dialog for a change to another field');
+  await openSettings(page);
+  assertEq(await page.getByLabel('Excerpt').inputValue(), 'Excerpt by Bea.', 'the editor shows the other field as saved elsewhere');
+  await ctx.close();
+});
+
+test('the same entry in two tabs: each says so, a tab with nothing typed takes the other’s save, a clash names “you, in another tab”', async () => {
+  const post = await createPost({ title: 'Two tabs', body: 'First paragraph.\n\nSecond paragraph.' });
+  const ctx = await newContext();
+  const a = await ctx.newPage();
+  await signIn(a, ADMIN, `/admin/posts/${post.id}`);
+  await bodyBox(a).waitFor();
+  const b = await ctx.newPage();
+  await b.goto(`${folio.url}/admin/posts/${post.id}`);
+  await bodyBox(b).waitFor();
+  await a.getByTestId('other-tabs').waitFor();
+  await b.getByTestId('other-tabs').getByText('Also open in another tab').waitFor();
+  // A saves; B, with nothing typed, shows A's text at once.
+  await typeInEditor(a, '\n\nWritten in tab A.');
+  await waitSaved(a);
+  await until(async () => (await editorText(b)).includes('Written in tab A.'), 'tab B to take tab A’s save');
+  // Both type in the body before either saves: the later save shows the dialog, naming the user's other tab.
+  await b.route('**/api/v1/admin/posts/*', async (r) => {
+    if (r.request().method() === 'PATCH') await sleep(2500); // B's save arrives after A's
+    await r.continue();
+  });
+  await typeInEditor(b, ' From B.', 'start');
+  await typeInEditor(a, ' From A.');
+  const dlg = b.getByRole('dialog', { name: 'You saved this post elsewhere' });
+  await dlg.waitFor({ timeout: 20_000 });
+  await dlg.getByText('You, in another tab').waitFor();
+  await dlg.getByRole('button', { name: 'Keep mine on top of theirs' }).click();
+  await waitSaved(b);
+  const p = await getPost(post.id);
+  assert(p.body.includes('From A.') && p.body.includes('From B.'), `merged body: ${p.body}`);
+  // Leaving the entry in one tab: the other stops saying so.
+  await b.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Posts', exact: true }).click();
+  await until(async () => (await a.getByTestId('other-tabs').count()) === 0, 'tab A to notice tab B closed');
+  await ctx.close();
+});
+
+test('typing before the title: a quiet hint, nothing moves the text, never “Saved” before a save', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, '/admin/posts/new');
+  await bodyBox(page).waitFor();
+  assertEq((await saveStatus(page).textContent()).trim(), 'Not saved yet', 'an untouched new post is not “Saved”');
+  const box = bodyBox(page);
+  const y0 = (await box.boundingBox()).y;
+  await typeInEditor(page, 'Words before any title, typed for a while.');
+  await sleep(2500); // past the autosave pause
+  assert(/^Not saved yet: give it a title/.test(await saveStatus(page).textContent()), `quiet hint: ${await saveStatus(page).textContent()}`);
+  assertEq(await page.getByRole('alert').count(), 0, 'no alert while typing');
+  assertEq(await page.locator('.field-error').count(), 0, 'no field error while typing');
+  assertEq((await box.boundingBox()).y, y0, 'the text did not move');
+  assertEq(await saveStatus(page).evaluate((el) => getComputedStyle(el).color === getComputedStyle(document.querySelector('.status.error') ?? el).color && el.classList.contains('waiting')), true, 'the hint is not styled as an error');
+  // Leaving the text: now the title says what it needs.
+  await page.getByLabel('Title', { exact: true }).focus();
+  await page.getByText('Give it a title to save it.').waitFor();
+  assertEq(await page.getByLabel('Title', { exact: true }).getAttribute('aria-invalid'), 'true', 'the title is marked');
+  await page.getByLabel('Title', { exact: true }).fill('Titled at last');
+  await until(() => /\/admin\/posts\/\d+$/.test(page.url()), 'the post to be created');
+  await waitSaved(page);
+  assertEq(await page.getByText('Give it a title to save it.').count(), 0, 'the title error is gone');
+  await ctx.close();
+});
+
+test('errors in words: a publish that needs alt text says so, and its link takes you to the field', async () => {
+  const post = await createPost({ title: 'Needs alt text', body: 'Text.', cover_image: { url: 'https://img.example.com/cover.png', alt: '' } });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  const problems = page.getByTestId('problems');
+  const link = problems.getByRole('link', { name: 'The cover image needs alt text before it can be published.' });
+  await link.waitFor();
+  assertEq(await problems.getByText('cover_image.alt').count(), 0, 'no field paths shown');
+  await shot(page, 'errors-in-words');
+  await link.click();
+  const focused = await page.evaluate(() => ({ label: document.activeElement?.labels?.[0]?.textContent, invalid: document.activeElement?.getAttribute('aria-invalid') }));
+  assertEq(focused, { label: 'Alt text', invalid: 'true' }, 'the link focuses the cover image’s alt text (in the settings panel)');
+  await page.keyboard.type('A mountain at dawn');
+  await waitSaved(page);
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('.head .badge', { hasText: 'Published' }).waitFor();
+  assertEq(await problems.count(), 0, 'the problems are gone once published');
+  await ctx.close();
+});
+
+test('writing Markdown: lists continue and indent, Esc then Tab leaves, the / menu, search, shortcuts, a toolbar of one tab stop', async () => {
+  const post = await createPost({ title: 'Keyboard writing', body: '' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  const box = bodyBox(page);
+  await box.click();
+  await page.keyboard.type('- one');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('two');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('three');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter'); // an empty item ends the list
+  await page.keyboard.type('After the list.');
+  await waitSaved(page);
+  assertEq((await getPost(post.id)).body, '- one\n  - two\n- three\n\nAfter the list.', 'Enter continues, Tab and Shift+Tab indent, Enter on an empty item ends');
+  assertEq(await page.evaluate(() => document.activeElement?.closest('.cm-editor') !== null), true, 'Tab inside a list stays in the editor');
+  // Escape, then Tab, leaves the editor; the editor says so.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  assertEq(await page.evaluate(() => document.activeElement?.closest('.cm-editor') === null), true, 'Esc then Tab leaves the editor');
+  const described = await box.getAttribute('aria-describedby');
+  assert(described && (await page.locator(`[id="${described.split(' ').pop()}"]`).textContent()).includes('Esc then Tab leaves the text'), 'the editor tells keyboard users how to leave');
+  // The / menu inserts a table.
+  await box.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('/tab');
+  const menu = page.getByRole('listbox');
+  await menu.getByText('Table').waitFor();
+  await sleep(200); // CodeMirror takes no Enter in the first moments of a menu (so a fast typist does not pick by accident)
+  await page.keyboard.press('Enter');
+  await until(async () => (await editorText(page)).includes('| Column | Column |'), 'the table in the text');
+  await page.keyboard.type('Name');
+  await waitSaved(page);
+  assert((await getPost(post.id)).body.includes('| Name | Column |\n|---|---|\n| Cell | Cell |'), 'the table, its placeholder selected and typed over');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('/call');
+  await menu.getByText('Call to action').waitFor();
+  await sleep(200);
+  await page.keyboard.press('Enter');
+  await until(async () => (await editorText(page)).includes('[Get in touch](https://)'), 'the call to action in the text');
+  // Ctrl+F is CodeMirror's search.
+  await page.keyboard.press('Control+f');
+  const find = page.getByRole('textbox', { name: 'Find' });
+  await find.waitFor();
+  await find.fill('three');
+  await page.keyboard.press('Enter');
+  await page.locator('.cm-searchMatch').first().waitFor();
+  await page.keyboard.press('Escape');
+  // Shortcuts: Ctrl+/ in the text, ? outside it.
+  await box.click();
+  await page.keyboard.press('Control+/');
+  const keys = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await keys.getByText('Search in the text').waitFor();
+  await shot(page, 'shortcuts');
+  await page.keyboard.press('Escape');
+  await keys.waitFor({ state: 'hidden' });
+  await page.getByRole('heading', { name: 'Edit post' }).click();
+  await page.keyboard.press('?');
+  await keys.waitFor();
+  await page.keyboard.press('Escape');
+  // The toolbar is one tab stop; arrows move inside it.
+  const toolbar = page.getByRole('toolbar', { name: 'Body formatting' });
+  await toolbar.getByRole('button', { name: 'Heading', exact: true }).focus();
+  await page.keyboard.press('ArrowRight');
+  assertEq(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Subheading', 'ArrowRight moves to the next button');
+  await page.keyboard.press('End');
+  assertEq(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Image', 'End moves to the last button');
+  await page.keyboard.press('Tab');
+  assertEq(await page.evaluate(() => document.activeElement?.closest('.cm-editor') !== null), true, 'one Tab from the toolbar reaches the text');
+  await page.keyboard.press('Shift+Tab');
+  assertEq(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Image', 'Shift+Tab goes back to the button last used');
+  assertEq(await toolbar.locator('button[tabindex="0"]').count(), 1, 'one button of the toolbar is in the tab order');
+  await waitSaved(page);
+  await ctx.close();
+});
+
+test('preview beside the text from 1200 px: a sticky pane that follows the text by heading; settings open beside the text', async () => {
+  const sections = Array.from({ length: 12 }, (_, i) => `## Section ${i + 1}\n\n${Array.from({ length: 6 }, () => `Paragraph of section ${i + 1} with enough words to take a few lines in the editor and in the preview.`).join('\n\n')}`);
+  const post = await createPost({ title: 'A long read', body: sections.join('\n\n'), tags: ['Long reads'] });
+  const ctx = await newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await bodyBox(page).waitFor();
+  const pane = page.locator('.md-preview').first();
+  await pane.locator('h2', { hasText: 'Section 12' }).waitFor({ state: 'attached' });
+  assertEq(await pane.evaluate((el) => getComputedStyle(el).position), 'sticky', 'the preview is sticky');
+  const eb = await bodyBox(page).boundingBox();
+  const pb = await pane.boundingBox();
+  assert(pb.x >= eb.x + eb.width - 1, `the preview is beside the text (text ${eb.x}+${eb.width}, preview at ${pb.x})`);
+  // Scroll the text to section 8: the preview shows section 8 at its top.
+  // (CodeMirror draws only the lines near the viewport: scroll down until section 8 is drawn.)
+  const line8 = page.locator('.cm-line', { hasText: '## Section 8' });
+  for (let i = 0; i < 60 && (await line8.count()) === 0; i++) await page.mouse.wheel(0, 500);
+  await line8.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120)); // just above the pane's top
+  await until(async () => {
+    const r = await pane.evaluate((el) => {
+      const h = [...el.querySelectorAll('h2')].find((x) => x.textContent === 'Section 8');
+      const top = h.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      return top >= 0 && top < el.clientHeight / 2;
+    });
+    return r;
+  }, 'the preview to show section 8');
+  const stillInView = await pane.boundingBox();
+  assert(stillInView.y >= 0 && stillInView.y < 400, `the preview stays in view (${stillInView.y})`);
+  await shot(page, 'post-editor-long');
+  // Settings: beside the text, closed with Escape, focus back on the button.
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const panel = page.getByRole('complementary', { name: 'Post settings' });
+  await panel.getByLabel('Tags', { exact: true }).waitFor();
+  const sb = await panel.boundingBox();
+  assert(sb.x > 600 && sb.y < 100, `the settings panel opens beside the text (${sb.x}, ${sb.y})`);
+  await panel.getByLabel('Excerpt').focus();
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'hidden' });
+  assertEq(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Settings', 'focus returns to the Settings button');
+  // Narrower: Write and Preview tabs instead.
+  await page.setViewportSize({ width: 1000, height: 900 });
+  await page.getByRole('button', { name: 'Preview', exact: true }).first().click();
+  await pane.locator('h2', { hasText: 'Section 1' }).first().waitFor();
+  await ctx.close();
+});
+
+test('one request per pause: the preview comes from the save’s answer', async () => {
+  const post = await createPost({ title: 'One request', body: '## Start\n\nText.' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await bodyBox(page).waitFor();
+  await page.getByTestId('preview').first().locator('h2', { hasText: 'Start' }).waitFor();
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/admin/') && r.method() !== 'GET') sent.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  await typeInEditor(page, '\n\n## Added heading');
+  await waitSaved(page);
+  await page.getByTestId('preview').first().locator('h2', { hasText: 'Added heading' }).waitFor();
+  assertEq(sent, [`PATCH /api/v1/admin/posts/${post.id}`], 'one request for the pause: the save');
+  await ctx.close();
+});
+
+test('a 50,000-word post on Slow 3G: “Saved” within 3 s of the last key (one small request: splices)', async () => {
+  const words = 'backend developers build the parts of software that people never see but always use'.split(' ');
+  const parts = [];
+  for (let s = 0; s < 100; s++) {
+    parts.push(`## Part ${s + 1}`);
+    for (let p = 0; p < 5; p++) parts.push(Array.from({ length: 100 }, (_, i) => words[(s * 7 + p * 3 + i) % words.length]).join(' ') + '.');
+  }
+  const body = parts.join('\n\n');
+  const post = await createPost({ title: 'Do you know what backend developers do?', body });
+  assert((await getPost(post.id)).word_count >= 50_000, 'a 50,000-word post');
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${post.id}`);
+  await bodyBox(page).waitFor();
+  await page.locator('.cm-editor').waitFor();
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/admin/') && r.method() !== 'GET') sent.push({ what: `${r.method()} ${new URL(r.url()).pathname}`, bytes: (r.postData() ?? '').length });
+  });
+  // Chrome's Slow 3G: 2 s of latency, 400 kbit/s (50,000 bytes/s) each way.
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 2000, downloadThroughput: 50_000, uploadThroughput: 50_000 });
+  try {
+    await bodyBox(page).click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' Typed on a slow train.', { delay: 30 });
+    const last = Date.now();
+    await until(async () => /^Saved/.test((await saveStatus(page).textContent()) ?? ''), '“Saved”', 15_000);
+    const took = Date.now() - last;
+    console.log(`     Slow 3G: “Saved” ${(took / 1000).toFixed(2)} s after the last key; sent ${sent.map((x) => `${x.what} ${x.bytes} B`).join(', ')}`);
+    assert(took <= 3000, `“Saved” came ${took} ms after the last key (at most 3000)`);
+    assertEq(sent.length, 1, 'one request for the pause');
+    assert(sent[0].bytes < 2000, `the save sent ${sent[0].bytes} bytes`);
+  } finally {
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  }
+  // The preview came from the answer's splices, and the server has the text.
+  await page.getByTestId('preview').first().getByText(/Typed on a slow train\./).waitFor();
+  const p = await getPost(post.id);
+  assert(p.body.endsWith('Typed on a slow train.'), `saved body ends: ${p.body.slice(-60)}`);
+  await ctx.close();
+});
+
+test('lists: several at once (publish, add a tag, trash, restore asks before republishing); dashboard counts link; filters fold on a phone', async () => {
+  const tag = 'Bulk batch';
+  const made = [];
+  for (const n of [1, 2, 3]) made.push(await createPost({ title: `Bulk post ${n}`, body: 'Text.', tags: [tag] }));
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, '/admin/posts?tag=bulk-batch');
+  await until(async () => (await page.locator('tbody tr').count()) === 3, 'the three posts');
+  await page.getByLabel('Choose every post on this page').check();
+  const bar = page.getByRole('region', { name: 'Chosen posts' });
+  await bar.getByText('3 chosen').waitFor();
+  await bar.getByRole('button', { name: 'Publish', exact: true }).click();
+  let dlg = page.getByRole('dialog', { name: 'Publish: 3 posts?' });
+  await dlg.getByText(/3 posts go live now/).waitFor();
+  await dlg.getByRole('button', { name: 'Publish 3 posts' }).click();
+  await page.getByText('Published: 3 posts.').waitFor();
+  for (const p of made) assertEq((await getPost(p.id)).status, 'published', `post ${p.id} published`);
+  // Add a tag to two of them.
+  await page.getByLabel('Choose “Bulk post 1”').check();
+  await page.getByLabel('Choose “Bulk post 2”').check();
+  await bar.getByRole('button', { name: 'Add a tag…' }).click();
+  dlg = page.getByRole('dialog', { name: 'Add a tag: 2 posts?' });
+  await dlg.getByLabel('Tag to add').fill('Featured batch');
+  await dlg.getByRole('button', { name: 'Add a tag 2 posts' }).click();
+  await page.getByText('Tagged 2 posts “Featured batch”.').waitFor();
+  assertEq((await getPost(made[0].id)).tags.map((t) => t.name), [tag, 'Featured batch'], 'tag added');
+  assertEq((await getPost(made[2].id)).tags.map((t) => t.name), [tag], 'the third untouched');
+  // Trash one; restoring it from the trash says it will be public again, and asks.
+  await page.getByLabel('Choose “Bulk post 3”').check();
+  await bar.getByRole('button', { name: 'Move to trash' }).click();
+  await page.getByRole('dialog', { name: 'Move to trash: 1 post?' }).getByRole('button', { name: 'Move to trash 1 post' }).click();
+  await page.getByText('Moved to the trash: 1 post.').waitFor();
+  await page.goto(folio.url + '/admin/trash');
+  await page.getByRole('button', { name: 'Restore Bulk post 3' }).click();
+  const ask = page.getByRole('dialog', { name: 'Restore and publish again?' });
+  await ask.getByText('returns as Published: it is public again at once').waitFor();
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  assert((await getPost(made[2].id)).trashed_at, 'still in the trash after Cancel');
+  await page.getByRole('button', { name: 'Restore Bulk post 3' }).click();
+  await ask.getByRole('button', { name: 'Restore as published' }).click();
+  await page.getByText('Restored “Bulk post 3” as published.').waitFor();
+  assertEq((await getPost(made[2].id)).trashed_at, null, 'restored');
+  // The dashboard's counts link to their lists.
+  await page.goto(folio.url + '/admin/');
+  await page.locator('.counts').first().getByRole('link', { name: /Published/ }).click();
+  await until(() => page.url().endsWith('/admin/posts?status=published'), 'the published posts list');
+  await page.getByLabel('Published').waitFor();
+  assertEq(await page.getByLabel('Published').isChecked(), true, 'the list is filtered by status');
+  await ctx.close();
+
+  // A phone: the filters fold behind a button, and the first row shows without scrolling.
+  const phone = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const pp = await phone.newPage();
+  await signIn(pp, ADMIN, '/admin/posts');
+  const first = pp.locator('tbody tr').first();
+  await first.waitFor();
+  assert(!(await pp.getByLabel('Search titles').isVisible()), 'the filters are folded');
+  const fb = await first.boundingBox();
+  assert(fb.y + Math.min(fb.height, 80) <= 844, `the first row shows without scrolling (at ${fb.y})`);
+  await pp.getByRole('button', { name: 'Filters' }).click();
+  await pp.getByLabel('Search titles').waitFor();
+  await noHorizontalScroll(pp, 'the posts list with its filters open');
+  await shot(pp, 'phone-list');
+  await phone.close();
+});
+
+test('dark mode: from the system setting, or chosen; kept on this device', async () => {
+  const ctx = await newContext({ colorScheme: 'dark' });
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN, `/admin/posts/${writtenId}`);
+  await bodyBox(page).waitFor();
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assertEq(await bg(), 'rgb(17, 20, 24)', 'dark from the system setting');
+  await shot(page, 'post-editor-dark');
+  await page.getByLabel('Theme').selectOption('light');
+  assertEq(await bg(), 'rgb(246, 247, 249)', 'light when chosen');
+  await page.reload();
+  await bodyBox(page).waitFor();
+  assertEq(await bg(), 'rgb(246, 247, 249)', 'the choice is kept');
+  await page.getByLabel('Theme').selectOption('system');
+  assertEq(await bg(), 'rgb(17, 20, 24)', 'back to the system’s');
+  await ctx.close();
+});
+
+test('pre-compressed assets: what the browser receives is the brotli file of the build', async () => {
+  const { readFileSync } = await import('node:fs');
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(folio.url + '/admin/');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  const got = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => /\/admin\/assets\/.*\.(js|css)$/.test(e.name)).map((e) => ({ url: new URL(e.name).pathname, enc: e.encodedBodySize, dec: e.decodedBodySize })),
+  );
+  assert(got.length >= 2, `first-load assets seen: ${JSON.stringify(got)}`);
+  let sent = 0;
+  for (const g of got) {
+    const file = join(repo, 'admin-ui/dist', g.url.replace('/admin/', ''));
+    assertEq(g.enc, readFileSync(file + '.br').length, `${g.url}: bytes received`);
+    assertEq(g.dec, readFileSync(file).length, `${g.url}: bytes after decoding`);
+    sent += g.enc;
+  }
+  const r = await fetch(folio.url + got[0].url, { headers: { 'Accept-Encoding': 'br, gzip' } });
+  assertEq(r.headers.get('content-encoding'), 'br', 'Content-Encoding');
+  assert((r.headers.get('vary') ?? '').includes('Accept-Encoding'), 'Vary');
+  console.log(`     first load: ${(sent / 1024).toFixed(1)} KB of scripts and styles received`);
+  await ctx.close();
+});
 
 // ---- the media library ----
 
@@ -740,6 +1216,7 @@ test('post editor: a cover image from the library (media_id saved), an image ins
   await signIn(page, ADMIN, `/admin/posts/${post.id}`);
   await bodyBox(page).waitFor();
 
+  await openSettings(page);
   await page.getByRole('button', { name: 'Choose from the library' }).first().click();
   const dlg = page.getByRole('dialog', { name: 'Choose the cover image' });
   await dlg.getByLabel('Search the library').fill('cover-bands');
@@ -755,6 +1232,7 @@ test('post editor: a cover image from the library (media_id saved), an image ins
   assertEq(p.cover_image?.alt, 'Blue and orange bands', 'with the alt text');
 
   // The toolbar's Image button: the library, alt text required.
+  await closeSettings(page);
   await typeInEditor(page, '\n\n');
   await page.getByRole('button', { name: 'Image', exact: true }).click();
   const ins = page.getByRole('dialog', { name: 'Insert an image' });
@@ -955,6 +1433,8 @@ test('phone layout (390 px): menu, list and editor without sideways scrolling', 
   await page.getByTestId('preview').first().locator('h2', { hasText: 'Getting started' }).waitFor();
   await page.getByRole('button', { name: 'Write' }).first().click();
   await shot(page, 'phone-editor');
+  await openSettings(page);
+  await noHorizontalScroll(page, 'post settings');
   await page.getByRole('button', { name: 'Choose from the library' }).first().click();
   await page.getByRole('dialog', { name: 'Choose the cover image' }).locator('label.pick').first().waitFor();
   await noHorizontalScroll(page, 'media picker');
@@ -1035,7 +1515,7 @@ test('keyboard: every control reachable, focus visible, every input labelled', a
   await ctx.close();
 });
 
-test('colour contrast meets WCAG AA on the main screens', async () => {
+test('colour contrast meets WCAG AA on the main screens, in light and dark', async () => {
   const ctx = await newContext();
   const page = await ctx.newPage();
   await page.goto(folio.url + '/admin/');
@@ -1091,14 +1571,37 @@ test('colour contrast meets WCAG AA on the main screens', async () => {
       }
       return bad;
     });
-  assertEq(await check(), [], 'low contrast on sign-in');
-  await signIn(page, ADMIN);
-  for (const path of ['/admin/', '/admin/posts', '/admin/posts/' + writtenId, '/admin/case-studies', '/admin/users', '/admin/audit', '/admin/media', '/admin/webhooks', '/admin/webhooks/' + hookId]) {
-    await page.goto(folio.url + path);
-    await page.locator('main h1').waitFor();
-    await sleep(800);
-    screens.push([path]);
-    assertEq(await check(), [], `low contrast on ${path}`);
+  // Both themes: the system's light and dark settings.
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    if (colorScheme === 'light') {
+      assertEq(await check(), [], 'low contrast on sign-in (light)');
+      await signIn(page, ADMIN);
+    } else {
+      await page.evaluate(() => fetch('/api/v1/auth/logout', { method: 'POST' }));
+      await page.goto(folio.url + '/admin/');
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assertEq(await check(), [], 'low contrast on sign-in (dark)');
+      await signIn(page, ADMIN);
+    }
+    for (const path of ['/admin/', '/admin/posts', '/admin/posts/' + writtenId, '/admin/case-studies', '/admin/users', '/admin/audit', '/admin/media', '/admin/webhooks', '/admin/webhooks/' + hookId, '/admin/trash']) {
+      await page.goto(folio.url + path);
+      await page.locator('main h1').waitFor();
+      await sleep(800);
+      screens.push([path, colorScheme]);
+      assertEq(await check(), [], `low contrast on ${path} (${colorScheme})`);
+    }
+    // The editor's settings panel, the revisions and the shortcuts too.
+    await page.goto(folio.url + '/admin/posts/' + writtenId);
+    await page.locator('.cm-editor').waitFor();
+    await openSettings(page);
+    await sleep(300);
+    assertEq(await check(), [], `low contrast in the settings panel (${colorScheme})`);
+    await closeSettings(page);
+    await page.getByRole('button', { name: 'Revisions', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Revisions' }).getByRole('button', { name: /^View version/ }).first().click();
+    await page.getByRole('button', { name: 'Back to the list' }).waitFor();
+    assertEq(await check(), [], `low contrast in a revision (${colorScheme})`);
   }
   await ctx.close();
 });

@@ -97,6 +97,8 @@ export class Client {
       if (!again) break;
       res = await send();
     }
+    // 304: the caller sent If-None-Match and nothing changed (no body).
+    if (res.status === 304) return { data: null as Ok<P, M>, status: 304, headers: res.headers };
     if (!res.ok) throw await errorFrom(res);
     let data: unknown = null;
     if (res.status !== 204) {

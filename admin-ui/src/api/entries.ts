@@ -14,6 +14,7 @@ import type {
   PageMeta,
   PostFields,
   PostWrite,
+  Rendered,
   Revision,
   SEO,
   Status,
@@ -104,6 +105,14 @@ export interface Kind<F extends AnyEdit, Full extends AnyFull> {
   mergeKinds: Partial<Record<keyof F, FieldKind>>;
   /** Field labels, for "what changed". */
   labels: Record<string, string>;
+  /**
+   * rendered is a Markdown field as the server rendered it when it was last
+   * saved: the editor's preview comes from the save's answer, so a pause in
+   * typing sends one request.
+   */
+  rendered(e: Full, field: string): Rendered | null;
+  /** The Markdown fields, each with the answer field of its HTML: autosaves send long ones as splices. */
+  markdown: Record<string, string>;
 }
 
 export const postKind: Kind<PostEdit, AdminPost> = {
@@ -160,6 +169,9 @@ export const postKind: Kind<PostEdit, AdminPost> = {
     featured: 'Featured',
     author_id: 'Author',
   },
+  markdown: { body: 'html' },
+  rendered: (p, field) =>
+    field === 'body' ? { html: p.html, toc: p.toc, excerpt: p.auto_excerpt, word_count: p.word_count, reading_time_minutes: p.reading_time_minutes } : null,
 };
 
 export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
@@ -249,6 +261,11 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
     seo: 'SEO',
     featured: 'Featured',
   },
+  markdown: { challenge: 'challenge_html', solution: 'solution_html', results: 'results_html' },
+  rendered: (c, field) => {
+    const html = { challenge: c.challenge_html, solution: c.solution_html, results: c.results_html }[field];
+    return html === undefined ? null : { html, toc: [], excerpt: '', word_count: c.word_count, reading_time_minutes: c.reading_time_minutes };
+  },
 };
 
 const KINDS = { post: postKind, case_study: caseStudyKind } as unknown as Record<EntryType, Kind<AnyEdit, AnyFull>>;
@@ -280,6 +297,13 @@ export class EntriesApi {
   async get<Full extends AnyFull>(k: { seg: string }, id: number): Promise<Full> {
     const r = await this.raw('get', `${this.base(k)}/{id}`, { path: { id } });
     return (r.data as { data: Full }).data;
+  }
+
+  /** getIfChanged is the entry if its version is no longer `version` (If-None-Match), else null. */
+  async getIfChanged<Full extends AnyFull>(k: { seg: string }, id: number, version: number | null): Promise<Full | null> {
+    const headers: Record<string, string> = version === null ? {} : { 'If-None-Match': `"${version}"` };
+    const r = await this.raw('get', `${this.base(k)}/{id}`, { path: { id }, headers });
+    return r.data === null ? null : (r.data as { data: Full }).data;
   }
 
   async create<Full extends AnyFull>(k: { seg: string }, body: Record<string, unknown>): Promise<Full> {

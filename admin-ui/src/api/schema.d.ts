@@ -418,6 +418,41 @@ export interface components {
       word_count: number;
       seo: components["schemas"]["SEO"];
     };
+    AdminPostSpliced: {
+      id: number;
+      slug: string;
+      title: string;
+      status: components["schemas"]["Status"];
+      excerpt: string;
+      cover_image: components["schemas"]["NullablePicture"];
+      tags: components["schemas"]["Tag"][];
+      author: components["schemas"]["AdminAuthor"] | null;
+      featured: boolean;
+      reading_time_minutes: number;
+      published_at: components["schemas"]["NullableTime"];
+      version: number;
+      created_at: string;
+      updated_at: string;
+      updated_by: components["schemas"]["NullableUserRef"];
+      trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
+      body?: string;
+      auto_excerpt: string;
+      html?: string;
+      toc: components["schemas"]["Heading"][];
+      word_count: number;
+      seo: components["schemas"]["SEO"];
+      splices: { [key: string]: components["schemas"]["Splice"] };
+    };
+    Splice: {
+      start: number;
+      end: number;
+      insert: string;
+      crc32: number;
+    };
+    AdminPostPatched: {
+      data: components["schemas"]["AdminPost"] | components["schemas"]["AdminPostSpliced"];
+    };
     AdminPostEnvelope: {
       data: components["schemas"]["AdminPost"];
     };
@@ -454,6 +489,7 @@ export interface components {
       seo?: { [key: string]: unknown } | null;
       featured?: boolean | null;
       author_id?: number | null;
+      splice?: { [key: string]: components["schemas"]["Splice"] };
       version?: number;
     };
     CaseStudyItem: {
@@ -549,6 +585,43 @@ export interface components {
       word_count: number;
       reading_time_minutes: number;
     };
+    AdminCaseStudySpliced: {
+      id: number;
+      slug: string;
+      title: string;
+      client: string;
+      industry: string;
+      services: string[];
+      technologies: string[];
+      summary: string;
+      metrics: components["schemas"]["Metric"][];
+      cover_image: components["schemas"]["NullablePicture"];
+      logo: components["schemas"]["NullablePicture"];
+      featured: boolean;
+      published_at: components["schemas"]["NullableTime"];
+      status: components["schemas"]["Status"];
+      author: components["schemas"]["AdminAuthor"] | null;
+      version: number;
+      created_at: string;
+      updated_at: string;
+      updated_by: components["schemas"]["NullableUserRef"];
+      trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
+      challenge?: string;
+      solution?: string;
+      results?: string;
+      challenge_html?: string;
+      solution_html?: string;
+      results_html?: string;
+      testimonial: components["schemas"]["Testimonial"] | null;
+      seo: components["schemas"]["SEO"];
+      word_count: number;
+      reading_time_minutes: number;
+      splices: { [key: string]: components["schemas"]["Splice"] };
+    };
+    AdminCaseStudyPatched: {
+      data: components["schemas"]["AdminCaseStudy"] | components["schemas"]["AdminCaseStudySpliced"];
+    };
     AdminCaseStudyEnvelope: {
       data: components["schemas"]["AdminCaseStudy"];
     };
@@ -607,6 +680,7 @@ export interface components {
       logo?: { [key: string]: unknown } | null;
       seo?: { [key: string]: unknown } | null;
       featured?: boolean | null;
+      splice?: { [key: string]: components["schemas"]["Splice"] };
       version?: number;
     };
     User: {
@@ -1151,6 +1225,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminPostEnvelope"];
+      304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
@@ -1181,7 +1256,7 @@ export interface operations {
     };
     requestBody: components["schemas"]["PostPatch"];
     responses: {
-      200: components["schemas"]["AdminPostEnvelope"];
+      200: components["schemas"]["AdminPostPatched"];
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
@@ -1415,6 +1490,7 @@ export interface operations {
     };
     responses: {
       200: components["schemas"]["AdminCaseStudyEnvelope"];
+      304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];
@@ -1445,7 +1521,7 @@ export interface operations {
     };
     requestBody: components["schemas"]["CaseStudyPatch"];
     responses: {
-      200: components["schemas"]["AdminCaseStudyEnvelope"];
+      200: components["schemas"]["AdminCaseStudyPatched"];
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
       403: components["schemas"]["Error"];

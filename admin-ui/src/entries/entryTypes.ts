@@ -24,12 +24,18 @@ export interface EntryTypeUI {
   column: { head: string; label: string; text: (x: AnyItem) => string };
   /** Fetches the choices of the list's filters, calling set as each arrives (the filtering is the server's). */
   choices: (role: Role, set: (key: FilterKey, choices: Choice[]) => void) => void;
-  /** The editor's form for the type's fields. */
-  Form: Component<{ model: EditorModel<AnyEdit> }>;
+  /** The editor's form for the type's fields: part 'main' beside the text, 'settings' in the settings panel. */
+  Form: Component<{ model: EditorModel<AnyEdit>; part: FormPart }>;
+  /** The fields the settings panel holds (an error about one opens the panel). */
+  settings: string[];
+  /** Whether the list offers "Add a tag" to several entries at once (the type has tags). */
+  tags: boolean;
 }
 
+export type FormPart = 'main' | 'settings';
+
 const plain = (xs: string[]): Choice[] => xs.map((x) => ({ value: x, label: x }));
-const form = <F extends AnyEdit>(c: Component<{ model: EditorModel<F> }>) => c as unknown as Component<{ model: EditorModel<AnyEdit> }>;
+const form = <F extends AnyEdit>(c: Component<{ model: EditorModel<F>; part: FormPart }>) => c as unknown as Component<{ model: EditorModel<AnyEdit>; part: FormPart }>;
 
 export const ENTRY_TYPES: Record<EntryType, EntryTypeUI> = {
   post: {
@@ -48,6 +54,8 @@ export const ENTRY_TYPES: Record<EntryType, EntryTypeUI> = {
       }
     },
     Form: form(PostForm),
+    settings: ['slug', 'excerpt', 'tags', 'cover_image', 'seo', 'featured', 'author_id'],
+    tags: true,
   },
   case_study: {
     kind: kindOf('case_study'),
@@ -70,6 +78,8 @@ export const ENTRY_TYPES: Record<EntryType, EntryTypeUI> = {
         .catch(() => {});
     },
     Form: form(CaseStudyForm),
+    settings: ['slug', 'cover_image', 'logo', 'seo', 'featured'],
+    tags: false,
   },
 };
 

@@ -2,8 +2,10 @@
 // maxWait while typing goes on), never two saves at once, retry with
 // back-off while offline, stop on a conflict until it is resolved.
 
-export type SaveOutcome = 'saved' | 'offline' | 'conflict' | 'error';
-export type AutosaveStatus = 'saved' | 'dirty' | 'saving' | 'offline' | 'conflict' | 'error';
+/** waiting: nothing could be saved yet, and that is no error (a new entry without a title). */
+export type SaveOutcome = 'saved' | 'offline' | 'conflict' | 'error' | 'waiting';
+/** new: nothing typed in a new entry yet, so nothing is saved (and the status never says Saved). */
+export type AutosaveStatus = 'new' | 'saved' | 'dirty' | 'saving' | 'offline' | 'conflict' | 'error' | 'waiting';
 
 export interface Timers {
   set(fn: () => void, ms: number): unknown;
@@ -28,6 +30,8 @@ export interface AutosaveOptions {
   save: () => Promise<SaveOutcome>;
   onStatus?: (s: AutosaveStatus) => void;
   timers?: Timers;
+  /** The status before any change: 'saved' (an entry as loaded) or 'new'. */
+  initial?: AutosaveStatus;
 }
 
 export class Autosaver {
@@ -46,15 +50,23 @@ export class Autosaver {
   private disposed = false;
 
   constructor(private opts: AutosaveOptions) {
-    this.delay = opts.delay ?? 1200;
+    // Short enough that a save over a slow network (2 s of latency) is done
+    // within 3 s of the last key; saves are small (splices), so this costs little.
+    this.delay = opts.delay ?? 600;
     this.maxWait = opts.maxWait ?? 10_000;
     this.backoff = opts.backoff ?? [2000, 5000, 10_000, 30_000];
     this.t = opts.timers ?? realTimers;
+    this.status = opts.initial ?? 'saved';
   }
 
   /** hasUnsaved says whether something typed is not on the server yet. */
   get hasUnsaved(): boolean {
     return this.dirty || this.running !== null;
+  }
+
+  /** busy: a save is under way. */
+  get busy(): boolean {
+    return this.running !== null;
   }
 
   private set(s: AutosaveStatus) {
@@ -69,7 +81,7 @@ export class Autosaver {
     if (this.disposed) return;
     this.dirty = true;
     if (this.running) this.changedSinceStart = true;
-    if (this.status === 'saved' || this.status === 'error') this.set('dirty');
+    if (this.status === 'saved' || this.status === 'error' || this.status === 'new' || this.status === 'waiting') this.set('dirty');
     if (this.paused) return;
     const now = this.t.now();
     if (this.firstChange === null) this.firstChange = now;
@@ -141,6 +153,9 @@ export class Autosaver {
         case 'error':
           this.set('error');
           break;
+        case 'waiting':
+          this.set('waiting'); // the next change tries again
+          break;
       }
     })();
     return this.running;
@@ -191,6 +206,10 @@ export class Autosaver {
 
 export function statusText(s: AutosaveStatus, detail = ''): string {
   switch (s) {
+    case 'new':
+      return 'Not saved yet';
+    case 'waiting':
+      return detail || 'Not saved yet';
     case 'saved':
       return 'Saved';
     case 'dirty':

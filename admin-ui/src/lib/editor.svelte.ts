@@ -5,10 +5,13 @@
 // autosave.ts (timing), backup.ts (the copy), merge.ts / diff.ts (conflicts),
 // slug.ts (slug following), permissions.ts (what is offered).
 import { ApiError, describe, fieldErrors } from '../api/errors';
+import { problems, type Problem } from './fieldErrors';
 import { EntriesApi, type AnyEdit, type AnyFull, type Kind } from '../api/entries';
 import { Autosaver, type AutosaveStatus, type SaveOutcome } from './autosave';
 import { BackupStore, BackupWriter, backupKey, offer, type Aside, type Backup } from './backup';
-import { changedKeys, equal, mergeFields, mergePatch } from './merge';
+import { changedKeys, equal, mergeFields, mergePatch, mergeRemote } from './merge';
+import { EntryTabs, editorChannel } from './tabs';
+import { applySplice, spliceOf, SPLICE_FROM, type Splice } from './splice';
 import { actions as allowedActions, type Action } from './permissions';
 import { everPublished, SlugFollower } from './slug';
 import { client, messages, navigate, setGuard, session } from './app.svelte';
@@ -17,6 +20,8 @@ export const entries = new EntriesApi(client);
 
 export interface ConflictState<F> {
   by: string;
+  /** The newer version is the user's own, saved in another tab. */
+  self: boolean;
   at: string | null;
   version: number;
   mine: F;
@@ -25,6 +30,16 @@ export interface ConflictState<F> {
   theirsEntry: AnyFull;
   changed: string[];
 }
+
+/** A newer version, saved elsewhere, that changed fields the user is changing too. */
+export interface RemoteChange {
+  by: string;
+  version: number;
+  fields: string[];
+}
+
+/** How often an open editor asks whether the entry changed (while the tab is visible). */
+export const WATCH_EVERY = 15_000;
 
 export interface RestoreOffer<F> {
   kind: 'restore' | 'merge';
@@ -55,6 +70,16 @@ export class EditorModel<F extends AnyEdit> {
   asides = $state<Aside<F>[]>([]);
   busy = $state<Action | null>(null);
   backupFailed = $state(false);
+  /** A new entry cannot be saved yet: it has no title (a quiet hint until the user leaves the text or saves). */
+  needsTitle = $state(false);
+  /** How many other tabs of this browser have this entry open. */
+  otherTabs = $state(0);
+  /** A newer version from elsewhere that could not be merged silently (see RemoteChange). */
+  remote = $state<RemoteChange | null>(null);
+  /** What the last failed save or action said about fields, in words (each links to its field). */
+  problems = $state<Problem[]>([]);
+  /** Whether to show the problems at once (after Save or an action) or on request (after an autosave). */
+  problemsOpen = $state(false);
 
   /** What the server has (as last saved or loaded): the base of the next patch. */
   private saved: F;
@@ -65,6 +90,9 @@ export class EditorModel<F extends AnyEdit> {
   private store = new BackupStore(storage());
   private writer: BackupWriter<F>;
   private cleanup: Array<() => void> = [];
+  private tabs: EntryTabs | null = null;
+  private watchTimer: ReturnType<typeof setInterval> | null = null;
+  private checking = false;
 
   constructor(kind: Kind<F, AnyFull>, id: number | null) {
     this.kind = kind;
@@ -73,9 +101,11 @@ export class EditorModel<F extends AnyEdit> {
     this.saved = kind.empty();
     this.slug = new SlugFollower('', '');
     this.writer = new BackupWriter<F>(this.store, backupKey(kind.type, id ?? 'new'));
+    this.status = id === null ? 'new' : 'saved';
     this.autosaver = new Autosaver({
       save: () => this.saveOnce(),
       onStatus: (s) => this.onStatus(s),
+      initial: this.status,
     });
     const beforeUnload = (e: BeforeUnloadEvent) => {
       this.writer.flush();
@@ -87,17 +117,21 @@ export class EditorModel<F extends AnyEdit> {
     const hide = () => {
       this.writer.flush();
       if (document.visibilityState === 'hidden') void this.autosaver.flush();
+      else void this.check(); // back in view: has anything changed meanwhile?
     };
     const online = () => this.autosaver.online();
+    const focus = () => void this.check();
     window.addEventListener('beforeunload', beforeUnload);
     window.addEventListener('pagehide', hide);
     document.addEventListener('visibilitychange', hide);
     window.addEventListener('online', online);
+    window.addEventListener('focus', focus);
     this.cleanup.push(() => {
       window.removeEventListener('beforeunload', beforeUnload);
       window.removeEventListener('pagehide', hide);
       document.removeEventListener('visibilitychange', hide);
       window.removeEventListener('online', online);
+      window.removeEventListener('focus', focus);
     });
     // Leaving the editor in the app: changes merely waiting for the pause are
     // saved on the way out; anything that cannot be saved now asks first.
@@ -125,7 +159,100 @@ export class EditorModel<F extends AnyEdit> {
     if (this.conflict === null && this.id !== null) void this.autosaver.flush();
     this.autosaver.dispose();
     for (const fn of this.cleanup) fn();
+    this.stopWatching();
     setGuard(null);
+  }
+
+  // ---- what happened elsewhere ----
+
+  /**
+   * watch starts asking, every WATCH_EVERY while the tab is visible (and on
+   * focus), whether the entry has a newer version; and listens to this
+   * browser's other tabs with the same entry open.
+   */
+  private watch() {
+    if (this.id === null || this.watchTimer !== null) return;
+    this.watchTimer = setInterval(() => {
+      if (document.visibilityState === 'visible') void this.check();
+    }, WATCH_EVERY);
+    this.tabs = new EntryTabs(editorChannel(), `${this.kind.type}:${this.id}`, {
+      others: (n) => (this.otherTabs = n),
+      saved: () => void this.check(),
+    });
+  }
+
+  private stopWatching() {
+    if (this.watchTimer !== null) clearInterval(this.watchTimer);
+    this.watchTimer = null;
+    this.tabs?.close();
+    this.tabs = null;
+  }
+
+  /**
+   * check asks whether the entry changed since the version the editor has
+   * (If-None-Match: a 304 costs nothing) and takes a newer version in: its
+   * status always, its fields merged with what the user typed when the two
+   * changed different fields. Nothing happens while a save is under way.
+   */
+  async check(): Promise<void> {
+    if (this.id === null || this.loading || this.conflict || this.checking || this.autosaver.busy) return;
+    const version = this.version;
+    this.checking = true;
+    try {
+      const e = await entries.getIfChanged<AnyFull>(this.kind, this.id, version);
+      // A save that started meanwhile wins; its answer is the newer version.
+      if (!e || this.version !== version || this.autosaver.busy || this.conflict) return;
+      this.takeNewer(e);
+    } catch {
+      // Offline or signed out: the next check, or the next save, says so.
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private takeNewer(e: AnyFull) {
+    if (this.version !== null && e.version <= this.version) return;
+    const theirs = this.kind.fromFull(e);
+    const base = $state.snapshot(this.saved) as F;
+    const mine = $state.snapshot(this.fields) as F;
+    const r = mergeRemote(base, mine, theirs);
+    const by = this.byName(e.updated_by?.id ?? null, e.updated_by?.name ?? 'Folio', e.version);
+    if (r.clash.length) {
+      // Both changed the same field: the next save shows both (the conflict dialog).
+      this.remote = { by: by.name, version: e.version, fields: r.clash };
+      return;
+    }
+    const before = this.entry;
+    this.applyEntry(e);
+    this.saved = theirs;
+    this.remote = null;
+    this.fields = r.fields;
+    if (r.mine.length === 0) {
+      this.autosaver.markSaved();
+      this.writer.clear();
+    } else {
+      this.touch(); // the user's changes, now on top of the newer version
+    }
+    if (before && before.status !== e.status) {
+      messages.show(`${by.name === 'Folio' ? 'Folio' : by.name} changed the status: ${e.status.replace('_', ' ')}.`, 'info');
+    } else if (r.mine.length === 0 || changedKeys(base, theirs).length) {
+      messages.show(`Took in version ${e.version}, saved by ${by.name}.`, 'info', undefined, 4000);
+    }
+  }
+
+  /** Who saved a version, as the user should read it: "you, in another tab" for their own. */
+  private byName(userId: number | null, name: string, version: number): { name: string; self: boolean } {
+    const me = session.user?.id ?? null;
+    if (userId !== null && userId === me) {
+      if (this.tabs?.versions.has(version) || this.otherTabs > 0) return { name: 'you, in another tab', self: true };
+      return { name: 'you, in another window or on another device', self: true };
+    }
+    return { name, self: false };
+  }
+
+  /** The entry was saved here (a save, an action, a restore): tell the other tabs. */
+  private announce() {
+    if (this.version !== null) this.tabs?.saved(this.version);
   }
 
   async load(): Promise<void> {
@@ -142,6 +269,7 @@ export class EditorModel<F extends AnyEdit> {
       this.slug.following = new SlugFollower(f.title, f.slug, everPublished(this.entry)).following;
       this.checkBackup();
       this.refreshAsides();
+      this.watch();
     } catch (e) {
       this.loadError = describe(e);
     } finally {
@@ -230,6 +358,10 @@ export class EditorModel<F extends AnyEdit> {
 
   setTitle(title: string) {
     this.fields.title = title;
+    if (title.trim() && this.errors.title) {
+      const { title: _, ...rest } = this.errors;
+      this.errors = rest;
+    }
     const s = this.slug.onTitle(title);
     if (s !== null) this.fields.slug = s;
     this.touch();
@@ -269,10 +401,13 @@ export class EditorModel<F extends AnyEdit> {
     try {
       if (this.id === null) {
         if (!cur.title.trim()) {
-          this.errors = { title: 'Give it a title to save it.' };
-          this.message = 'Give it a title to save it (what you type is kept on this device meanwhile).';
-          return 'error';
+          // Not an error while typing: a quiet hint; the field says it once
+          // the user leaves the text or asks to save.
+          this.needsTitle = true;
+          if (explicit) this.errors = { title: 'Give it a title to save it.' };
+          return 'waiting';
         }
+        this.needsTitle = false;
         const body = this.kind.toWrite(cur);
         if (this.slug.following) delete body.slug; // the server makes a unique one
         const e = await entries.create<AnyFull>(this.kind, body);
@@ -287,6 +422,7 @@ export class EditorModel<F extends AnyEdit> {
         this.store.remove(oldKey);
         this.writer.write(() => ({ v: 1, baseVersion: this.version, base: this.saved, fields: $state.snapshot(this.fields) as F, at: Date.now(), user: session.user?.id ?? null }));
         navigate(`${this.kind.seg}/${e.id}`, { replace: true, force: true });
+        this.watch();
       } else {
         const version = this.version ?? 1;
         let e: AnyFull;
@@ -298,20 +434,64 @@ export class EditorModel<F extends AnyEdit> {
             this.errors = {};
             return 'saved';
           }
-          e = await entries.patch<AnyFull>(this.kind, this.id, version, patch);
+          e = await this.patchSpliced(version, patch);
         }
         this.applyEntry(e);
         this.saved = cur;
+        this.remote = null;
+        this.announce();
       }
       this.errors = {};
       this.message = '';
+      this.problems = [];
       return 'saved';
     } catch (err) {
-      return this.saveFailed(err, cur);
+      return this.saveFailed(err, cur, explicit);
     }
   }
 
-  private async saveFailed(err: unknown, mine: F): Promise<SaveOutcome> {
+  /**
+   * patchSpliced sends an autosave with its long Markdown fields as splices
+   * of the text the server has (the entry as last answered), and rebuilds
+   * the entry from the answer's splices. When a splice does not fit (409
+   * splice_mismatch) or the answer's splices do not fit what this editor
+   * has, it falls back to the whole text, or to a GET.
+   */
+  private async patchSpliced(version: number, patch: Record<string, unknown>): Promise<AnyFull> {
+    const base = this.entry as unknown as Record<string, unknown> | null;
+    const splice: Record<string, Splice> = {};
+    const sent: Record<string, string> = {};
+    for (const field of Object.keys(this.kind.markdown)) {
+      const next = patch[field];
+      const was = base?.[field];
+      if (typeof next !== 'string' || typeof was !== 'string' || next.length + was.length < SPLICE_FROM) continue;
+      splice[field] = spliceOf(was, next);
+      sent[field] = next;
+    }
+    if (!Object.keys(splice).length) return entries.patch<AnyFull>(this.kind, this.id!, version, patch);
+    const body: Record<string, unknown> = { ...patch, splice };
+    for (const f of Object.keys(splice)) delete body[f];
+    let data: Record<string, unknown>;
+    try {
+      data = await entries.patch<AnyFull>(this.kind, this.id!, version, body) as unknown as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'splice_mismatch') return entries.patch<AnyFull>(this.kind, this.id!, version, patch);
+      throw err;
+    }
+    const splices = data.splices as Record<string, Splice> | undefined;
+    if (!splices) return data as unknown as AnyFull;
+    const full: Record<string, unknown> = { ...data };
+    delete full.splices;
+    for (const [key, sp] of Object.entries(splices)) {
+      const from = key in sent ? sent[key] : base?.[key];
+      const v = typeof from === 'string' ? applySplice(from, sp) : null;
+      if (v === null) return entries.get<AnyFull>(this.kind, this.id!); // saved; only the answer did not fit
+      full[key] = v;
+    }
+    return full as unknown as AnyFull;
+  }
+
+  private async saveFailed(err: unknown, mine: F, explicit: boolean): Promise<SaveOutcome> {
     if (!(err instanceof ApiError)) {
       this.message = describe(err);
       return 'error';
@@ -323,7 +503,10 @@ export class EditorModel<F extends AnyEdit> {
     }
     if (err.status === 422 || err.status === 400) {
       this.errors = fieldErrors(err);
-      this.message = err.details.length ? 'Some fields need attention before this can be saved.' : err.message;
+      this.problems = problems(err.details, this.kind.labels);
+      this.problemsOpen = explicit;
+      const n = this.problems.length;
+      this.message = n ? (n === 1 ? 'one field needs attention' : `${n} fields need attention`) : err.message;
       return 'error';
     }
     this.message = describe(err);
@@ -340,8 +523,11 @@ export class EditorModel<F extends AnyEdit> {
       return;
     }
     const theirs = this.kind.fromFull(theirsEntry);
+    const by = this.byName(info?.updated_by?.id ?? theirsEntry.updated_by?.id ?? null, info?.updated_by?.name ?? theirsEntry.updated_by?.name ?? 'Folio', info?.current_version ?? theirsEntry.version);
+    this.remote = null;
     this.conflict = {
-      by: info?.updated_by?.name ?? 'Folio',
+      by: by.name,
+      self: by.self,
       at: info?.updated_at ?? theirsEntry.updated_at,
       version: info?.current_version ?? theirsEntry.version,
       mine,
@@ -396,8 +582,10 @@ export class EditorModel<F extends AnyEdit> {
       }
       const e = await entries.action<AnyFull>(this.kind, this.id, action, body);
       this.applyEntry(e);
+      this.announce();
       this.message = '';
       this.errors = {};
+      this.problems = [];
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_transition') {
@@ -407,8 +595,12 @@ export class EditorModel<F extends AnyEdit> {
         } catch {
           // keep the message
         }
-      } else {
+      } else if (err instanceof ApiError && err.details.length) {
         this.errors = { ...this.errors, ...fieldErrors(err) };
+        this.problems = problems(err.details, this.kind.labels);
+        this.problemsOpen = true;
+        this.message = err.message;
+      } else {
         this.message = describe(err);
       }
       return false;
@@ -437,10 +629,16 @@ export class EditorModel<F extends AnyEdit> {
   /** After a revision was restored on the server: take it in. */
   adopt(e: AnyFull) {
     this.applyEntry(e);
+    this.announce();
     this.fields = this.kind.fromFull(e);
     this.saved = this.kind.fromFull(e);
     this.autosaver.markSaved();
     this.writer.clear();
+  }
+
+  /** leftText: the user left a Markdown field; a new entry without a title now says so at the title. */
+  leftText() {
+    if (this.id === null && this.needsTitle && !this.fields.title.trim()) this.errors = { ...this.errors, title: 'Give it a title to save it.' };
   }
 
   allowed(): Action[] {

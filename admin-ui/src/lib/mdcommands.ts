@@ -107,3 +107,127 @@ export function applyCommand(text: string, s: Sel, cmd: Command, args: CommandAr
 export function applyEdit(text: string, e: Edit): string {
   return text.slice(0, e.from) + e.insert + text.slice(e.to);
 }
+
+// ---- writing lists and quotes (Enter, Tab, Shift-Tab in the editor) ----
+
+const ITEM = /^(\s*)([-*+]|\d+[.)])(\s+)(\[[ xX]\]\s+)?/;
+const QUOTE = /^(\s*>\s?)+/;
+
+function lineAt(text: string, pos: number): { from: number; to: number; text: string } {
+  const from = text.lastIndexOf('\n', pos - 1) + 1;
+  let to = text.indexOf('\n', pos);
+  if (to < 0) to = text.length;
+  return { from, to, text: text.slice(from, to) };
+}
+
+/** inFence: is the line starting at `from` inside a fenced code block? */
+function inFence(text: string, from: number): boolean {
+  let open = false;
+  for (const l of text.slice(0, from).split('\n')) if (/^\s*(```|~~~)/.test(l)) open = !open;
+  return open;
+}
+
+/**
+ * continueMarkup is Enter at the caret: on a list item it starts the next
+ * item (numbered lists count on, task items start unticked), on a quote it
+ * continues the quote; on an item or quote line with nothing after its
+ * marker it ends the list or quote instead. null: an ordinary Enter.
+ */
+export function continueMarkup(text: string, s: Sel): Edit | null {
+  if (s.from !== s.to) return null;
+  const line = lineAt(text, s.from);
+  if (inFence(text, line.from)) return null;
+  const before = line.text.slice(0, s.from - line.from);
+  const item = ITEM.exec(line.text);
+  if (item && before.length >= item[0].length) {
+    if (line.text.trim() === item[0].trim()) {
+      // An empty item: Enter ends the list (the marker goes, and a blank line
+      // parts what comes next from the list).
+      return { from: line.from, to: line.to, insert: '\n', selFrom: line.from + 1, selTo: line.from + 1 };
+    }
+    const [, indent, marker, space, task] = item;
+    const num = /^(\d+)([.)])$/.exec(marker);
+    const next = num ? `${Number(num[1]) + 1}${num[2]}` : marker;
+    const insert = `\n${indent}${next}${space}${task ? '[ ] ' : ''}`;
+    return { from: s.from, to: s.from, insert, selFrom: s.from + insert.length, selTo: s.from + insert.length };
+  }
+  const quote = QUOTE.exec(line.text);
+  if (quote && before.length >= quote[0].length) {
+    if (line.text.trim().replace(/>/g, '').trim() === '') return { from: line.from, to: line.to, insert: '\n', selFrom: line.from + 1, selTo: line.from + 1 };
+    const insert = '\n' + quote[0];
+    return { from: s.from, to: s.from, insert, selFrom: s.from + insert.length, selTo: s.from + insert.length };
+  }
+  return null;
+}
+
+/**
+ * indentList is Tab (dir 1) or Shift-Tab (dir -1) on the list items the
+ * selection touches: they move in or out by one level (two spaces). null
+ * when the selection is not in a list, so that Tab moves the focus on.
+ */
+export function indentList(text: string, s: Sel, dir: 1 | -1): Edit | null {
+  const r = lineRange(text, s);
+  const lines = text.slice(r.from, r.to).split('\n');
+  if (!lines.some((l) => ITEM.test(l)) || lines.some((l) => l.trim() !== '' && !ITEM.test(l) && !/^\s+\S/.test(l))) return null;
+  const out = lines.map((l) => {
+    if (!ITEM.test(l)) return l;
+    if (dir === 1) return '  ' + l;
+    return l.replace(/^( {1,2}|\t)/, '');
+  });
+  const insert = out.join('\n');
+  if (insert === lines.join('\n')) return { from: r.from, to: r.to, insert, selFrom: s.from, selTo: s.to };
+  // Keep the caret on the same character.
+  const first = out[0].length - lines[0].length;
+  const total = insert.length - (r.to - r.from);
+  const selFrom = Math.max(r.from, s.from + first);
+  return { from: r.from, to: r.to, insert, selFrom, selTo: s.to === s.from ? selFrom : Math.max(selFrom, s.to + total) };
+}
+
+/**
+ * headingIndexAt is which heading of the text (0 for the first, in order,
+ * "#" headings outside code blocks) a line (1-based) falls under; -1 above
+ * the first. The preview scrolls to the same heading.
+ */
+export function headingIndexAt(text: string, line: number): number {
+  let n = -1;
+  let fence = false;
+  const lines = text.split('\n');
+  for (let i = 0; i < Math.min(line, lines.length); i++) {
+    const l = lines[i];
+    if (/^\s*(```|~~~)/.test(l)) fence = !fence;
+    else if (!fence && /^ {0,3}#{1,6}(\s|$)/.test(l)) n++;
+  }
+  return n;
+}
+
+/** A block the "/" menu inserts: its name, what it is, and the Markdown (¦ marks what gets selected). */
+export interface Block {
+  key: string;
+  label: string;
+  detail: string;
+  markdown?: string;
+  command?: Command;
+}
+
+export const BLOCKS: Block[] = [
+  { key: 'h2', label: 'Heading', detail: '## at the line start', markdown: '## ¦Heading¦' },
+  { key: 'h3', label: 'Subheading', detail: '###', markdown: '### ¦Subheading¦' },
+  { key: 'ul', label: 'Bulleted list', detail: '- item', markdown: '- ¦Item¦' },
+  { key: 'ol', label: 'Numbered list', detail: '1. item', markdown: '1. ¦Item¦' },
+  { key: 'image', label: 'Image', detail: 'from the media library', command: 'image' },
+  { key: 'table', label: 'Table', detail: '| a | b |', markdown: '| ¦Column¦ | Column |\n|---|---|\n| Cell | Cell |' },
+  { key: 'code', label: 'Code block', detail: '```', markdown: '```\n¦code¦\n```' },
+  { key: 'quote', label: 'Quote', detail: '> text', markdown: '> ¦Quote¦' },
+  { key: 'cta', label: 'Call to action', detail: 'a highlighted link', markdown: '> **¦Ready to talk?¦** [Get in touch](https://)' },
+];
+
+/** blockEdit replaces [from, to) (the typed "/word") with a block's Markdown, on a line of its own. */
+export function blockEdit(text: string, from: number, to: number, b: Block): Edit {
+  const md = b.markdown ?? '';
+  const lineStart = text.lastIndexOf('\n', from - 1) + 1;
+  const pre = text.slice(lineStart, from).trim() === '' ? '' : '\n\n';
+  const [a, sel, c] = md.split('¦');
+  const insert = pre + a + (sel ?? '') + (c ?? '');
+  const at = from + pre.length + a.length;
+  return { from, to, insert, selFrom: at, selTo: at + (sel ?? '').length };
+}

@@ -77,3 +77,29 @@ export function mergePatch<F extends object>(from: F, to: F): Partial<Record<key
   }
   return patch;
 }
+
+export interface RemoteMerge<F> {
+  /** The fields to show: theirs, with the user's own changes on top. */
+  fields: F;
+  /** Fields both the user and the newer version changed: nothing was merged (the next save asks). */
+  clash: Array<keyof F & string>;
+  /** Fields the user changed (kept on top of theirs). */
+  mine: Array<keyof F & string>;
+}
+
+/**
+ * mergeRemote takes a newer version saved elsewhere into an open editor:
+ * base is what the editor last saved or loaded, mine what it shows now.
+ * When the newer version changed no field the user changed, the result is
+ * theirs with the user's changes on top; otherwise clash names the fields
+ * both changed and fields is mine as it is.
+ */
+export function mergeRemote<F extends object>(base: F, mine: F, theirs: F): RemoteMerge<F> {
+  const m = changedKeys(base, mine);
+  const t = new Set(changedKeys(base, theirs));
+  const clash = m.filter((k) => t.has(k) && !equal(mine[k], theirs[k]));
+  if (clash.length) return { fields: mine, clash, mine: m };
+  const fields = { ...theirs } as F;
+  for (const k of m) fields[k] = mine[k];
+  return { fields, clash: [], mine: m };
+}
