@@ -1426,6 +1426,9 @@ test('phone layout (390 px): menu, list and editor without sideways scrolling', 
   await nav.getByRole('link', { name: 'Posts', exact: true }).click();
   await page.getByRole('heading', { name: 'Posts' }).waitFor();
   await noHorizontalScroll(page, 'posts list');
+  await page.getByRole('button', { name: 'Filters' }).click();
+  await page.getByLabel('Search titles').fill('Field notes');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.getByRole('link', { name: 'Field notes from the e2e suite' }).click();
   await bodyBox(page).waitFor();
   await noHorizontalScroll(page, 'post editor');
