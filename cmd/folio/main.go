@@ -29,6 +29,7 @@ import (
 	"github.com/folio-cms/folio/pkg/contentfs"
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/httpapi"
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/metrics"
 	"github.com/folio-cms/folio/pkg/store"
@@ -124,6 +125,7 @@ type app struct {
 	store    *store.Store
 	auth     *auth.Service
 	content  *content.Service
+	library  *library.Service
 	outbox   *webhook.Outbox
 	webhooks *webhook.Service
 }
@@ -158,20 +160,24 @@ func open(ctx context.Context, e *env, fs *flag.FlagSet, args []string) (*app, e
 		st.Close()
 		return nil, err
 	}
+	outbox := &webhook.Outbox{} // serve sets Notify to wake its dispatcher
+	urls := library.URLs{Base: cfg.PublicURL + "/media"}
 	svc := content.New(st)
-	svc.Media = content.MediaConfig{
+	svc.MediaURLs = urls
+	svc.Links = content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath}
+	svc.Events = outbox
+	lib := &library.Service{
+		Store:   st,
 		Storage: media.Local{Dir: filepath.Join(cfg.DataDir, "media")},
 		TmpDir:  filepath.Join(cfg.DataDir, "tmp"),
 		Limits:  media.Limits{MaxBytes: cfg.MaxUpload},
-		BaseURL: cfg.PublicURL + "/media",
+		URLs:    urls, Events: outbox, Entries: svc,
 	}
-	svc.Links = content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath}
-	outbox := &webhook.Outbox{} // serve sets Notify to wake its dispatcher
-	svc.Events = outbox
 	return &app{
 		cfg: cfg, log: log, store: st,
 		auth:     &auth.Service{Store: st, Hasher: hasher, Tokens: tokens},
 		content:  svc,
+		library:  lib,
 		outbox:   outbox,
 		webhooks: &webhook.Service{Store: st, Guard: webhook.Guard{AllowPrivate: cfg.WebhookAllowPrivate}, Outbox: outbox},
 	}, nil
@@ -234,7 +240,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer func() { stopBG(); bg.Wait() }()
 
 	srv, err := httpapi.New(httpapi.Deps{
-		Config: a.cfg, Store: a.store, Content: a.content, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec,
+		Config: a.cfg, Store: a.store, Content: a.content, Library: a.library, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec,
 		Webhooks: a.webhooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler(),
 	})
 	if err != nil {

@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/folio-cms/folio/pkg/auth"
-	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -98,10 +97,6 @@ func (m *Manifest) Size() int64 {
 	}
 	return n
 }
-
-// MediaKeys returns the storage keys of a media item's files (original,
-// then variants), as pkg/content stores and removes them.
-func MediaKeys(row store.MediaRow) []string { return content.MediaKeys(row) }
 
 // checkPath accepts the names a backup may hold: the database, the secret,
 // and media/<key> where key is a clean relative slash path. Everything else

@@ -28,6 +28,7 @@ import (
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/backup"
 	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
@@ -37,6 +38,7 @@ type site struct {
 	dir   string
 	st    *store.Store
 	svc   *content.Service
+	lib   *library.Service
 	admin auth.Principal
 }
 
@@ -57,12 +59,12 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
+	urls := library.URLs{Base: "http://folio.test/media"}
 	svc := content.New(st)
-	svc.Media = content.MediaConfig{
-		Storage: media.Local{Dir: filepath.Join(dir, "media")}, TmpDir: filepath.Join(dir, "tmp"),
-		Limits: media.Limits{MaxBytes: 10 << 20}, BaseURL: "http://folio.test/media",
-	}
-	return &site{dir: dir, st: st, svc: svc, admin: auth.Principal{User: u}}
+	svc.MediaURLs = urls
+	lib := &library.Service{Store: st, Storage: media.Local{Dir: filepath.Join(dir, "media")}, TmpDir: filepath.Join(dir, "tmp"),
+		Limits: media.Limits{MaxBytes: 10 << 20}, URLs: urls, Entries: svc}
+	return &site{dir: dir, st: st, svc: svc, lib: lib, admin: auth.Principal{User: u}}
 }
 
 // pngOf returns a distinct w×h PNG for each seed.
@@ -82,9 +84,9 @@ func pngOf(t testing.TB, seed uint64, w, h int) []byte {
 	return b.Bytes()
 }
 
-func (s *site) upload(t testing.TB, seed uint64) content.MediaItem {
+func (s *site) upload(t testing.TB, seed uint64) library.Item {
 	t.Helper()
-	it, _, err := s.svc.UploadMedia(context.Background(), s.admin, bytes.NewReader(pngOf(t, seed, 520, 300)), fmt.Sprintf("pic-%d.png", seed), "a picture", "")
+	it, _, err := s.lib.Upload(context.Background(), s.admin, bytes.NewReader(pngOf(t, seed, 520, 300)), fmt.Sprintf("pic-%d.png", seed), "a picture", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,16 +296,16 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 				_, err = s.svc.Apply(ctx, s.admin, content.Post, e.ID, content.ActionPublish, content.ActionOptions{})
 			}
 		case 3:
-			it, _, uerr := s.svc.UploadMedia(ctx, s.admin, bytes.NewReader(pngOf(t, seed.Add(1), 500+r.IntN(40), 200)), "x.png", "alt", "")
+			it, _, uerr := s.lib.Upload(ctx, s.admin, bytes.NewReader(pngOf(t, seed.Add(1), 500+r.IntN(40), 200)), "x.png", "alt", "")
 			if err = uerr; err == nil && r.IntN(2) == 0 {
 				_, err = s.svc.Create(ctx, s.admin, content.Post, content.Input{Fields: content.Fields{Title: fmt.Sprintf("Cover %d", seed.Add(1)), CoverImage: &content.Image{MediaID: it.ID, Alt: "c"}}})
 			}
 		case 4:
-			items, lerr := s.svc.MediaList(ctx, s.admin, "", "", 1, 100)
+			items, lerr := s.lib.List(ctx, s.admin, "", "", 1, 100)
 			if err = lerr; err == nil && len(items.Items) > 3 {
 				it := items.Items[r.IntN(len(items.Items))]
-				if _, uses, _ := s.svc.MediaItemByID(ctx, s.admin, it.ID); len(uses) == 0 {
-					err = s.svc.DeleteMedia(ctx, s.admin, it.ID, false)
+				if _, uses, _ := s.lib.Get(ctx, s.admin, it.ID); len(uses) == 0 {
+					err = s.lib.Delete(ctx, s.admin, it.ID, false)
 				}
 			}
 		case 5:
@@ -422,7 +424,7 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 	}
 	var want []string
 	for _, r := range rows {
-		for i, k := range backup.MediaKeys(r) {
+		for i, k := range library.Keys(r) {
 			b, err := os.ReadFile(filepath.Join(dst, "media", k))
 			if err != nil {
 				if !slices.Contains(m.MissingMedia, k) {
@@ -491,7 +493,7 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 func TestMediaKeysMatchStoredFiles(t *testing.T) {
 	s := newSite(t)
 	s.upload(t, 1)
-	big, _, err := s.svc.UploadMedia(context.Background(), s.admin, bytes.NewReader(pngOf(t, 9, 1000, 100)), "wide.png", "", "")
+	big, _, err := s.lib.Upload(context.Background(), s.admin, bytes.NewReader(pngOf(t, 9, 1000, 100)), "wide.png", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +508,7 @@ func TestMediaKeysMatchStoredFiles(t *testing.T) {
 	rows, _ := ro.MediaFiles(context.Background())
 	var keys []string
 	for _, r := range rows {
-		keys = append(keys, backup.MediaKeys(r)...)
+		keys = append(keys, library.Keys(r)...)
 	}
 	slices.Sort(keys)
 	if d := cmp.Diff(keys, filesUnder(t, filepath.Join(s.dir, "media"))); d != "" {

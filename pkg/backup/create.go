@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -234,7 +235,7 @@ func stageSecret(dataDir, stage string) (staged, bool, error) {
 func stageMedia(ctx context.Context, dataDir, stage string, rows []store.MediaRow, m *Manifest) ([]staged, error) {
 	var keys []string
 	for _, r := range rows {
-		keys = append(keys, MediaKeys(r)...)
+		keys = append(keys, library.Keys(r)...)
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/slug"
 	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/webhook"
@@ -18,18 +19,16 @@ import (
 // change is one short write transaction that also records a revision and an
 // audit entry; Markdown is rendered before it.
 type Service struct {
-	Store *store.Store
-	Now   func() time.Time // the clock; tests inject their own
-	Media MediaConfig      // the media library
-	Links Links            // public addresses, for webhook payloads
+	Store     *store.Store
+	Now       func() time.Time // the clock; tests inject their own
+	MediaURLs library.URLs     // where the media library's files are served, for pictures
+	Links     Links            // public addresses, for webhook payloads
 	// Events queues webhook events in the transaction of each change; nil
 	// queues them too, without waking a dispatcher.
 	Events *webhook.Outbox
 	// SearchLimits bound the cost of full-text searches.
 	SearchLimits SearchLimits
 
-	mediaOnce  sync.Once
-	mediaSlots chan struct{}
 	searchOnce sync.Once
 	searchWork chan searchJob
 }

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/markdown"
+	"github.com/folio-cms/folio/pkg/paging"
 )
 
 // Type is the kind of an entry.
@@ -52,14 +54,7 @@ type Picture struct {
 	Alt      string
 	Width    int // 0 when unknown (an external image)
 	Height   int
-	Variants []Variant
-}
-
-// Variant is a smaller copy of an image, for srcset.
-type Variant struct {
-	Width  int
-	Height int
-	URL    string
+	Variants []library.Variant
 }
 
 // SEO holds what search engines and social previews use.
@@ -187,20 +182,7 @@ func (e Entry) Excerpt() string {
 }
 
 // Page is one page of a list.
-type Page[T any] struct {
-	Items   []T
-	Total   int64
-	Page    int
-	PerPage int
-}
-
-// TotalPages returns how many pages the whole list has.
-func (p Page[T]) TotalPages() int {
-	if p.PerPage <= 0 {
-		return 0
-	}
-	return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage))
-}
+type Page[T any] = paging.Page[T]
 
 // statuses lists every status, in workflow order.
 var statuses = []Status{Draft, InReview, Scheduled, Published, Archived}

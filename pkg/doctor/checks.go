@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/folio-cms/folio/pkg/backup"
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
@@ -363,7 +364,7 @@ func expectedMedia(ctx context.Context, db *store.ReadOnly) (map[string]mediaFil
 	}
 	out := map[string]mediaFile{}
 	for _, row := range rows {
-		for i, k := range backup.MediaKeys(row) {
+		for i, k := range library.Keys(row) {
 			out[k] = mediaFile{id: row.ID, original: i == 0, size: row.Size}
 		}
 	}

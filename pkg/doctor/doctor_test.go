@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/folio-cms/folio/pkg/auth"
-	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/doctor"
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
@@ -24,7 +24,7 @@ import (
 // newSite makes a real data dir, as folio serve leaves it: a migrated
 // database holding one image (an original and a variant), the JWT secret,
 // and the store closed.
-func newSite(t *testing.T) (dir string, item content.MediaItem) {
+func newSite(t *testing.T) (dir string, item library.Item) {
 	t.Helper()
 	ctx := context.Background()
 	dir = filepath.Join(t.TempDir(), "data")
@@ -36,16 +36,15 @@ func newSite(t *testing.T) (dir string, item content.MediaItem) {
 	if _, err := auth.LoadOrCreateSecret("", dir); err != nil {
 		t.Fatal(err)
 	}
-	svc := content.New(st)
-	svc.Media = content.MediaConfig{Storage: media.Local{Dir: filepath.Join(dir, "media")}, TmpDir: filepath.Join(dir, "tmp"),
-		Limits: media.Limits{MaxBytes: 1 << 20}, BaseURL: "http://folio.test/media"}
+	lib := &library.Service{Store: st, Storage: media.Local{Dir: filepath.Join(dir, "media")}, TmpDir: filepath.Join(dir, "tmp"),
+		Limits: media.Limits{MaxBytes: 1 << 20}, URLs: library.URLs{Base: "http://folio.test/media"}}
 	m := image.NewRGBA(image.Rect(0, 0, 600, 200))
 	for i := range m.Pix {
 		m.Pix[i] = uint8(i * 7)
 	}
 	var b bytes.Buffer
 	png.Encode(&b, m)
-	item, _, err = svc.UploadMedia(ctx, auth.System, &b, "x.png", "alt", "")
+	item, _, err = lib.Upload(ctx, auth.System, &b, "x.png", "alt", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/webhook"
 )
@@ -26,6 +27,7 @@ type Deps struct {
 	Config  config.Config
 	Store   *store.Store
 	Content *content.Service
+	Library *library.Service
 	Auth    *auth.Service
 	Log     *slog.Logger
 	Version string
@@ -53,6 +55,7 @@ type api struct {
 	cfg      config.Config
 	store    *store.Store
 	content  *content.Service
+	library  *library.Service
 	auth     *auth.Service
 	log      *slog.Logger
 	version  string
@@ -90,7 +93,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, fmt.Errorf("load the admin app: %w", err)
 	}
 	a := &api{
-		cfg: d.Config, store: d.Store, content: d.Content, auth: d.Auth, log: d.Log, version: d.Version,
+		cfg: d.Config, store: d.Store, content: d.Content, library: d.Library, auth: d.Auth, log: d.Log, version: d.Version,
 		posts: postAPI(), studies: caseStudyAPI(), admin: admin, spec: d.Spec,
 		cache:    newResponseCache(d.Config.CacheMB << 20),
 		webhooks: d.Webhooks, dispatch: d.Dispatcher, metricsR: d.Metrics,

@@ -31,6 +31,7 @@ import (
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/httpapi"
+	"github.com/folio-cms/folio/pkg/library"
 	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/metrics"
 	"github.com/folio-cms/folio/pkg/store"
@@ -76,6 +77,7 @@ type env struct {
 	store   *store.Store
 	auth    *auth.Service
 	content *content.Service
+	library *library.Service
 	hooks   *webhook.Service
 	clock   *clock
 	cfg     config.Config
@@ -108,13 +110,10 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	}
 	e := &env{
 		t: t, store: st, clock: clk, cfg: cfg,
-		auth: &auth.Service{Store: st, Hasher: hasher(), Tokens: tokens, Now: clk.Now},
-		content: &content.Service{Store: st, Now: clk.Now, Media: content.MediaConfig{
-			Storage: media.Local{Dir: filepath.Join(t.TempDir(), "media")}, TmpDir: t.TempDir(),
-			Limits: media.Limits{MaxBytes: cfg.MaxUpload}, BaseURL: "http://folio.test/media",
-		}},
-		tokens: map[auth.Role]string{},
-		users:  map[auth.Role]auth.User{},
+		auth:    &auth.Service{Store: st, Hasher: hasher(), Tokens: tokens, Now: clk.Now},
+		content: &content.Service{Store: st, Now: clk.Now, MediaURLs: library.URLs{Base: "http://folio.test/media"}},
+		tokens:  map[auth.Role]string{},
+		users:   map[auth.Role]auth.User{},
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -127,6 +126,8 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	outbox := &webhook.Outbox{}
 	e.content.Events = outbox
 	e.hooks = &webhook.Service{Store: st, Guard: guard, Outbox: outbox}
+	e.library = &library.Service{Store: st, Storage: media.Local{Dir: filepath.Join(t.TempDir(), "media")}, TmpDir: t.TempDir(),
+		Limits: media.Limits{MaxBytes: cfg.MaxUpload}, URLs: e.content.MediaURLs, Events: outbox, Entries: e.content}
 	dispatcher := &webhook.Dispatcher{Store: st, Log: log, RetryBase: cfg.WebhookRetryBase, Client: guard.Client(2 * time.Second), Poll: time.Second}
 	outbox.Notify = dispatcher.Notify
 	ctx, cancel := context.WithCancel(context.Background())
@@ -135,7 +136,7 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	t.Cleanup(func() { cancel(); <-done })
 	met := metrics.New(st, "test")
 	dispatcher.Observe = met.ObserveWebhook
-	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec,
+	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Library: e.library, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec,
 		Webhooks: e.hooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler()})
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/library"
 )
 
 // The JSON types shared by every resource: images, SEO, tags, authors, list
@@ -51,7 +52,7 @@ func pictureOut(p *content.Picture) *pictureJSON {
 	return out
 }
 
-func variantsOut(vs []content.Variant) []variantJSON {
+func variantsOut(vs []library.Variant) []variantJSON {
 	out := make([]variantJSON, len(vs))
 	for i, v := range vs {
 		out[i] = variantJSON(v)

@@ -11,8 +11,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/library"
 )
 
 // multipartSlack is what an upload's other form fields and multipart
@@ -34,7 +34,7 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 	body := &capped{r: requestBody(c), left: limit}
 	mr := multipart.NewReader(body, params["boundary"])
 	var alt, caption *string
-	var item content.MediaItem
+	var item library.Item
 	created, sawFile := false, false
 	for {
 		part, err := mr.NextPart()
@@ -61,7 +61,7 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 				return errs.New(errs.Invalid, "invalid_upload", "Send one file per upload.")
 			}
 			sawFile = true
-			item, created, err = a.content.UploadMedia(c.UserContext(), principal(c), part, part.FileName(), deref(alt), deref(caption))
+			item, created, err = a.library.Upload(c.UserContext(), principal(c), part, part.FileName(), deref(alt), deref(caption))
 			if err != nil {
 				if errs.Is(err, errs.TooLarge) {
 					c.Locals(keyDrain, true)
@@ -80,7 +80,7 @@ func (a *api) uploadMedia(c *fiber.Ctx) error {
 		return errs.Validationf("file", "is required: send the file in a part named \"file\"")
 	}
 	if created && (alt != nil || caption != nil) { // sent after the file
-		if item, err = a.content.UpdateMedia(c.UserContext(), principal(c), item.ID, alt, caption); err != nil {
+		if item, err = a.library.Update(c.UserContext(), principal(c), item.ID, alt, caption); err != nil {
 			return err
 		}
 	}
@@ -143,7 +143,7 @@ func (a *api) listMedia(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.content.MediaList(c.UserContext(), principal(c), text, kind, q.Page, q.PerPage)
+	page, err := a.library.List(c.UserContext(), principal(c), text, kind, q.Page, q.PerPage)
 	if err != nil {
 		return err
 	}
@@ -159,13 +159,13 @@ func (a *api) getMedia(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, uses, err := a.content.MediaItemByID(c.UserContext(), principal(c), id)
+	m, uses, err := a.library.Get(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
 	out := mediaDetailJSON{mediaJSON: mediaOut(m), UsedBy: make([]mediaUseJSON, len(uses))}
 	for i, u := range uses {
-		out.UsedBy[i] = mediaUseJSON{Type: u.Type, ID: u.EntryID, Title: u.Title, Field: u.Field}
+		out.UsedBy[i] = mediaUseJSON{Type: u.EntryType, ID: u.EntryID, Title: u.Title, Field: u.Field}
 	}
 	return c.JSON(itemJSON{Data: out})
 }
@@ -179,7 +179,7 @@ func (a *api) updateMedia(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	m, err := a.content.UpdateMedia(c.UserContext(), principal(c), id, body.Alt, body.Caption)
+	m, err := a.library.Update(c.UserContext(), principal(c), id, body.Alt, body.Caption)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (a *api) deleteMedia(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.content.DeleteMedia(c.UserContext(), principal(c), id, force); err != nil {
+	if err := a.library.Delete(c.UserContext(), principal(c), id, force); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -217,7 +217,7 @@ func (a *api) serveMedia(c *fiber.Ctx) error {
 	if !ok || key == "" || strings.ContainsAny(key, `\%`) || strings.Contains(key, "..") || path.Clean(key) != key || strings.HasPrefix(key, "/") {
 		return errs.NotFoundf("No such file.")
 	}
-	f, err := a.content.OpenMedia(c.UserContext(), key)
+	f, err := a.library.Open(c.UserContext(), key)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@ package httpapi
 import (
 	"time"
 
-	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/library"
 )
 
 // The JSON types of the media library.
@@ -27,10 +27,10 @@ type mediaJSON struct {
 }
 
 type mediaUseJSON struct {
-	Type  content.Type `json:"type"`
-	ID    int64        `json:"id"`
-	Title string       `json:"title"`
-	Field string       `json:"field"`
+	Type  string `json:"type"`
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+	Field string `json:"field"`
 }
 
 // mediaDetailJSON is one item with the places that use it.
@@ -39,8 +39,8 @@ type mediaDetailJSON struct {
 	UsedBy []mediaUseJSON `json:"used_by"`
 }
 
-func mediaOut(m content.MediaItem) mediaJSON {
-	out := mediaJSON{ID: m.ID, URL: m.URL, Filename: m.Filename, MIME: m.MIME, Type: m.Kind, Size: m.Size, Alt: m.Alt,
+func mediaOut(m library.Item) mediaJSON {
+	out := mediaJSON{ID: m.ID, URL: m.URL, Filename: m.Filename, MIME: m.MIME, Type: m.Type, Size: m.Size, Alt: m.Alt,
 		Caption: m.Caption, SHA256: m.SHA256, Variants: variantsOut(m.Variants), CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
 	if m.Width > 0 {
 		out.Width, out.Height = &m.Width, &m.Height

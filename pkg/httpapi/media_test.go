@@ -331,7 +331,7 @@ func TestSymlinksAreNotFollowed(t *testing.T) {
 
 func mediaRoot(t *testing.T, e *env) string {
 	t.Helper()
-	return e.content.Media.Storage.(media.Local).Dir
+	return e.library.Storage.(media.Local).Dir
 }
 
 func TestMediaLibrary(t *testing.T) {
