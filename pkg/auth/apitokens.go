@@ -34,6 +34,9 @@ const tokenPrefix = "folio_"
 // CreateAPIToken makes a token; the secret is returned once and only its
 // hash is kept.
 func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name, scope string) (APIToken, string, error) {
+	if err := Check(actor, PermTokensManage, NoRecord); err != nil {
+		return APIToken{}, "", err
+	}
 	name = strings.TrimSpace(name)
 	var f errs.Fields
 	switch n := utf8.RuneCountInString(name); {
@@ -66,7 +69,10 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name, sco
 }
 
 // APITokens lists every API token, newest first, never with its secret.
-func (s *Service) APITokens(ctx context.Context) ([]APIToken, error) {
+func (s *Service) APITokens(ctx context.Context, actor Principal) ([]APIToken, error) {
+	if err := Check(actor, PermTokensManage, NoRecord); err != nil {
+		return nil, err
+	}
 	rows, err := s.Store.Read(ctx).APITokens()
 	if err != nil {
 		return nil, err
@@ -80,6 +86,9 @@ func (s *Service) APITokens(ctx context.Context) ([]APIToken, error) {
 
 // DeleteAPIToken revokes a token at once.
 func (s *Service) DeleteAPIToken(ctx context.Context, actor Principal, id int64) error {
+	if err := Check(actor, PermTokensManage, Record{}); err != nil {
+		return err
+	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		row, err := tx.DeleteAPIToken(id)
 		if store.IsNotFound(err) {

@@ -53,7 +53,10 @@ type AuditFilter struct {
 }
 
 // AuditLog returns a page of the audit log, newest first, and the total.
-func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int64, error) {
+func (s *Service) AuditLog(ctx context.Context, actor Principal, f AuditFilter) ([]AuditEntry, int64, error) {
+	if err := Check(actor, PermAuditRead, NoRecord); err != nil {
+		return nil, 0, err
+	}
 	rows, total, err := s.Store.Read(ctx).Audit(store.AuditFilter{
 		UserID: f.UserID, RecordType: f.RecordType, RecordID: f.RecordID,
 		Offset: (f.Page - 1) * f.PerPage, Limit: f.PerPage,

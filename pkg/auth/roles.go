@@ -1,6 +1,10 @@
 package auth
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/folio-cms/folio/pkg/errs"
+)
 
 // Role is what a user may do in the admin.
 type Role string
@@ -117,12 +121,51 @@ func init() {
 	grants[RoleAdmin] = all
 }
 
-// ScopeOf returns how far role may use permission.
-func ScopeOf(role Role, p Permission) Scope {
+// scopeOf returns how far role may use permission.
+func scopeOf(role Role, p Permission) Scope {
 	return grants[role][p]
 }
 
-// Can reports whether role may use permission on at least its own records.
-func Can(role Role, p Permission) bool {
-	return ScopeOf(role, p) != ScopeNone
+// Record is what the permission check knows of the record an action is on:
+// whose it is, and whether its owner may still act on it alone. The zero
+// Record is a record that is nobody's: only a permission of ScopeAny
+// reaches it.
+type Record struct {
+	Owner *int64 // the user the record belongs to; nil: nobody
+	// Closed marks a record its owner may no longer change alone (an
+	// author's post once it is published): only ScopeAny reaches it.
+	Closed bool
+	none   bool
+}
+
+// NoRecord is for actions on no record in particular (listing, creating,
+// uploading): a permission of ScopeOwn is enough for them.
+var NoRecord = Record{none: true}
+
+// Allowed is THE permission check, the one every service method and the
+// route table use: may actor use permission p on rec now? ScopeAny reaches
+// every record; ScopeOwn reaches NoRecord and the open records actor owns.
+// To tell a caller what they may do to a record (allowed actions), ask
+// this for each action's permission.
+func Allowed(actor Principal, p Permission, rec Record) bool {
+	switch scopeOf(actor.Role, p) {
+	case ScopeAny:
+		return true
+	case ScopeOwn:
+		return rec.none || (!rec.Closed && actor.ID != 0 && rec.Owner != nil && *rec.Owner == actor.ID)
+	}
+	return false
+}
+
+// ErrForbidden is what Check returns for a caller who may not.
+var ErrForbidden = errs.New(errs.Forbidden, "forbidden", "You are not allowed to do this.")
+
+// Check is Allowed as an error: nil when actor may use p on rec, and
+// ErrForbidden otherwise. Callers with a more telling sentence for the
+// refusal return their own error when Check fails.
+func Check(actor Principal, p Permission, rec Record) error {
+	if !Allowed(actor, p, rec) {
+		return ErrForbidden
+	}
+	return nil
 }

@@ -36,9 +36,6 @@ type Principal struct {
 	SessionID string
 }
 
-// Scope returns how far the caller may use permission p.
-func (p Principal) Scope(perm Permission) Scope { return ScopeOf(p.Role, perm) }
-
 // System is the principal of folio's own command-line tools and background
 // jobs: it may do everything, and owns nothing.
 var System = Principal{User: User{Name: "system", Role: RoleAdmin}}
@@ -54,7 +51,10 @@ type Service struct {
 }
 
 // User returns the user with the given id.
-func (s *Service) User(ctx context.Context, id int64) (User, error) {
+func (s *Service) User(ctx context.Context, actor Principal, id int64) (User, error) {
+	if err := Check(actor, PermUsersManage, NoRecord); err != nil {
+		return User{}, err
+	}
 	row, err := s.Store.Read(ctx).User(id)
 	if store.IsNotFound(err) {
 		return User{}, errUserNotFound
@@ -67,8 +67,8 @@ func (s *Service) User(ctx context.Context, id int64) (User, error) {
 
 var errUserNotFound = errs.NotFoundf("No user with that id.")
 
-// UserByEmail returns the user with the given email.
-func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
+// userByEmail returns the user with the given email.
+func (s *Service) userByEmail(ctx context.Context, email string) (User, error) {
 	row, err := s.Store.Read(ctx).UserByEmail(NormalizeEmail(email))
 	if err != nil {
 		return User{}, err
@@ -77,7 +77,10 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 }
 
 // Users returns a page of users (email or name containing q) and the total.
-func (s *Service) Users(ctx context.Context, q string, page, perPage int) ([]User, int64, error) {
+func (s *Service) Users(ctx context.Context, actor Principal, q string, page, perPage int) ([]User, int64, error) {
+	if err := Check(actor, PermUsersManage, NoRecord); err != nil {
+		return nil, 0, err
+	}
 	rows, total, err := s.Store.Read(ctx).Users(strings.TrimSpace(q), (page-1)*perPage, perPage)
 	if err != nil {
 		return nil, 0, err
@@ -103,6 +106,9 @@ type NewUser struct {
 
 // CreateUser validates and stores a new user on behalf of actor.
 func (s *Service) CreateUser(ctx context.Context, actor Principal, in NewUser) (User, error) {
+	if err := Check(actor, PermUsersManage, NoRecord); err != nil {
+		return User{}, err
+	}
 	u, _, err := s.createUser(ctx, actor, in, nil)
 	return u, err
 }
@@ -172,6 +178,9 @@ type UserPatch struct {
 // ends the user's sessions; the last active admin cannot be disabled or
 // demoted.
 func (s *Service) UpdateUser(ctx context.Context, actor Principal, id int64, p UserPatch) (User, error) {
+	if err := Check(actor, PermUsersManage, Record{}); err != nil {
+		return User{}, err
+	}
 	var row store.UserRow
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -255,6 +264,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id int64, p U
 // DeleteUser removes a user (admins only); the last active admin cannot be
 // deleted. Their posts stay, without an author.
 func (s *Service) DeleteUser(ctx context.Context, actor Principal, id int64) error {
+	if err := Check(actor, PermUsersManage, Record{}); err != nil {
+		return err
+	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		row, err := tx.User(id)
 		if store.IsNotFound(err) {
@@ -295,6 +307,9 @@ type MePatch struct {
 // the current one (403 if wrong), ends every session of the user, and
 // starts a new one for this client, returned as a Session.
 func (s *Service) UpdateMe(ctx context.Context, actor Principal, p MePatch, from Client) (User, *Session, error) {
+	if err := Check(actor, PermSignedIn, NoRecord); err != nil {
+		return User{}, nil, err
+	}
 	var f errs.Fields
 	if p.Password != nil {
 		cur, err := s.Store.Read(ctx).User(actor.ID)
@@ -384,13 +399,13 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (crea
 // EnsureAuthor returns the user with email, creating a disabled author
 // without a password when there is none (an import names authors by email).
 func (s *Service) EnsureAuthor(ctx context.Context, email string) (User, error) {
-	u, err := s.UserByEmail(ctx, email)
+	u, err := s.userByEmail(ctx, email)
 	if !store.IsNotFound(err) {
 		return u, err
 	}
 	u, err = s.CreateUser(ctx, System, NewUser{Email: email, Role: RoleAuthor, NoPassword: true})
 	if errs.Is(err, errs.Conflict) { // created meanwhile
-		return s.UserByEmail(ctx, email)
+		return s.userByEmail(ctx, email)
 	}
 	return u, err
 }

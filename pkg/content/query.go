@@ -49,8 +49,8 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, t Type, id int6
 	if err != nil {
 		return Entry{}, err
 	}
-	if !auth.Can(actor.Role, k.perms.Read) {
-		return Entry{}, errForbidden
+	if err := authorize(actor, k.perms.Read, nil); err != nil {
+		return Entry{}, err
 	}
 	return s.load(ctx, t, id)
 }
@@ -61,8 +61,8 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Quer
 	if err != nil {
 		return Page[Entry]{}, err
 	}
-	if !auth.Can(actor.Role, k.perms.Read) {
-		return Page[Entry]{}, errForbidden
+	if err := authorize(actor, k.perms.Read, nil); err != nil {
+		return Page[Entry]{}, err
 	}
 	if q.Sort == "" {
 		q.Sort = "-updated_at"
@@ -83,7 +83,7 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Quer
 func readable(actor auth.Principal) []Type {
 	var out []Type
 	for _, t := range Types {
-		if auth.Can(actor.Role, kinds[t].perms.Read) {
+		if auth.Allowed(actor, kinds[t].perms.Read, auth.NoRecord) {
 			out = append(out, t)
 		}
 	}
@@ -93,6 +93,9 @@ func readable(actor auth.Principal) []Type {
 // Scheduled returns what is coming, soonest first: the scheduled entries of
 // every type actor may read.
 func (s *Service) Scheduled(ctx context.Context, actor auth.Principal, page, perPage int) (Page[Entry], error) {
+	if err := authorize(actor, auth.PermSignedIn, nil); err != nil {
+		return Page[Entry]{}, err
+	}
 	q := Query{Statuses: []Status{Scheduled}, Sort: "published_at", Page: page, PerPage: perPage}
 	return s.list(ctx, q.filter(readable(actor)...), q)
 }
@@ -100,6 +103,9 @@ func (s *Service) Scheduled(ctx context.Context, actor auth.Principal, page, per
 // Trashed returns the entries in the trash of every type actor may read,
 // most recently trashed first.
 func (s *Service) Trashed(ctx context.Context, actor auth.Principal, page, perPage int) (Page[Entry], error) {
+	if err := authorize(actor, auth.PermSignedIn, nil); err != nil {
+		return Page[Entry]{}, err
+	}
 	q := Query{Sort: "-trashed_at", Page: page, PerPage: perPage}
 	f := q.filter(readable(actor)...)
 	f.Trashed = true
@@ -109,6 +115,9 @@ func (s *Service) Trashed(ctx context.Context, actor auth.Principal, page, perPa
 // Stats counts the entries of every type actor may read, by status (not in
 // the trash) plus "trashed".
 func (s *Service) Stats(ctx context.Context, actor auth.Principal) (map[Type]map[string]int, error) {
+	if err := authorize(actor, auth.PermSignedIn, nil); err != nil {
+		return nil, err
+	}
 	counts, err := s.Store.Read(ctx).StatusCounts()
 	if err != nil {
 		return nil, err
@@ -250,14 +259,23 @@ func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
 	return out, nil
 }
 
-// Tags returns every tag with its number of published posts; with all,
-// its number of posts of any status not in the trash (for the admin).
-func (s *Service) Tags(ctx context.Context, all bool) ([]TagCount, error) {
-	var at *time.Time
-	if !all {
-		now := s.now()
-		at = &now
+// Tags returns every tag with its number of published posts.
+func (s *Service) Tags(ctx context.Context) ([]TagCount, error) {
+	now := s.now()
+	return s.tags(ctx, &now)
+}
+
+// AllTags returns every tag with its number of posts of any status not in
+// the trash, for the admin.
+func (s *Service) AllTags(ctx context.Context, actor auth.Principal) ([]TagCount, error) {
+	if err := authorize(actor, kinds[Post].perms.Read, nil); err != nil {
+		return nil, err
 	}
+	return s.tags(ctx, nil)
+}
+
+// tags counts each tag's posts visible at at (nil: of any status).
+func (s *Service) tags(ctx context.Context, at *time.Time) ([]TagCount, error) {
 	rows, err := s.Store.Read(ctx).TagCounts(at)
 	if err != nil {
 		return nil, err

@@ -219,8 +219,8 @@ func (s *Service) canRead(r store.Reader, actor auth.Principal, t Type, id int64
 	if err != nil {
 		return err
 	}
-	if !auth.Can(actor.Role, k.perms.Read) {
-		return errForbidden
+	if err := authorize(actor, k.perms.Read, nil); err != nil {
+		return err
 	}
 	if _, err := r.Entry(string(t), id); store.IsNotFound(err) {
 		return errNotFound(t)

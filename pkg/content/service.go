@@ -80,25 +80,21 @@ type Input struct {
 	Autosave bool
 }
 
-var errForbidden = errs.New(errs.Forbidden, "forbidden", "You are not allowed to do this.")
-
-// authorize checks that actor may use perm on the entry in row (nil for a
-// new entry). Scope "own" covers entries the actor wrote that are still
-// being written or reviewed: authors edit their drafts, not live content.
+// authorize checks, with auth's one check, that actor may use perm on the
+// entry in row (nil: no entry in particular, such as a new one or a list).
+// Scope "own" covers entries the actor wrote that are still being written
+// or reviewed: authors edit their drafts, not live content.
 func authorize(actor auth.Principal, perm auth.Permission, row *store.EntryRow) error {
-	switch actor.Scope(perm) {
-	case auth.ScopeAny:
-		return nil
-	case auth.ScopeOwn:
-		if row == nil {
-			return nil
-		}
-		own := row.AuthorID != nil && *row.AuthorID == actor.ID
-		if own && slices.Contains(authorEditable, Status(row.Status)) {
-			return nil
-		}
+	return auth.Check(actor, perm, entryRecord(row))
+}
+
+// entryRecord is what the permission check knows of an entry: its author,
+// and whether the author may still change it alone.
+func entryRecord(row *store.EntryRow) auth.Record {
+	if row == nil {
+		return auth.NoRecord
 	}
-	return errForbidden
+	return auth.Record{Owner: row.AuthorID, Closed: !slices.Contains(authorEditable, Status(row.Status))}
 }
 
 // entryFor reads the entry a change is about, in the change's transaction,
@@ -360,7 +356,7 @@ func setAuthor(tx *store.Tx, actor auth.Principal, k kind, row *store.EntryRow, 
 	if authorID == nil || (row.AuthorID != nil && *row.AuthorID == *authorID) {
 		return nil
 	}
-	if actor.Scope(k.perms.Update) != auth.ScopeAny {
+	if !auth.Allowed(actor, k.perms.Update, auth.Record{}) { // every entry's, not only their own
 		return errs.New(errs.Forbidden, "forbidden", "You are not allowed to change the author.")
 	}
 	if _, err := tx.User(*authorID); store.IsNotFound(err) {

@@ -36,8 +36,15 @@ const (
 // callers (the import command), not for the HTTP API: it sets status and
 // publication time directly.
 func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec Record) (Outcome, Entry, error) {
-	if _, err := kindOf(t); err != nil {
+	k, err := kindOf(t)
+	if err != nil {
 		return "", Entry{}, err
+	}
+	// It writes any entry of the type, status included.
+	for _, p := range []auth.Permission{k.perms.Update, k.perms.Publish} {
+		if err := auth.Check(actor, p, auth.Record{}); err != nil {
+			return "", Entry{}, err
+		}
 	}
 	if !ValidStatus(rec.Status) {
 		return "", Entry{}, errs.Validationf("status", "must be one of %s", strings.Join(StatusNames(), ", "))

@@ -187,7 +187,7 @@ func (s *Service) Purge(ctx context.Context, actor auth.Principal, t Type, id in
 	if err != nil {
 		return err
 	}
-	if actor.Scope(auth.PermContentPurge) != auth.ScopeAny {
+	if !auth.Allowed(actor, auth.PermContentPurge, auth.Record{}) {
 		return errs.New(errs.Forbidden, "forbidden", "Only admins can delete permanently; move it to the trash instead.")
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {

@@ -127,7 +127,7 @@ func (a *api) require(perm auth.Permission) fiber.Handler {
 			return err
 		}
 		c.Locals(keyPrincipal, p)
-		if !auth.Can(p.Role, perm) {
+		if !auth.Allowed(p, perm, auth.NoRecord) {
 			return errs.New(errs.Forbidden, "forbidden", "Your role does not allow this.")
 		}
 		return c.Next()

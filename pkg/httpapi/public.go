@@ -111,7 +111,13 @@ func (a *api) related(c *fiber.Ctx) error {
 // tags lists the tags with their published posts (public), or with their
 // posts of any status (admin, for autocomplete).
 func (a *api) tags(c *fiber.Ctx) error {
-	tags, err := a.content.Tags(c.UserContext(), strings.HasPrefix(c.Path(), "/api/v1/admin/"))
+	var tags []content.TagCount
+	var err error
+	if strings.HasPrefix(c.Path(), "/api/v1/admin/") {
+		tags, err = a.content.AllTags(c.UserContext(), principal(c))
+	} else {
+		tags, err = a.content.Tags(c.UserContext())
+	}
 	if err != nil {
 		return err
 	}

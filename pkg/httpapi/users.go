@@ -18,7 +18,7 @@ func (a *api) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	users, total, err := a.auth.Users(c.UserContext(), text, q.Page, q.PerPage)
+	users, total, err := a.auth.Users(c.UserContext(), principal(c), text, q.Page, q.PerPage)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (a *api) getUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.auth.User(c.UserContext(), id)
+	u, err := a.auth.User(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (a *api) deleteUser(c *fiber.Ctx) error {
 }
 
 func (a *api) listTokens(c *fiber.Ctx) error {
-	tokens, err := a.auth.APITokens(c.UserContext())
+	tokens, err := a.auth.APITokens(c.UserContext(), principal(c))
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (a *api) auditLog(c *fiber.Ctx) error {
 	if f.RecordID != nil && f.RecordType == "" {
 		return badParam("record_id", "needs record_type too")
 	}
-	entries, total, err := a.auth.AuditLog(c.UserContext(), f)
+	entries, total, err := a.auth.AuditLog(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err
 	}

@@ -112,8 +112,8 @@ func (s *Service) uploadSlot(ctx context.Context) (func(), error) {
 // uploaded again return the item that already holds them (created false).
 // Variants are made before the write transaction, never in it.
 func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader, filename, alt, caption string) (Item, bool, error) {
-	if actor.Scope(auth.PermMediaUpload) == auth.ScopeNone {
-		return Item{}, false, errForbidden
+	if err := auth.Check(actor, auth.PermMediaUpload, auth.NoRecord); err != nil {
+		return Item{}, false, err
 	}
 	filename, alt, caption = cleanFilename(filename), cleanText(alt), cleanText(caption)
 	if err := checkText(alt, caption); err != nil {
@@ -210,8 +210,8 @@ func mediaError(err error) error {
 // List returns a page of the library, newest first: q in the file name,
 // alt text or caption; typ image or document (empty: both).
 func (s *Service) List(ctx context.Context, actor auth.Principal, q, typ string, page, perPage int) (paging.Page[Item], error) {
-	if actor.Scope(auth.PermMediaRead) == auth.ScopeNone {
-		return paging.Page[Item]{}, errForbidden
+	if err := auth.Check(actor, auth.PermMediaRead, auth.NoRecord); err != nil {
+		return paging.Page[Item]{}, err
 	}
 	rows, total, err := s.Store.Read(ctx).MediaList(store.MediaFilter{Q: strings.TrimSpace(q), Kind: typ, Offset: (page - 1) * perPage, Limit: perPage})
 	if err != nil {
@@ -226,8 +226,8 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, q, typ string,
 
 // Get returns one item and where it is used.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id int64) (Item, []Use, error) {
-	if actor.Scope(auth.PermMediaRead) == auth.ScopeNone {
-		return Item{}, nil, errForbidden
+	if err := auth.Check(actor, auth.PermMediaRead, auth.NoRecord); err != nil {
+		return Item{}, nil, err
 	}
 	r := s.Store.Read(ctx)
 	row, err := r.Media(id)
@@ -249,14 +249,8 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, al
 		if row, err = itemRow(tx, id); err != nil {
 			return err
 		}
-		switch actor.Scope(auth.PermMediaUpdate) {
-		case auth.ScopeAny:
-		case auth.ScopeOwn:
-			if row.UploadedBy == nil || *row.UploadedBy != actor.ID {
-				return errForbidden
-			}
-		default:
-			return errForbidden
+		if err := auth.Check(actor, auth.PermMediaUpdate, itemRecord(row)); err != nil {
+			return err
 		}
 		if alt != nil {
 			row.Alt = cleanText(*alt)
@@ -285,16 +279,19 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, al
 // revision; inline images in Markdown keep their, now broken, link). The
 // file is removed when no item holds it any more.
 func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, force bool) error {
-	if actor.Scope(auth.PermMediaDelete) == auth.ScopeNone {
-		return errForbidden
+	if err := auth.Check(actor, auth.PermMediaDelete, auth.NoRecord); err != nil {
+		return err
 	}
-	if force && actor.Scope(auth.PermMediaForce) != auth.ScopeAny {
+	if force && !auth.Allowed(actor, auth.PermMediaForce, auth.Record{}) {
 		return errs.New(errs.Forbidden, "forbidden", "Only admins may delete a media item that is in use.")
 	}
 	var row store.MediaRow
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if row, err = itemRow(tx, id); err != nil {
+			return err
+		}
+		if err := auth.Check(actor, auth.PermMediaDelete, itemRecord(row)); err != nil {
 			return err
 		}
 		uses, err := tx.MediaUses(id)
@@ -384,7 +381,8 @@ func usesOut(uses []store.MediaUse) []Use {
 	return out
 }
 
-var errForbidden = errs.New(errs.Forbidden, "forbidden", "You are not allowed to do this.")
+// itemRecord is what the permission check knows of an item: who uploaded it.
+func itemRecord(row store.MediaRow) auth.Record { return auth.Record{Owner: row.UploadedBy} }
 
 func actorID(actor auth.Principal) *int64 {
 	if actor.ID == 0 {
