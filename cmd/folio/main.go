@@ -240,7 +240,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer func() { stopBG(); bg.Wait() }()
 
 	srv, err := httpapi.New(httpapi.Deps{
-		Config: a.cfg, Store: a.store, Content: a.content, Library: a.library, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec,
+		Config: a.cfg, Freshness: a.store, Database: a.store, Content: a.content, Library: a.library, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec,
 		Webhooks: a.webhooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler(),
 	})
 	if err != nil {

@@ -60,7 +60,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name, sco
 		if err := tx.InsertAPIToken(&row); err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("api_token.create", "api_token", row.ID, map[string]string{"name": name, "scope": scope}))
+		return Audit(tx, actor, "api_token.create", "api_token", row.ID, map[string]string{"name": name, "scope": scope})
 	})
 	if err != nil {
 		return APIToken{}, "", err
@@ -97,7 +97,7 @@ func (s *Service) DeleteAPIToken(ctx context.Context, actor Principal, id int64)
 		if err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("api_token.delete", "api_token", id, map[string]string{"name": row.Name}))
+		return Audit(tx, actor, "api_token.delete", "api_token", id, map[string]string{"name": row.Name})
 	})
 }
 

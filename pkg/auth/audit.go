@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/paging"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
-// Audit returns the audit row recording that p did action to a record.
-// Callers add it in the transaction of the change itself.
-func (p Principal) Audit(action, recordType string, recordID int64, details any) store.AuditRow {
+// Audit records in the audit log that p did action to a record, in tx: the
+// transaction of the change itself, so that the two commit or fail
+// together.
+func Audit(tx *store.Tx, p Principal, action, recordType string, recordID int64, details any) error {
 	row := store.AuditRow{Actor: p.Email, Action: action, RecordType: recordType, IP: p.IP}
 	if p.ID != 0 {
 		id := p.ID
@@ -27,7 +29,7 @@ func (p Principal) Audit(action, recordType string, recordID int64, details any)
 			row.Details = string(b)
 		}
 	}
-	return row
+	return tx.AddAudit(row)
 }
 
 // AuditEntry is one entry of the audit log.
@@ -52,22 +54,22 @@ type AuditFilter struct {
 	PerPage    int
 }
 
-// AuditLog returns a page of the audit log, newest first, and the total.
-func (s *Service) AuditLog(ctx context.Context, actor Principal, f AuditFilter) ([]AuditEntry, int64, error) {
+// AuditLog returns a page of the audit log, newest first.
+func (s *Service) AuditLog(ctx context.Context, actor Principal, f AuditFilter) (paging.Page[AuditEntry], error) {
 	if err := Check(actor, PermAuditRead, NoRecord); err != nil {
-		return nil, 0, err
+		return paging.Page[AuditEntry]{}, err
 	}
 	rows, total, err := s.Store.Read(ctx).Audit(store.AuditFilter{
 		UserID: f.UserID, RecordType: f.RecordType, RecordID: f.RecordID,
 		Offset: (f.Page - 1) * f.PerPage, Limit: f.PerPage,
 	})
 	if err != nil {
-		return nil, 0, err
+		return paging.Page[AuditEntry]{}, err
 	}
 	out := make([]AuditEntry, len(rows))
 	for i, r := range rows {
 		out[i] = AuditEntry{ID: r.ID, UserID: r.UserID, Actor: r.Actor, Action: r.Action, RecordType: r.RecordType,
 			RecordID: r.RecordID, IP: r.IP, Details: json.RawMessage(r.Details), CreatedAt: r.CreatedAt}
 	}
-	return out, total, nil
+	return paging.Page[AuditEntry]{Items: out, Total: total, Page: f.Page, PerPage: f.PerPage}, nil
 }

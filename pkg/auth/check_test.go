@@ -265,7 +265,7 @@ func otherChecks() []check {
 			return err
 		}},
 		{"auth.Service.Users", "admin", func(t *testing.T, s *services, p auth.Principal) error {
-			_, _, err := s.auth.Users(ctx, p, "", 1, 10)
+			_, err := s.auth.Users(ctx, p, "", 1, 10)
 			return err
 		}},
 		{"auth.Service.CreateUser", "admin", func(t *testing.T, s *services, p auth.Principal) error {
@@ -301,7 +301,7 @@ func otherChecks() []check {
 			return s.auth.DeleteAPIToken(ctx, p, tok.ID)
 		}},
 		{"auth.Service.AuditLog", "admin", func(t *testing.T, s *services, p auth.Principal) error {
-			_, _, err := s.auth.AuditLog(ctx, p, auth.AuditFilter{Page: 1, PerPage: 10})
+			_, err := s.auth.AuditLog(ctx, p, auth.AuditFilter{Page: 1, PerPage: 10})
 			return err
 		}},
 
@@ -327,7 +327,7 @@ func otherChecks() []check {
 			return s.hooks.Delete(ctx, p, s.hook(t).ID)
 		}},
 		{"webhook.Service.Deliveries", "admin", func(t *testing.T, s *services, p auth.Principal) error {
-			_, _, err := s.hooks.Deliveries(ctx, p, s.hook(t).ID, webhook.DeliveryQuery{Page: 1, PerPage: 10})
+			_, err := s.hooks.Deliveries(ctx, p, s.hook(t).ID, webhook.DeliveryQuery{Page: 1, PerPage: 10})
 			return err
 		}},
 		{"webhook.Service.Ping", "admin", func(t *testing.T, s *services, p auth.Principal) error {

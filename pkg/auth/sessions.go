@@ -98,7 +98,7 @@ func (s *Service) Login(ctx context.Context, email, password string, from Client
 			return err
 		}
 		p := Principal{User: userFromRow(row), IP: from.IP}
-		return tx.AddAudit(p.Audit("user.login", "user", row.ID, map[string]string{"user_agent": from.UserAgent}))
+		return Audit(tx, p, "user.login", "user", row.ID, map[string]string{"user_agent": from.UserAgent})
 	})
 	return sess, err
 }
@@ -193,7 +193,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string, from Client)
 			}
 			user, _ := tx.User(session.UserID)
 			p := Principal{User: userFromRow(user), IP: from.IP}
-			return tx.AddAudit(p.Audit("session.reuse_detected", "user", session.UserID, map[string]string{"session": session.ID}))
+			return Audit(tx, p, "session.reuse_detected", "user", session.UserID, map[string]string{"session": session.ID})
 		}
 		user, err := tx.User(session.UserID)
 		if err != nil || user.Disabled {

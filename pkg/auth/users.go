@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/paging"
 	"github.com/folio-cms/folio/pkg/slug"
 	"github.com/folio-cms/folio/pkg/store"
 )
@@ -76,20 +77,20 @@ func (s *Service) userByEmail(ctx context.Context, email string) (User, error) {
 	return userFromRow(row), nil
 }
 
-// Users returns a page of users (email or name containing q) and the total.
-func (s *Service) Users(ctx context.Context, actor Principal, q string, page, perPage int) ([]User, int64, error) {
+// Users returns a page of users (email or name containing q).
+func (s *Service) Users(ctx context.Context, actor Principal, q string, page, perPage int) (paging.Page[User], error) {
 	if err := Check(actor, PermUsersManage, NoRecord); err != nil {
-		return nil, 0, err
+		return paging.Page[User]{}, err
 	}
 	rows, total, err := s.Store.Read(ctx).Users(strings.TrimSpace(q), (page-1)*perPage, perPage)
 	if err != nil {
-		return nil, 0, err
+		return paging.Page[User]{}, err
 	}
 	out := make([]User, len(rows))
 	for i, r := range rows {
 		out[i] = userFromRow(r)
 	}
-	return out, total, nil
+	return paging.Page[User]{Items: out, Total: total, Page: page, PerPage: perPage}, nil
 }
 
 // NewUser is what it takes to create a user.
@@ -152,7 +153,7 @@ func (s *Service) createUser(ctx context.Context, actor Principal, in NewUser, u
 			return err
 		}
 		created = true
-		return tx.AddAudit(actor.Audit("user.create", "user", row.ID, map[string]any{"email": row.Email, "role": row.Role}))
+		return Audit(tx, actor, "user.create", "user", row.ID, map[string]any{"email": row.Email, "role": row.Role})
 	})
 	if store.IsUniqueViolation(err, "users.email") {
 		return User{}, false, errEmailTaken
@@ -250,7 +251,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id int64, p U
 		if err := tx.UpdateUser(&row); err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("user.update", "user", row.ID, changed))
+		return Audit(tx, actor, "user.update", "user", row.ID, changed)
 	})
 	if store.IsUniqueViolation(err, "users.email") {
 		return User{}, errEmailTaken
@@ -283,7 +284,7 @@ func (s *Service) DeleteUser(ctx context.Context, actor Principal, id int64) err
 		if err := tx.DeleteUser(id); err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("user.delete", "user", id, map[string]any{"email": row.Email}))
+		return Audit(tx, actor, "user.delete", "user", id, map[string]any{"email": row.Email})
 	})
 }
 
@@ -363,7 +364,7 @@ func (s *Service) UpdateMe(ctx context.Context, actor Principal, p MePatch, from
 			}
 			sess = &s
 		}
-		return tx.AddAudit(actor.Audit("user.update_self", "user", row.ID, changed))
+		return Audit(tx, actor, "user.update_self", "user", row.ID, changed)
 	})
 	if err != nil {
 		return User{}, nil, err

@@ -318,7 +318,7 @@ func (s *Service) record(tx *store.Tx, actor auth.Principal, before *store.Entry
 
 // audit records an action on an entry, in the transaction that did it.
 func audit(tx *store.Tx, actor auth.Principal, t Type, verb string, id int64, details any) error {
-	return tx.AddAudit(actor.Audit(string(t)+"."+verb, string(t), id, details))
+	return auth.Audit(tx, actor, string(t)+"."+verb, string(t), id, details)
 }
 
 func actorID(actor auth.Principal) *int64 {

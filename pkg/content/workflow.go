@@ -277,9 +277,9 @@ func (s *Service) PruneRevisions(ctx context.Context, keepDays, keepLatest int) 
 		if err != nil || n == 0 {
 			return err
 		}
-		return tx.AddAudit(auth.System.Audit("revision.prune", "revision", 0, map[string]any{
+		return auth.Audit(tx, auth.System, "revision.prune", "revision", 0, map[string]any{
 			"deleted": n, "older_than_days": keepDays, "kept_latest": keepLatest,
-		}))
+		})
 	})
 	return n, err
 }

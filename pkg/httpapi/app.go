@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -18,19 +19,21 @@ import (
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/library"
-	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/webhook"
 )
 
 // Deps are what the HTTP layer needs; main builds them.
 type Deps struct {
 	Config  config.Config
-	Store   *store.Store
 	Content *content.Service
 	Library *library.Service
 	Auth    *auth.Service
-	Log     *slog.Logger
-	Version string
+	// Freshness tells the public response cache when its answers go
+	// stale; Database answers /readyz's database check. The store is both.
+	Freshness Freshness
+	Database  Pinger
+	Log       *slog.Logger
+	Version   string
 	// AdminUI is the built admin app (adminui.FS()); nil serves none.
 	AdminUI fs.FS
 	// Spec is api/openapi.yaml (api.Spec), published at /api/openapi.yaml
@@ -46,6 +49,23 @@ type Deps struct {
 	MetricsHandler http.Handler
 }
 
+// Freshness tells the public response cache when what it holds may be
+// stale.
+type Freshness interface {
+	// Generation changes whenever the content may have: after every
+	// write, this process's at once, other processes' soon after. It is
+	// asked on every public read, so it must be cheap.
+	Generation() uint64
+	// NextVisibilityChange is the next time after now at which an entry
+	// becomes public by itself (a scheduled publication), zero if none.
+	NextVisibilityChange(ctx context.Context, now time.Time) (time.Time, error)
+}
+
+// Pinger says whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
 // Metrics is told about every request, by route pattern.
 type Metrics interface {
 	ObserveRequest(route, method string, status int, d time.Duration)
@@ -53,7 +73,8 @@ type Metrics interface {
 
 type api struct {
 	cfg      config.Config
-	store    *store.Store
+	fresh    Freshness
+	db       Pinger
 	content  *content.Service
 	library  *library.Service
 	auth     *auth.Service
@@ -93,7 +114,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, fmt.Errorf("load the admin app: %w", err)
 	}
 	a := &api{
-		cfg: d.Config, store: d.Store, content: d.Content, library: d.Library, auth: d.Auth, log: d.Log, version: d.Version,
+		cfg: d.Config, fresh: d.Freshness, db: d.Database, content: d.Content, library: d.Library, auth: d.Auth, log: d.Log, version: d.Version,
 		posts: postAPI(), studies: caseStudyAPI(), admin: admin, spec: d.Spec,
 		cache:    newResponseCache(d.Config.CacheMB << 20),
 		webhooks: d.Webhooks, dispatch: d.Dispatcher, metricsR: d.Metrics,

@@ -74,7 +74,7 @@ func (a *api) nextChange(c *fiber.Ctx, gen uint64, now time.Time) (time.Time, er
 		return next, nil
 	}
 	rc.mu.Unlock()
-	next, err := a.store.Read(c.UserContext()).NextVisibilityChange(now)
+	next, err := a.fresh.NextVisibilityChange(c.UserContext(), now)
 	if err != nil {
 		return next, err
 	}
@@ -174,7 +174,7 @@ func cacheKey(c *fiber.Ctx) string {
 // cached serves a public GET from the cache, or runs the handler and
 // caches what it answers (200, 301 and 404 alike).
 func (a *api) cached(c *fiber.Ctx) error {
-	gen := a.store.Generation()  // before the handler runs: a write meanwhile makes this entry stale
+	gen := a.fresh.Generation()  // before the handler runs: a write meanwhile makes this entry stale
 	now := a.content.Now().UTC() // the content's clock decides when scheduled items go live
 	key := cacheKey(c)
 	if e := a.cache.get(key, gen, now); e != nil {

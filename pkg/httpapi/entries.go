@@ -12,6 +12,7 @@ import (
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/paging"
 )
 
 // entryAPI is what differs between posts and case studies at the HTTP edge:
@@ -495,7 +496,7 @@ func (a *api) trash(c *fiber.Ctx) error {
 	return a.entrySummaries(c, a.content.Trashed)
 }
 
-func (a *api) entrySummaries(c *fiber.Ctx, list func(ctx context.Context, actor auth.Principal, page, perPage int) (content.Page[content.Entry], error)) error {
+func (a *api) entrySummaries(c *fiber.Ctx, list func(ctx context.Context, actor auth.Principal, page, perPage int) (paging.Page[content.Entry], error)) error {
 	q, err := pageQuery(c)
 	if err != nil {
 		return err

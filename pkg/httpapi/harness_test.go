@@ -72,7 +72,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is one Folio, wired as main wires it, on its own database.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	app     *fiber.App
 	store   *store.Store
 	auth    *auth.Service
@@ -95,7 +95,7 @@ var hasher = sync.OnceValue(func() *auth.Hasher {
 
 // newEnv starts a Folio with one user of each role. The clock starts at the
 // real time, truncated to the second.
-func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
+func newEnv(t testing.TB, opts ...func(*config.Config)) *env {
 	t.Helper()
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
 	st := storetest.New(t, clk.Now)
@@ -136,7 +136,7 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	t.Cleanup(func() { cancel(); <-done })
 	met := metrics.New(st, "test")
 	dispatcher.Observe = met.ObserveWebhook
-	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Store: st, Content: e.content, Library: e.library, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec,
+	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Freshness: st, Database: st, Content: e.content, Library: e.library, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec,
 		Webhooks: e.hooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler()})
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +338,7 @@ func (r *resp) obj(path string) map[string]any {
 
 // want fails the test unless the response has the status and, for every
 // path in fields, the value (compared as JSON).
-func (r *resp) want(t *testing.T, status int, fields map[string]any) {
+func (r *resp) want(t testing.TB, status int, fields map[string]any) {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status = %d, want %d; body: %s", r.Status, status, r.Body)
@@ -375,7 +375,7 @@ var spec = sync.OnceValues(func() (routers.Router, error) {
 // checkContract fails the test when a response (or, for a success, its
 // request) does not match the spec, or when a route the app answered is not
 // in the spec at all.
-func checkContract(t *testing.T, method, path string, reqBody []byte, reqHeader http.Header, r *resp) {
+func checkContract(t testing.TB, method, path string, reqBody []byte, reqHeader http.Header, r *resp) {
 	t.Helper()
 	router, err := spec()
 	if err != nil {
@@ -415,7 +415,7 @@ func checkContract(t *testing.T, method, path string, reqBody []byte, reqHeader 
 	}
 }
 
-func checkErrorShape(t *testing.T, method, path string, r *resp) {
+func checkErrorShape(t testing.TB, method, path string, r *resp) {
 	t.Helper()
 	if r.Status < 400 {
 		return

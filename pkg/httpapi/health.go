@@ -33,7 +33,7 @@ func (a *api) readyz(c *fiber.Ctx) error {
 		failed = append(failed, errs.Detail{Field: name, Message: state})
 	}
 	checks["database"] = "ok"
-	if err := a.store.Ping(ctx); err != nil {
+	if err := a.db.Ping(ctx); err != nil {
 		fail("database", "unavailable", err)
 	}
 	if a.cfg.DataDir != "" {
@@ -60,7 +60,7 @@ func (a *api) readyz(c *fiber.Ctx) error {
 		if h.LastError != "" {
 			wh["last_error"] = h.LastError
 		}
-		if n, oldest, err := a.store.Read(ctx).QueueDepth(); err == nil {
+		if n, oldest, err := a.dispatch.Queue(ctx); err == nil {
 			wh["pending"] = n
 			if !oldest.IsZero() {
 				wh["oldest_pending_at"] = oldest.UTC()

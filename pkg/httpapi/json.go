@@ -5,6 +5,7 @@ import (
 
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/library"
+	"github.com/folio-cms/folio/pkg/paging"
 )
 
 // The JSON types shared by every resource: images, SEO, tags, authors, list
@@ -103,7 +104,7 @@ type itemJSON struct {
 	Data any `json:"data"`
 }
 
-func pageMeta[T any](p content.Page[T]) metaJSON {
+func pageMeta[T any](p paging.Page[T]) metaJSON {
 	m := metaJSON{Page: p.Page, PerPage: p.PerPage, Total: p.Total, TotalPages: p.TotalPages()}
 	if p.Page < m.TotalPages {
 		n := p.Page + 1

@@ -18,15 +18,14 @@ func (a *api) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	users, total, err := a.auth.Users(c.UserContext(), principal(c), text, q.Page, q.PerPage)
+	page, err := a.auth.Users(c.UserContext(), principal(c), text, q.Page, q.PerPage)
 	if err != nil {
 		return err
 	}
-	out := make([]userJSON, len(users))
-	for i, u := range users {
+	out := make([]userJSON, len(page.Items))
+	for i, u := range page.Items {
 		out[i] = userOut(u)
 	}
-	page := content.Page[auth.User]{Total: total, Page: q.Page, PerPage: q.PerPage}
 	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
 }
 
@@ -154,15 +153,14 @@ func (a *api) auditLog(c *fiber.Ctx) error {
 	if f.RecordID != nil && f.RecordType == "" {
 		return badParam("record_id", "needs record_type too")
 	}
-	entries, total, err := a.auth.AuditLog(c.UserContext(), principal(c), f)
+	page, err := a.auth.AuditLog(c.UserContext(), principal(c), f)
 	if err != nil {
 		return err
 	}
-	out := make([]auditJSON, len(entries))
-	for i, e := range entries {
+	out := make([]auditJSON, len(page.Items))
+	for i, e := range page.Items {
 		out[i] = auditJSON{ID: e.ID, UserID: e.UserID, Actor: e.Actor, Action: e.Action, RecordType: e.RecordType,
 			RecordID: e.RecordID, IP: e.IP, Details: e.Details, CreatedAt: e.CreatedAt.UTC()}
 	}
-	page := content.Page[auth.AuditEntry]{Total: total, Page: q.Page, PerPage: q.PerPage}
 	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
 }

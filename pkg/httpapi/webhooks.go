@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/webhook"
 )
@@ -201,15 +200,14 @@ func (a *api) listDeliveries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ds, total, err := a.webhooks.Deliveries(c.UserContext(), principal(c), id, webhook.DeliveryQuery{Status: status, Page: q.Page, PerPage: q.PerPage})
+	page, err := a.webhooks.Deliveries(c.UserContext(), principal(c), id, webhook.DeliveryQuery{Status: status, Page: q.Page, PerPage: q.PerPage})
 	if err != nil {
 		return err
 	}
-	out := make([]deliveryJSON, len(ds))
-	for i, d := range ds {
+	out := make([]deliveryJSON, len(page.Items))
+	for i, d := range page.Items {
 		out[i] = deliveryOut(d)
 	}
-	page := content.Page[webhook.Delivery]{Total: total, Page: q.Page, PerPage: q.PerPage}
 	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
 }
 

@@ -163,7 +163,7 @@ func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader,
 		if err := tx.InsertMedia(&row); err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("media.upload", "media", row.ID, map[string]any{"filename": filename, "mime": up.MIME, "size": up.Size}))
+		return auth.Audit(tx, actor, "media.upload", "media", row.ID, map[string]any{"filename": filename, "mime": up.MIME, "size": up.Size})
 	})
 	if store.IsUniqueViolation(err, "media.sha256") { // the same bytes, uploaded at the same moment
 		existing, err := s.Store.Read(ctx).MediaBySHA(up.SHA256)
@@ -265,7 +265,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, al
 			return err
 		}
 		row.UpdatedAt = tx.Now()
-		return tx.AddAudit(actor.Audit("media.update", "media", id, map[string]any{"alt": row.Alt, "caption": row.Caption}))
+		return auth.Audit(tx, actor, "media.update", "media", id, map[string]any{"alt": row.Alt, "caption": row.Caption})
 	})
 	if err != nil {
 		return Item{}, err
@@ -316,7 +316,7 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 			Status: "deleted", URL: s.URLs.Original(row)}); err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("media.delete", "media", id, map[string]any{"filename": row.Filename, "forced": force, "was_used_by": len(uses)}))
+		return auth.Audit(tx, actor, "media.delete", "media", id, map[string]any{"filename": row.Filename, "forced": force, "was_used_by": len(uses)})
 	})
 	if err != nil {
 		return err

@@ -49,6 +49,11 @@ func (s *Store) Generation() uint64 {
 	return g.local.Load() + g.external.Load()
 }
 
+// NextVisibilityChange is Reader.NextVisibilityChange on the read pool.
+func (s *Store) NextVisibilityChange(ctx context.Context, now time.Time) (time.Time, error) {
+	return s.Read(ctx).NextVisibilityChange(now)
+}
+
 // NextVisibilityChange returns the next time after now at which an entry
 // becomes public by itself (a scheduled or future-dated publication), or
 // the zero time when none is due.

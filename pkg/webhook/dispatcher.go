@@ -411,6 +411,12 @@ func (d *Dispatcher) Health() Health {
 	return h
 }
 
+// Queue counts the pending deliveries to active webhooks and says when the
+// oldest was queued (zero when none).
+func (d *Dispatcher) Queue(ctx context.Context) (pending int64, oldest time.Time, err error) {
+	return d.Store.Read(ctx).QueueDepth()
+}
+
 // Healthy reports whether h shows a dispatcher that works: running, and
 // having read the queue within the last few poll intervals.
 func (d *Dispatcher) Healthy(h Health) bool {

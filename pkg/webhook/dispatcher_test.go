@@ -76,11 +76,11 @@ func (f *fixture) emit(t *testing.T, event string, id int64) {
 
 func (f *fixture) deliveries(t *testing.T, id int64) []webhook.Delivery {
 	t.Helper()
-	ds, _, err := f.svc.Deliveries(context.Background(), auth.System, id, webhook.DeliveryQuery{Page: 1, PerPage: 100})
+	page, err := f.svc.Deliveries(context.Background(), auth.System, id, webhook.DeliveryQuery{Page: 1, PerPage: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ds
+	return page.Items
 }
 
 // eventually polls cond until it holds or 10 s pass.

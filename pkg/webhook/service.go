@@ -10,6 +10,7 @@ import (
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/paging"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -32,7 +33,16 @@ type Webhook struct {
 	SecretHint     string // the secret's last characters, to tell secrets apart
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
-	Stats          store.WebhookStats
+	Stats          Stats
+}
+
+// Stats is how a webhook's deliveries are going.
+type Stats struct {
+	Pending       int64
+	Failed        int64
+	LastAttemptAt *time.Time
+	LastStatus    int    // the last attempt's HTTP status; 0 when it got none
+	LastError     string // the last attempt's error, if any
 }
 
 // Input is what an admin sends to create or change a webhook; nil fields
@@ -146,7 +156,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, in Input) (W
 		if err := tx.InsertWebhook(&row); err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("webhook.create", "webhook", row.ID, map[string]any{"name": row.Name, "url": row.URL, "events": row.Events}))
+		return auth.Audit(tx, actor, "webhook.create", "webhook", row.ID, map[string]any{"name": row.Name, "url": row.URL, "events": row.Events})
 	})
 	if err != nil {
 		return Webhook{}, "", err
@@ -182,7 +192,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, in
 		if row.Active {
 			s.Outbox.notifyAfter(tx)
 		}
-		return tx.AddAudit(actor.Audit("webhook.update", "webhook", id, map[string]any{"changed": changed}))
+		return auth.Audit(tx, actor, "webhook.update", "webhook", id, map[string]any{"changed": changed})
 	})
 	if err != nil {
 		return Webhook{}, "", err
@@ -306,7 +316,7 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64) er
 		if err := tx.DeleteWebhook(id); err != nil {
 			return err
 		}
-		return tx.AddAudit(actor.Audit("webhook.delete", "webhook", id, map[string]any{"name": row.Name, "url": row.URL}))
+		return auth.Audit(tx, actor, "webhook.delete", "webhook", id, map[string]any{"name": row.Name, "url": row.URL})
 	})
 }
 
@@ -317,26 +327,26 @@ type DeliveryQuery struct {
 }
 
 // Deliveries returns a page of a webhook's deliveries, newest first, with
-// their attempts, and the total.
-func (s *Service) Deliveries(ctx context.Context, actor auth.Principal, id int64, q DeliveryQuery) ([]Delivery, int64, error) {
+// their attempts.
+func (s *Service) Deliveries(ctx context.Context, actor auth.Principal, id int64, q DeliveryQuery) (paging.Page[Delivery], error) {
 	if err := allowed(actor); err != nil {
-		return nil, 0, err
+		return paging.Page[Delivery]{}, err
 	}
 	if q.Status != "" && !slices.Contains(DeliveryStatuses, q.Status) {
-		return nil, 0, errs.Validationf("status", "must be one of %s", strings.Join(DeliveryStatuses, ", "))
+		return paging.Page[Delivery]{}, errs.Validationf("status", "must be one of %s", strings.Join(DeliveryStatuses, ", "))
 	}
 	r := s.Store.Read(ctx)
 	if _, err := r.Webhook(id); store.IsNotFound(err) {
-		return nil, 0, errNotFound
+		return paging.Page[Delivery]{}, errNotFound
 	} else if err != nil {
-		return nil, 0, err
+		return paging.Page[Delivery]{}, err
 	}
 	rows, total, err := r.Deliveries(store.DeliveryFilter{WebhookID: id, Status: q.Status, Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage})
 	if err != nil {
-		return nil, 0, err
+		return paging.Page[Delivery]{}, err
 	}
 	out, err := withAttempts(r, rows)
-	return out, total, err
+	return paging.Page[Delivery]{Items: out, Total: total, Page: q.Page, PerPage: q.PerPage}, err
 }
 
 func withAttempts(r store.Reader, rows []store.Delivery) ([]Delivery, error) {
@@ -392,7 +402,7 @@ func (s *Service) Redeliver(ctx context.Context, actor auth.Principal, id, deliv
 		}
 		newID = row.ID
 		s.Outbox.notifyAfter(tx)
-		return tx.AddAudit(actor.Audit("webhook.redeliver", "webhook", id, map[string]any{"delivery": deliveryID, "event": d.UID}))
+		return auth.Audit(tx, actor, "webhook.redeliver", "webhook", id, map[string]any{"delivery": deliveryID, "event": d.UID})
 	})
 	if err != nil {
 		return Delivery{}, err
@@ -430,6 +440,7 @@ func (s *Service) Ping(ctx context.Context, actor auth.Principal, id int64) (Del
 }
 
 func fromRow(row store.WebhookRow, st store.WebhookStats) Webhook {
+	stats := Stats{Pending: st.Pending, Failed: st.Failed, LastAttemptAt: st.LastAttemptAt, LastStatus: st.LastStatus, LastError: st.LastError}
 	var events []string
 	_ = json.Unmarshal([]byte(row.Events), &events)
 	hint := row.Secret
@@ -437,7 +448,7 @@ func fromRow(row store.WebhookRow, st store.WebhookStats) Webhook {
 		hint = "…" + hint[len(hint)-4:]
 	}
 	return Webhook{ID: row.ID, Name: row.Name, URL: row.URL, Events: events, Active: row.Active, DisabledReason: row.DisabledReason,
-		SecretHint: hint, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Stats: st}
+		SecretHint: hint, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Stats: stats}
 }
 
 func deliveryFromRow(d store.Delivery, attempts []store.AttemptRow) Delivery {
