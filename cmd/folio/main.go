@@ -130,9 +130,9 @@ type app struct {
 	webhooks *webhook.Service
 }
 
-// open loads the configuration and opens the store and services.
-func open(ctx context.Context, e *env, fs *flag.FlagSet, args []string) (*app, error) {
-	cfg, err := config.Load(fs, args, e.getenv)
+// open loads the configuration of command and opens the store and services.
+func open(ctx context.Context, e *env, command string, fs *flag.FlagSet, args []string) (*app, error) {
+	cfg, err := config.Load(fs, args, e.getenv, command)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -193,8 +193,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", "[flags]", "Runs the HTTP server: the public API, the admin API and the admin app.")
-	seed := fs.String("seed-dir", e.getenv("FOLIO_SEED_DIR"), "when the database has no content, import the samples in this `directory` (FOLIO_SEED_DIR)")
-	a, err := open(ctx, e, fs, args)
+	a, err := open(ctx, e, "serve", fs, args)
 	if err != nil {
 		return err
 	}
@@ -212,8 +211,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "\nCreated the first admin user.\n  email:    %s\n  password: %s\nSign in at http://%s/admin/ and keep the password somewhere safe: it is not shown again.\n\n", a.cfg.AdminEmail, shown, a.cfg.Addr)
 	}
-	if *seed != "" {
-		if err := seedIfEmpty(ctx, a, *seed); err != nil {
+	if a.cfg.SeedDir != "" {
+		if err := seedIfEmpty(ctx, a, a.cfg.SeedDir); err != nil {
 			return err
 		}
 	}
@@ -313,7 +312,7 @@ func debugMux() *http.ServeMux {
 func cmdSync(name, about, done string, do func(*contentfs.Sync, context.Context, string) (contentfs.Report, error)) func(context.Context, *env, []string) error {
 	return func(ctx context.Context, e *env, args []string) error {
 		fs := newFlags(e, name, "[flags] DIR", about)
-		a, err := open(ctx, e, fs, args)
+		a, err := open(ctx, e, name, fs, args)
 		if err != nil {
 			return err
 		}
@@ -352,8 +351,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	email := fs.String("email", "", "the user's `email` (required)")
 	role := fs.String("role", "", "the user's `role`: "+roleList()+" (required)")
 	name := fs.String("name", "", "display `name` (default: from the email)")
-	password := fs.String("password", e.getenv("FOLIO_USER_PASSWORD"), "the user's `password` (FOLIO_USER_PASSWORD)")
-	a, err := open(ctx, e, fs, args[1:])
+	a, err := open(ctx, e, "user create", fs, args[1:])
 	if err != nil {
 		return err
 	}
@@ -362,7 +360,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	pw, generated := *password, false
+	pw, generated := a.cfg.UserPassword, false
 	if pw == "" {
 		pw, generated = auth.GeneratePassword(), true
 	}

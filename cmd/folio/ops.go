@@ -173,7 +173,7 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	usageShown := false
 	usage := fs.Usage
 	fs.Usage = func() { usageShown = true; usage() }
-	cfg, cerr := config.Load(fs, args, e.getenv)
+	cfg, cerr := config.Load(fs, args, e.getenv, "serve") // the configuration serve would run with
 	switch {
 	case errors.Is(cerr, flag.ErrHelp):
 		return cerr

@@ -1,11 +1,13 @@
 // Package config loads Folio's configuration from the environment and
-// command-line flags. It is pure: no globals, no I/O beyond what it is given.
+// command-line flags, all from one table of settings (settings.go). It is
+// pure: no state, no I/O beyond what it is given.
 package config
 
 import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -74,27 +76,12 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics without a token on its own
 	// listener, e.g. 127.0.0.1:9464 (FOLIO_METRICS_ADDR).
 	MetricsAddr string
-}
+	// SeedDir, for serve: samples to import into an empty database (FOLIO_SEED_DIR).
+	SeedDir string
+	// UserPassword, for user create: the new user's password (FOLIO_USER_PASSWORD).
+	UserPassword string
 
-// parseSize reads a byte size: a number with an optional KiB/MiB/GiB (or
-// K/M/G, KB/MB/GB, all powers of 1024) suffix.
-func parseSize(s string) (int64, error) {
-	s = strings.ToUpper(strings.ReplaceAll(s, " ", ""))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a size such as 10MiB", s)
-	}
-	return n * mult, nil
+	command string // the command it was loaded for; its settings are logged
 }
 
 // SiteName is the public site's host name, for feed titles.
@@ -105,120 +92,79 @@ func (c Config) SiteName() string {
 	return c.SiteURL
 }
 
-// Default returns the configuration used when nothing is set.
+// Default returns the configuration used when nothing is set: the
+// defaults of the table of settings.
 func Default() Config {
-	return Config{
-		Addr:               "127.0.0.1:8080",
-		DataDir:            "./data",
-		AdminEmail:         "admin@example.com",
-		SiteURL:            "http://localhost:3000",
-		PublicAPI:          PublicOpen,
-		LogLevel:           slog.LevelInfo,
-		LogFormat:          "text",
-		ShutdownGrace:      10 * time.Second,
-		TrashDays:          30,
-		PostPath:           "/blog/{slug}",
-		CaseStudyPath:      "/case-studies/{slug}",
-		PublicCacheControl: "public, max-age=60, stale-while-revalidate=600",
-		CacheMB:            48,
-		MaxUpload:          10 << 20,
-		WebhookRetryBase:   30 * time.Second,
-		WebhookTimeout:     10 * time.Second,
+	var c Config
+	for _, st := range settings {
+		if st.def != "" {
+			if err := st.field(&c).Set(st.def); err != nil {
+				panic(fmt.Sprintf("config: the default of %s: %v", st.env, err))
+			}
+		}
 	}
+	return c
 }
 
-// Load returns the configuration: defaults, overridden by the environment
-// (read through getenv), overridden by flags in args. The flags are
-// registered on fs, so a subcommand may register its own flags on fs before
-// calling Load and read its positional arguments from fs.Args() afterwards.
-// Secrets (the JWT secret and the admin password) come from the environment
-// only, so they never show in a process listing.
-func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+// Load returns the configuration of command ("serve", "user create", …):
+// the table's defaults, overridden by the environment (read through
+// getenv), overridden by flags in args. The flags are registered on fs, so
+// a subcommand may register its own flags on fs before calling Load and
+// read its positional arguments from fs.Args() afterwards; fs's usage
+// gains a list of every setting the command takes. Secrets come from the
+// environment only, so they never show in a process listing.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string, command string) (Config, error) {
 	c := Default()
-	var problems []error
-	str := func(key string, dst *string) {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			*dst = v
+	c.command = command
+	envProblems := map[string]error{} // a flag given for the same setting forgives them
+	for _, st := range settings {
+		if !st.takenBy(command) {
+			continue
+		}
+		v := getenv(st.env)
+		if !st.raw {
+			v = strings.TrimSpace(v)
+		}
+		if v == "" {
+			continue
+		}
+		if err := st.field(&c).Set(v); err != nil {
+			envProblems[st.env] = fmt.Errorf("%s: %w", st.env, err)
 		}
 	}
-	str("FOLIO_ADDR", &c.Addr)
-	str("FOLIO_DATA_DIR", &c.DataDir)
-	str("FOLIO_JWT_SECRET", &c.JWTSecret)
-	str("FOLIO_ADMIN_EMAIL", &c.AdminEmail)
-	if v := getenv("FOLIO_ADMIN_PASSWORD"); v != "" {
-		c.AdminPassword = v
-	}
-	str("FOLIO_SITE_URL", &c.SiteURL)
-	str("FOLIO_PUBLIC_API", &c.PublicAPI)
-	str("FOLIO_LOG_FORMAT", &c.LogFormat)
-	str("FOLIO_POST_PATH", &c.PostPath)
-	str("FOLIO_CASE_STUDY_PATH", &c.CaseStudyPath)
-	str("FOLIO_PUBLIC_CACHE_CONTROL", &c.PublicCacheControl)
-	str("FOLIO_DEBUG_ADDR", &c.DebugAddr)
-	str("FOLIO_PUBLIC_URL", &c.PublicURL)
-	str("FOLIO_METRICS_ADDR", &c.MetricsAddr)
-	c.MetricsToken = strings.TrimSpace(getenv("FOLIO_METRICS_TOKEN"))
-	if v := strings.TrimSpace(getenv("FOLIO_WEBHOOK_ALLOW_PRIVATE")); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("FOLIO_WEBHOOK_ALLOW_PRIVATE: want true or false"))
+	flags := map[string]*flagValue{}
+	for _, st := range settings {
+		if st.flag == "" || !st.takenBy(command) {
+			continue
 		}
-		c.WebhookAllowPrivate = b
-	}
-	if v := strings.TrimSpace(getenv("FOLIO_MAX_UPLOAD")); v != "" {
-		n, err := parseSize(v)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("FOLIO_MAX_UPLOAD: %w", err))
+		f := &flagValue{s: st.field(&c).String()}
+		flags[st.env] = f
+		usage := st.usage + " (" + st.env
+		if st.defDoc != "" {
+			usage += "; default " + st.defDoc
 		}
-		c.MaxUpload = n
+		fs.Var(f, st.flag, usage+")")
 	}
-	cors := getenv("FOLIO_CORS_ORIGINS")
-	proxies := getenv("FOLIO_TRUSTED_PROXIES")
-	level := getenv("FOLIO_LOG_LEVEL")
-	durVar := func(key string, dst *time.Duration) {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				problems = append(problems, fmt.Errorf("%s: want a duration such as 30s or 2m: %w", key, err))
-			}
-			*dst = d
-		}
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		writeHelp(fs.Output(), command)
 	}
-	durVar("FOLIO_SHUTDOWN_GRACE", &c.ShutdownGrace)
-	durVar("FOLIO_WEBHOOK_RETRY_BASE", &c.WebhookRetryBase)
-	durVar("FOLIO_WEBHOOK_TIMEOUT", &c.WebhookTimeout)
-
-	intVar := func(key string, dst *int) {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				problems = append(problems, fmt.Errorf("%s: want a whole number, 0 or more", key))
-			}
-			*dst = n
-		}
-	}
-	intVar("FOLIO_TRASH_DAYS", &c.TrashDays)
-	intVar("FOLIO_REVISION_RETENTION_DAYS", &c.RevisionDays)
-	intVar("FOLIO_CACHE_MB", &c.CacheMB)
-
-	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address `host:port` (FOLIO_ADDR)")
-	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data `directory`: database, secrets, media (FOLIO_DATA_DIR)")
-	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "how folio itself is reached from outside, for media `URL`s (FOLIO_PUBLIC_URL; default http://ADDR)")
-	fs.StringVar(&c.SiteURL, "site-url", c.SiteURL, "public site base `URL`, for feeds and links (FOLIO_SITE_URL)")
-	fs.StringVar(&c.PublicAPI, "public-api", c.PublicAPI, "public API access: open or token (FOLIO_PUBLIC_API)")
-	fs.StringVar(&cors, "cors-origins", cors, "comma-separated `origins` allowed to call the public API (FOLIO_CORS_ORIGINS)")
-	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated `IPs or CIDRs` of reverse proxies whose X-Forwarded-For is believed (FOLIO_TRUSTED_PROXIES)")
-	fs.StringVar(&level, "log-level", orDefault(level, "info"), "log `level`: debug, info, warn, error (FOLIO_LOG_LEVEL)")
-	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (FOLIO_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-
-	if err := c.LogLevel.UnmarshalText([]byte(orDefault(level, "info"))); err != nil {
-		problems = append(problems, fmt.Errorf("log level %q: want debug, info, warn or error", level))
+	var problems []error
+	for _, st := range settings {
+		if f := flags[st.env]; f != nil && f.set {
+			delete(envProblems, st.env)
+			if err := st.field(&c).Set(f.s); err != nil {
+				problems = append(problems, fmt.Errorf("--%s: %w", st.flag, err))
+			}
+		}
+		if err := envProblems[st.env]; err != nil {
+			problems = append(problems, err)
+		}
 	}
-	c.CORSOrigins = splitList(cors)
-	c.TrustedProxies = splitList(proxies)
 	problems = append(problems, c.validate()...)
 	if len(problems) > 0 {
 		return Config{}, errors.Join(problems...)
@@ -230,6 +176,45 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	c.AdminEmail = strings.ToLower(c.AdminEmail)
 	return c, nil
+}
+
+// flagValue holds a flag's text until every flag is parsed; the setting
+// parses it then, so that a bad value is reported like a bad variable.
+type flagValue struct {
+	s   string
+	set bool
+}
+
+func (f *flagValue) Set(s string) error { f.s, f.set = s, true; return nil }
+func (f *flagValue) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.s
+}
+
+// writeHelp lists every setting command takes, for its --help.
+func writeHelp(w io.Writer, command string) {
+	fmt.Fprintf(w, "\nSettings (environment variables; a flag, where there is one, overrides its variable):\n")
+	for _, st := range settings {
+		if !st.takenBy(command) {
+			continue
+		}
+		line := strings.ReplaceAll(st.usage, "`", "")
+		if st.flag != "" {
+			line += "; flag --" + st.flag
+		}
+		switch {
+		case st.def != "":
+			line += "; default " + st.def
+		case st.defDoc != "":
+			line += "; default " + st.defDoc
+		}
+		if st.secret {
+			line += "; secret, masked in the log"
+		}
+		fmt.Fprintf(w, "  %-30s %s\n", st.env, line)
+	}
 }
 
 func (c Config) validate() []error {
@@ -300,18 +285,34 @@ func (c Config) validate() []error {
 	return p
 }
 
-// String describes the configuration for the start-up log, secrets masked.
+// String describes the configuration for the start-up log: every setting
+// the command takes, in the table's order, secrets masked.
 func (c Config) String() string {
-	mask := func(s string) string {
-		if s == "" {
-			return "(unset)"
+	var b strings.Builder
+	for _, st := range settings {
+		if !st.takenBy(c.command) {
+			continue
 		}
-		return "****"
+		v := st.field(&c).String()
+		switch {
+		case st.secret:
+			v = mask(v)
+		case strings.ContainsAny(v, " \"\\"):
+			v = strconv.Quote(v)
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(st.logKey() + "=" + v)
 	}
-	return fmt.Sprintf("public_url=%s max_upload=%d addr=%s data_dir=%s site_url=%s public_api=%s cors_origins=%s trusted_proxies=%s log_level=%s log_format=%s admin_email=%s admin_password=%s jwt_secret=%s shutdown_grace=%s trash_days=%d revision_retention_days=%d webhook_retry_base=%s webhook_timeout=%s webhook_allow_private=%t metrics_addr=%s metrics_token=%s",
-		c.PublicURL, c.MaxUpload, c.Addr, c.DataDir, c.SiteURL, c.PublicAPI, strings.Join(c.CORSOrigins, ","), strings.Join(c.TrustedProxies, ","), c.LogLevel, c.LogFormat,
-		c.AdminEmail, mask(c.AdminPassword), mask(c.JWTSecret), c.ShutdownGrace, c.TrashDays, c.RevisionDays,
-		c.WebhookRetryBase, c.WebhookTimeout, c.WebhookAllowPrivate, c.MetricsAddr, mask(c.MetricsToken))
+	return b.String()
+}
+
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "****"
 }
 
 // LogValue makes slog print the masked form.
@@ -325,11 +326,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func orDefault(s, d string) string {
-	if strings.TrimSpace(s) == "" {
-		return d
-	}
-	return strings.TrimSpace(s)
 }

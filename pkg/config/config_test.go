@@ -4,6 +4,9 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,7 +14,7 @@ import (
 func load(args []string, env map[string]string) (Config, error) {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	return Load(fs, args, func(k string) string { return env[k] })
+	return Load(fs, args, func(k string) string { return env[k] }, "serve")
 }
 
 func TestDefaults(t *testing.T) {
@@ -87,5 +90,148 @@ func TestSizes(t *testing.T) {
 	c, _ := load([]string{"--addr", "0.0.0.0:9000"}, nil)
 	if c.PublicURL != "http://0.0.0.0:9000" {
 		t.Errorf("default public URL = %q", c.PublicURL)
+	}
+}
+
+// examples are a valid value of every setting, written as the log line
+// shows it.
+var examples = map[string]string{
+	"FOLIO_ADDR": "0.0.0.0:9000", "FOLIO_DATA_DIR": "/var/lib/folio", "FOLIO_PUBLIC_URL": "https://cms.example.com",
+	"FOLIO_SITE_URL": "https://example.com", "FOLIO_POST_PATH": "/posts/{slug}", "FOLIO_CASE_STUDY_PATH": "/work/{slug}",
+	"FOLIO_PUBLIC_API": "token", "FOLIO_CORS_ORIGINS": "https://a.example.com,https://b.example.com", "FOLIO_TRUSTED_PROXIES": "10.0.0.1,192.168.0.0/16",
+	"FOLIO_PUBLIC_CACHE_CONTROL": "public, max-age=5", "FOLIO_CACHE_MB": "7", "FOLIO_MAX_UPLOAD": "2MiB",
+	"FOLIO_JWT_SECRET": strings.Repeat("j", 40), "FOLIO_ADMIN_EMAIL": "boss@example.com", "FOLIO_ADMIN_PASSWORD": " spaced out password ",
+	"FOLIO_LOG_LEVEL": "debug", "FOLIO_LOG_FORMAT": "json", "FOLIO_SHUTDOWN_GRACE": "45s", "FOLIO_TRASH_DAYS": "3",
+	"FOLIO_REVISION_RETENTION_DAYS": "90", "FOLIO_WEBHOOK_RETRY_BASE": "3m0s", "FOLIO_WEBHOOK_TIMEOUT": "20s", "FOLIO_WEBHOOK_ALLOW_PRIVATE": "true",
+	"FOLIO_METRICS_ADDR": "127.0.0.1:9464", "FOLIO_METRICS_TOKEN": strings.Repeat("m", 20), "FOLIO_DEBUG_ADDR": "127.0.0.1:6060",
+	"FOLIO_SEED_DIR": "content", "FOLIO_USER_PASSWORD": "another sturdy passphrase",
+}
+
+// TestEverySettingEverywhere: each row of the table works from the
+// environment and from its flag, shows in --help and in the log line
+// (masked when secret), and differs from its default, so the row really
+// reaches Config.
+func TestEverySettingEverywhere(t *testing.T) {
+	for _, st := range settings {
+		ex, ok := examples[st.env]
+		if !ok {
+			t.Errorf("%s: add an example value to this test", st.env)
+			continue
+		}
+		cmd := st.cmd
+		if cmd == "" {
+			cmd = "serve"
+		}
+		shown := st.logKey() + "=" + ex
+		if strings.Contains(ex, " ") {
+			shown = st.logKey() + "=" + strconv.Quote(ex)
+		}
+		if st.secret {
+			shown = st.logKey() + "=****"
+		}
+		fs := flag.NewFlagSet("folio "+cmd, flag.ContinueOnError)
+		var help strings.Builder
+		fs.SetOutput(&help)
+		c, err := Load(fs, nil, func(k string) string {
+			if k == st.env {
+				return ex
+			}
+			return ""
+		}, cmd)
+		if err != nil {
+			t.Errorf("%s=%q: %v", st.env, ex, err)
+			continue
+		}
+		if !strings.Contains(" "+c.String()+" ", " "+shown+" ") {
+			t.Errorf("%s=%q: the log line does not show %q: %s", st.env, ex, shown, c)
+		}
+		if st.secret && strings.Contains(c.String(), strings.TrimSpace(ex)) {
+			t.Errorf("%s: the log line shows the secret: %s", st.env, c)
+		}
+		if got := st.field(&c).String(); got != ex && !(st.env == "FOLIO_PUBLIC_URL" || st.env == "FOLIO_SITE_URL") {
+			t.Errorf("%s=%q: Config holds %q", st.env, ex, got)
+		}
+		if d := Default(); st.field(&d).String() == ex {
+			t.Errorf("%s: the example is the default; pick another", st.env)
+		}
+		fs.Usage()
+		if !strings.Contains(help.String(), st.env) || (st.flag != "" && !strings.Contains(help.String(), "-"+st.flag)) {
+			t.Errorf("%s: not in --help:\n%s", st.env, help.String())
+		}
+		if st.flag == "" {
+			continue
+		}
+		fs = flag.NewFlagSet("folio "+cmd, flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		c, err = Load(fs, []string{"--" + st.flag, ex}, func(string) string { return "" }, cmd)
+		if err != nil || !strings.Contains(" "+c.String()+" ", " "+shown+" ") {
+			t.Errorf("--%s %q: %v, log line %s", st.flag, ex, err, c)
+		}
+	}
+	for env := range examples {
+		if !slices.ContainsFunc(settings, func(s setting) bool { return s.env == env }) {
+			t.Errorf("examples has %s, which is not a setting", env)
+		}
+	}
+}
+
+// TestCommandsTakeTheirOwnSettings: a command's settings are not flags of
+// the others.
+func TestCommandsTakeTheirOwnSettings(t *testing.T) {
+	fs := flag.NewFlagSet("folio import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, err := Load(fs, []string{"--seed-dir", "x"}, func(string) string { return "" }, "import"); err == nil {
+		t.Error("import took --seed-dir")
+	}
+	c, err := Load(flag.NewFlagSet("folio serve", flag.ContinueOnError), nil, func(string) string { return "" }, "serve")
+	if err != nil || strings.Contains(c.String(), "user_password") || !strings.Contains(c.String(), "seed_dir=") {
+		t.Errorf("serve's log line: %v %s", err, c)
+	}
+}
+
+// TestREADMETable holds README's configuration table to the settings:
+// every setting has a row with its flag and default, and every variable the
+// table lists is a setting.
+func TestREADMETable(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(b), "\n## Configuration\n")
+	if !ok {
+		t.Fatal("README has no ## Configuration section")
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(after, "\n") {
+		if strings.HasPrefix(line, "## ") {
+			break
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`FOLIO_") {
+			continue
+		}
+		env := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		rows[env] = []string{strings.TrimSpace(cells[2]), strings.TrimSpace(cells[3])}
+	}
+	for _, st := range settings {
+		row, ok := rows[st.env]
+		if !ok {
+			t.Errorf("README's configuration table has no row for %s", st.env)
+			continue
+		}
+		delete(rows, st.env)
+		flagCell, defCell := row[0], row[1]
+		switch {
+		case st.flag == "" && flagCell != "—":
+			t.Errorf("README: %s has the flag %q, the table none", st.env, flagCell)
+		case st.flag != "" && !strings.HasSuffix(strings.Trim(flagCell, "`"), "--"+st.flag):
+			t.Errorf("README: %s has the flag %q, the table --%s", st.env, flagCell, st.flag)
+		}
+		if st.def != "" && !strings.Contains(defCell, "`"+st.def+"`") {
+			t.Errorf("README: %s defaults to %q, the table to %q", st.env, defCell, st.def)
+		}
+	}
+	for env := range rows {
+		t.Errorf("README's configuration table lists %s, which is not a setting", env)
 	}
 }
