@@ -14,7 +14,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -23,17 +22,13 @@ import (
 
 	adminui "github.com/folio-cms/folio/admin-ui"
 	apispec "github.com/folio-cms/folio/api"
+	"github.com/folio-cms/folio/pkg/app"
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/contentfs"
 	"github.com/folio-cms/folio/pkg/errs"
-	"github.com/folio-cms/folio/pkg/httpapi"
-	"github.com/folio-cms/folio/pkg/library"
-	"github.com/folio-cms/folio/pkg/media"
-	"github.com/folio-cms/folio/pkg/metrics"
 	"github.com/folio-cms/folio/pkg/store"
-	"github.com/folio-cms/folio/pkg/webhook"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -118,20 +113,9 @@ func newFlags(e *env, name, args, about string) *flag.FlagSet {
 	return fs
 }
 
-// app is everything a command needs, wired once.
-type app struct {
-	cfg      config.Config
-	log      *slog.Logger
-	store    *store.Store
-	auth     *auth.Service
-	content  *content.Service
-	library  *library.Service
-	outbox   *webhook.Outbox
-	webhooks *webhook.Service
-}
-
-// open loads the configuration of command and opens the store and services.
-func open(ctx context.Context, e *env, command string, fs *flag.FlagSet, args []string) (*app, error) {
+// open loads the configuration of command and wires folio for it, with
+// the one constructor the tests use too.
+func open(ctx context.Context, e *env, command string, fs *flag.FlagSet, args []string) (*app.App, error) {
 	cfg, err := config.Load(fs, args, e.getenv, command)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -140,47 +124,7 @@ func open(ctx context.Context, e *env, command string, fs *flag.FlagSet, args []
 		fmt.Fprintf(e.stderr, "folio: configuration: %v\n", err)
 		return nil, errUsage
 	}
-	log := newLogger(cfg, e.stderr)
-	st, err := store.Open(ctx, filepath.Join(cfg.DataDir, store.FileName), store.Options{})
-	if err != nil {
-		return nil, err
-	}
-	secret, err := auth.LoadOrCreateSecret(cfg.JWTSecret, cfg.DataDir)
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("JWT secret: %w", err)
-	}
-	tokens, err := auth.NewTokens(secret, time.Now)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	hasher, err := auth.NewHasher(0)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	outbox := &webhook.Outbox{} // serve sets Notify to wake its dispatcher
-	urls := library.URLs{Base: cfg.PublicURL + "/media"}
-	svc := content.New(st)
-	svc.MediaURLs = urls
-	svc.Links = content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath}
-	svc.Events = outbox
-	lib := &library.Service{
-		Store:   st,
-		Storage: media.Local{Dir: filepath.Join(cfg.DataDir, "media")},
-		TmpDir:  filepath.Join(cfg.DataDir, "tmp"),
-		Limits:  media.Limits{MaxBytes: cfg.MaxUpload},
-		URLs:    urls, Events: outbox, Entries: svc,
-	}
-	return &app{
-		cfg: cfg, log: log, store: st,
-		auth:     &auth.Service{Store: st, Hasher: hasher, Tokens: tokens},
-		content:  svc,
-		library:  lib,
-		outbox:   outbox,
-		webhooks: &webhook.Service{Store: st, Guard: webhook.Guard{AllowPrivate: cfg.WebhookAllowPrivate}, Outbox: outbox},
-	}, nil
+	return app.New(ctx, cfg, app.Options{Log: newLogger(cfg, e.stderr), Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec})
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -197,102 +141,82 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.store.Close()
-	a.log.Info("starting folio", "version", buildVersion(), "config", a.cfg)
+	defer a.Close()
+	a.Log.Info("starting folio", "version", buildVersion(), "config", a.Config)
 
-	created, password, err := a.auth.EnsureAdmin(ctx, a.cfg.AdminEmail, a.cfg.AdminPassword)
+	created, password, err := a.Auth.EnsureAdmin(ctx, a.Config.AdminEmail, a.Config.AdminPassword)
 	if err != nil {
 		return fmt.Errorf("create the first admin: %w", err)
 	}
 	if created {
 		shown := password
-		if a.cfg.AdminPassword != "" {
+		if a.Config.AdminPassword != "" {
 			shown = "(the one in FOLIO_ADMIN_PASSWORD)"
 		}
-		fmt.Fprintf(e.stdout, "\nCreated the first admin user.\n  email:    %s\n  password: %s\nSign in at http://%s/admin/ and keep the password somewhere safe: it is not shown again.\n\n", a.cfg.AdminEmail, shown, a.cfg.Addr)
+		fmt.Fprintf(e.stdout, "\nCreated the first admin user.\n  email:    %s\n  password: %s\nSign in at http://%s/admin/ and keep the password somewhere safe: it is not shown again.\n\n", a.Config.AdminEmail, shown, a.Config.Addr)
 	}
-	if a.cfg.SeedDir != "" {
-		if err := seedIfEmpty(ctx, a, a.cfg.SeedDir); err != nil {
+	if a.Config.SeedDir != "" {
+		if err := seedIfEmpty(ctx, a, a.Config.SeedDir); err != nil {
 			return err
 		}
 	}
-
-	jobs := &content.Jobs{
-		Service: a.content, Log: a.log, Every: 15 * time.Second,
-		TrashRetention: time.Duration(a.cfg.TrashDays) * 24 * time.Hour,
-		RevisionDays:   a.cfg.RevisionDays, KeepRevisions: 50,
-	}
-	met := metrics.New(a.store, buildVersion())
-	dispatcher := &webhook.Dispatcher{
-		Store: a.store, Log: a.log, RetryBase: a.cfg.WebhookRetryBase,
-		Client:    webhook.Guard{AllowPrivate: a.cfg.WebhookAllowPrivate}.Client(a.cfg.WebhookTimeout),
-		UserAgent: "Folio-Webhooks/" + buildVersion(), Observe: met.ObserveWebhook,
-	}
-	a.outbox.Notify = dispatcher.Notify
 
 	// The background work runs until the HTTP server has drained, so that
 	// requests finishing during shutdown still get their events queued.
 	var bg sync.WaitGroup
 	bgCtx, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	bg.Go(func() { jobs.Run(bgCtx) })
-	bg.Go(func() { dispatcher.Run(bgCtx) })
+	bg.Go(func() { a.Run(bgCtx) })
 	defer func() { stopBG(); bg.Wait() }()
 
-	srv, err := httpapi.New(httpapi.Deps{
-		Config: a.cfg, Freshness: a.store, Database: a.store, Content: a.content, Library: a.library, Auth: a.auth, Log: a.log, Version: buildVersion(), AdminUI: adminui.FS(), Spec: apispec.Spec,
-		Webhooks: a.webhooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler(),
-	})
-	if err != nil {
-		return err
-	}
+	srv := a.HTTP
 	errc := make(chan error, 1)
-	if a.cfg.MetricsAddr != "" {
+	if a.Config.MetricsAddr != "" {
 		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", met.Handler())
-		ms := &http.Server{Addr: a.cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go func() { a.log.Warn("metrics listener stopped", "error", ms.ListenAndServe()) }()
+		mux.Handle("GET /metrics", a.Metrics.Handler())
+		ms := &http.Server{Addr: a.Config.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { a.Log.Warn("metrics listener stopped", "error", ms.ListenAndServe()) }()
 		defer ms.Close()
-		a.log.Info("metrics listening", "addr", "http://"+a.cfg.MetricsAddr+"/metrics")
+		a.Log.Info("metrics listening", "addr", "http://"+a.Config.MetricsAddr+"/metrics")
 	}
-	if a.cfg.DebugAddr != "" {
-		dbg := &http.Server{Addr: a.cfg.DebugAddr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
-		go func() { a.log.Warn("debug listener stopped", "error", dbg.ListenAndServe()) }()
+	if a.Config.DebugAddr != "" {
+		dbg := &http.Server{Addr: a.Config.DebugAddr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { a.Log.Warn("debug listener stopped", "error", dbg.ListenAndServe()) }()
 		defer dbg.Close()
-		a.log.Info("profiler listening", "addr", "http://"+a.cfg.DebugAddr+"/debug/pprof/")
+		a.Log.Info("profiler listening", "addr", "http://"+a.Config.DebugAddr+"/debug/pprof/")
 	}
-	go func() { errc <- srv.Listen(a.cfg.Addr) }()
-	a.log.Info("listening", "addr", "http://"+a.cfg.Addr)
+	go func() { errc <- srv.Listen(a.Config.Addr) }()
+	a.Log.Info("listening", "addr", "http://"+a.Config.Addr)
 	select {
 	case err := <-errc:
-		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	case <-ctx.Done():
 	}
-	a.log.Info("shutting down: finishing in-flight requests", "grace", a.cfg.ShutdownGrace)
-	if err := srv.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
-		a.log.Warn("shutdown: some requests did not finish in time", "error", err)
+	a.Log.Info("shutting down: finishing in-flight requests", "grace", a.Config.ShutdownGrace)
+	if err := srv.ShutdownWithTimeout(a.Config.ShutdownGrace); err != nil {
+		a.Log.Warn("shutdown: some requests did not finish in time", "error", err)
 	}
 	stopBG()
 	bg.Wait()
-	if err := a.store.Close(); err != nil {
+	if err := a.Close(); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
-	a.log.Info("stopped")
+	a.Log.Info("stopped")
 	return nil
 }
 
 // seedIfEmpty imports the sample content when there is no content yet.
-func seedIfEmpty(ctx context.Context, a *app, dir string) error {
+func seedIfEmpty(ctx context.Context, a *app.App, dir string) error {
 	for _, t := range content.Types {
-		page, err := a.content.List(ctx, auth.System, t, content.Query{Page: 1, PerPage: 1})
+		page, err := a.Content.List(ctx, auth.System, t, content.Query{Page: 1, PerPage: 1})
 		if err != nil || page.Total > 0 {
 			return err
 		}
 	}
-	rep, err := (&contentfs.Sync{Content: a.content, Auth: a.auth}).Import(ctx, dir)
+	rep, err := (&contentfs.Sync{Content: a.Content, Auth: a.Auth}).Import(ctx, dir)
 	if err != nil {
 		return fmt.Errorf("import samples from %s: %w", dir, err)
 	}
-	a.log.Info("imported sample content", "dir", dir, "result", rep.String())
+	a.Log.Info("imported sample content", "dir", dir, "result", rep.String())
 	return nil
 }
 
@@ -316,12 +240,12 @@ func cmdSync(name, about, done string, do func(*contentfs.Sync, context.Context,
 		if err != nil {
 			return err
 		}
-		defer a.store.Close()
+		defer a.Close()
 		if fs.NArg() != 1 {
 			fs.Usage()
 			return errUsage
 		}
-		rep, err := do(&contentfs.Sync{Content: a.content, Auth: a.auth}, ctx, fs.Arg(0))
+		rep, err := do(&contentfs.Sync{Content: a.Content, Auth: a.Auth}, ctx, fs.Arg(0))
 		if err != nil {
 			return err
 		}
@@ -355,16 +279,16 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.store.Close()
+	defer a.Close()
 	if *email == "" || *role == "" {
 		fs.Usage()
 		return errUsage
 	}
-	pw, generated := a.cfg.UserPassword, false
+	pw, generated := a.Config.UserPassword, false
 	if pw == "" {
 		pw, generated = auth.GeneratePassword(), true
 	}
-	u, err := a.auth.CreateUser(ctx, auth.System, auth.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), Password: pw})
+	u, err := a.Auth.CreateUser(ctx, auth.System, auth.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), Password: pw})
 	if err != nil {
 		return errors.New(errs.Describe(err))
 	}

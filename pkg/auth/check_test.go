@@ -7,18 +7,18 @@ import (
 	"image"
 	"image/png"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/app"
 	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/library"
-	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store/storetest"
 	"github.com/folio-cms/folio/pkg/webhook"
 )
@@ -37,26 +37,17 @@ type services struct {
 
 func newServices(t *testing.T) *services {
 	t.Helper()
-	st := storetest.New(t, nil)
 	h, err := auth.NewHasher(10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := auth.NewTokens([]byte(strings.Repeat("k", 32)), time.Now)
+	cfg := config.Default()
+	cfg.DataDir, cfg.PublicURL, cfg.JWTSecret = t.TempDir(), "http://folio.test", strings.Repeat("k", 32)
+	a, err := app.New(context.Background(), cfg, app.Options{Store: storetest.New(t, nil), Hasher: h})
 	if err != nil {
 		t.Fatal(err)
 	}
-	outbox := &webhook.Outbox{}
-	urls := library.URLs{Base: "http://folio.test/media"}
-	s := &services{
-		content: &content.Service{Store: st, Now: time.Now, MediaURLs: urls, Events: outbox},
-		auth:    &auth.Service{Store: st, Hasher: h, Tokens: tokens},
-		hooks:   &webhook.Service{Store: st, Outbox: outbox},
-		as:      map[auth.Role]auth.Principal{},
-	}
-	dir := t.TempDir()
-	s.library = &library.Service{Store: st, Storage: media.Local{Dir: filepath.Join(dir, "media")}, TmpDir: filepath.Join(dir, "tmp"),
-		URLs: urls, Events: outbox, Entries: s.content}
+	s := &services{content: a.Content, library: a.Library, auth: a.Auth, hooks: a.Webhooks, as: map[auth.Role]auth.Principal{}}
 	for _, r := range auth.Roles {
 		u, err := s.auth.CreateUser(context.Background(), auth.System, auth.NewUser{Email: string(r) + "@example.com", Role: r, Password: "a sturdy passphrase"})
 		if err != nil {

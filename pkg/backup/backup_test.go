@@ -25,11 +25,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/folio-cms/folio/pkg/app"
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/backup"
+	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/library"
-	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -46,25 +47,19 @@ func newSite(t *testing.T) *site {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := auth.LoadOrCreateSecret("", dir); err != nil {
-		t.Fatal(err)
-	}
 	h, _ := auth.NewHasher(10)
-	u, err := (&auth.Service{Store: st, Hasher: h}).CreateUser(ctx, auth.System, auth.NewUser{Email: "admin@example.com", Role: auth.RoleAdmin, NoPassword: true})
+	cfg := config.Default()
+	cfg.DataDir, cfg.PublicURL = dir, "http://folio.test"
+	a, err := app.New(ctx, cfg, app.Options{Hasher: h}) // the data dir as folio serve makes it
 	if err != nil {
 		t.Fatal(err)
 	}
-	urls := library.URLs{Base: "http://folio.test/media"}
-	svc := content.New(st)
-	svc.MediaURLs = urls
-	lib := &library.Service{Store: st, Storage: media.Local{Dir: filepath.Join(dir, "media")}, TmpDir: filepath.Join(dir, "tmp"),
-		Limits: media.Limits{MaxBytes: 10 << 20}, URLs: urls, Entries: svc}
-	return &site{dir: dir, st: st, svc: svc, lib: lib, admin: auth.Principal{User: u}}
+	t.Cleanup(func() { a.Close() })
+	u, err := a.Auth.CreateUser(ctx, auth.System, auth.NewUser{Email: "admin@example.com", Role: auth.RoleAdmin, NoPassword: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &site{dir: dir, st: a.Store, svc: a.Content, lib: a.Library, admin: auth.Principal{User: u}}
 }
 
 // pngOf returns a distinct w×h PNG for each seed.

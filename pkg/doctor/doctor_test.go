@@ -14,10 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/app"
 	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/doctor"
 	"github.com/folio-cms/folio/pkg/library"
-	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -28,16 +29,18 @@ func newSite(t *testing.T) (dir string, item library.Item) {
 	t.Helper()
 	ctx := context.Background()
 	dir = filepath.Join(t.TempDir(), "data")
-	st, err := store.Open(ctx, filepath.Join(dir, store.FileName), store.Options{})
+	cfg := config.Default()
+	cfg.DataDir, cfg.PublicURL = dir, "http://folio.test"
+	h, err := auth.NewHasher(10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	if _, err := auth.LoadOrCreateSecret("", dir); err != nil {
+	a, err := app.New(ctx, cfg, app.Options{Hasher: h})
+	if err != nil {
 		t.Fatal(err)
 	}
-	lib := &library.Service{Store: st, Storage: media.Local{Dir: filepath.Join(dir, "media")}, TmpDir: filepath.Join(dir, "tmp"),
-		Limits: media.Limits{MaxBytes: 1 << 20}, URLs: library.URLs{Base: "http://folio.test/media"}}
+	defer a.Close()
+	lib := a.Library
 	m := image.NewRGBA(image.Rect(0, 0, 600, 200))
 	for i := range m.Pix {
 		m.Pix[i] = uint8(i * 7)

@@ -104,8 +104,13 @@ func proxyHeader(trusted []string) string {
 	return fiber.HeaderXForwardedFor
 }
 
+// Server is the HTTP app: Listen, ShutdownWithTimeout, and for tests Test
+// and Handler. (It is Fiber's app; the name lets pkg/app hold one without
+// importing Fiber.)
+type Server = fiber.App
+
 // New builds the HTTP app: the route table behind the middleware.
-func New(d Deps) (*fiber.App, error) {
+func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}

@@ -5,13 +5,13 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,17 +23,15 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
-	"github.com/gofiber/fiber/v2"
 
 	adminui "github.com/folio-cms/folio/admin-ui"
 	apispec "github.com/folio-cms/folio/api"
+	"github.com/folio-cms/folio/pkg/app"
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/httpapi"
 	"github.com/folio-cms/folio/pkg/library"
-	"github.com/folio-cms/folio/pkg/media"
-	"github.com/folio-cms/folio/pkg/metrics"
 	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/store/storetest"
 	"github.com/folio-cms/folio/pkg/webhook"
@@ -73,7 +71,7 @@ func (c *clock) Add(d time.Duration) {
 // env is one Folio, wired as main wires it, on its own database.
 type env struct {
 	t       testing.TB
-	app     *fiber.App
+	app     *httpapi.Server
 	store   *store.Store
 	auth    *auth.Service
 	content *content.Service
@@ -93,53 +91,44 @@ var hasher = sync.OnceValue(func() *auth.Hasher {
 	return h
 })
 
-// newEnv starts a Folio with one user of each role. The clock starts at the
-// real time, truncated to the second.
+// newEnv starts a Folio with one user of each role, built by the one
+// constructor main uses, from a configuration loaded the way main loads
+// it. What differs: the database (a copy of a migrated template), the data
+// dir (a temporary one), the clock (settable; it starts at the real time,
+// truncated to the second), the bcrypt cost, and webhook timing. The
+// webhook dispatcher runs in the background with the real clock (retries
+// wait in real time); the jobs do not run (tests call them).
 func newEnv(t testing.TB, opts ...func(*config.Config)) *env {
 	t.Helper()
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
-	st := storetest.New(t, clk.Now)
-	tokens, err := auth.NewTokens(testSecret, clk.Now)
+	vars := map[string]string{"FOLIO_DATA_DIR": t.TempDir(), "FOLIO_PUBLIC_URL": "http://folio.test", "FOLIO_JWT_SECRET": string(testSecret),
+		"FOLIO_WEBHOOK_TIMEOUT": "2s"}
+	cfg, err := config.Load(flag.NewFlagSet("test", flag.ContinueOnError), nil, func(k string) string { return vars[k] }, "serve")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
 	for _, o := range opts {
 		o(&cfg)
-	}
-	e := &env{
-		t: t, store: st, clock: clk, cfg: cfg,
-		auth:    &auth.Service{Store: st, Hasher: hasher(), Tokens: tokens, Now: clk.Now},
-		content: &content.Service{Store: st, Now: clk.Now, MediaURLs: library.URLs{Base: "http://folio.test/media"}},
-		tokens:  map[auth.Role]string{},
-		users:   map[auth.Role]auth.User{},
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	// Webhooks, as main wires them: the dispatcher runs in the background
-	// with the real clock (retries wait in real time).
-	e.content.Links = content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath}
-	guard := webhook.Guard{AllowPrivate: cfg.WebhookAllowPrivate}
-	outbox := &webhook.Outbox{}
-	e.content.Events = outbox
-	e.hooks = &webhook.Service{Store: st, Guard: guard, Outbox: outbox}
-	e.library = &library.Service{Store: st, Storage: media.Local{Dir: filepath.Join(t.TempDir(), "media")}, TmpDir: t.TempDir(),
-		Limits: media.Limits{MaxBytes: cfg.MaxUpload}, URLs: e.content.MediaURLs, Events: outbox, Entries: e.content}
-	dispatcher := &webhook.Dispatcher{Store: st, Log: log, RetryBase: cfg.WebhookRetryBase, Client: guard.Client(2 * time.Second), Poll: time.Second}
-	outbox.Notify = dispatcher.Notify
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); dispatcher.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	met := metrics.New(st, "test")
-	dispatcher.Observe = met.ObserveWebhook
-	e.app, err = httpapi.New(httpapi.Deps{Config: cfg, Freshness: st, Database: st, Content: e.content, Library: e.library, Auth: e.auth, Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec,
-		Webhooks: e.hooks, Dispatcher: dispatcher, Metrics: met, MetricsHandler: met.Handler()})
+	a, err := app.New(context.Background(), cfg, app.Options{
+		Log: log, Version: "test", AdminUI: adminui.FS(), Spec: apispec.Spec,
+		Store: storetest.New(t, clk.Now), Now: clk.Now, Hasher: hasher(),
+		WebhookPoll: time.Second,
+	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); a.Dispatcher.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	e := &env{
+		t: t, app: a.HTTP, store: a.Store, auth: a.Auth, content: a.Content, library: a.Library, hooks: a.Webhooks,
+		clock: clk, cfg: cfg, tokens: map[auth.Role]string{}, users: map[auth.Role]auth.User{},
 	}
 	for _, r := range auth.Roles {
 		e.users[r], e.tokens[r] = e.newUser(r)
