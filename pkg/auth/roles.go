@@ -12,7 +12,7 @@ type Role string
 // The roles, from most to least powerful.
 const (
 	RoleAdmin    Role = "admin"    // everything: users, tokens, audit, settings, permanent deletes
-	RoleEditor   Role = "editor"   // all posts and case studies, tags, media
+	RoleEditor   Role = "editor"   // all posts and case studies, media
 	RoleMarketer Role = "marketer" // case studies; reads posts; media
 	RoleAuthor   Role = "author"   // drafts own posts, cannot publish; uploads media
 )
@@ -50,7 +50,6 @@ const (
 	PermCaseStudyPublish Permission = "case_studies.publish"
 
 	PermContentPurge Permission = "content.purge" // permanent deletes
-	PermTagsManage   Permission = "tags.manage"
 	PermMediaRead    Permission = "media.read"
 	PermMediaUpload  Permission = "media.upload"
 	PermMediaUpdate  Permission = "media.update"
@@ -82,8 +81,7 @@ var grants = map[Role]map[Permission]Scope{
 		PermPostDelete: ScopeAny, PermPostSubmit: ScopeAny, PermPostPublish: ScopeAny,
 		PermCaseStudyRead: ScopeAny, PermCaseStudyCreate: ScopeAny, PermCaseStudyUpdate: ScopeAny,
 		PermCaseStudyDelete: ScopeAny, PermCaseStudySubmit: ScopeAny, PermCaseStudyPublish: ScopeAny,
-		PermTagsManage: ScopeAny,
-		PermMediaRead:  ScopeAny, PermMediaUpload: ScopeAny, PermMediaUpdate: ScopeAny, PermMediaDelete: ScopeAny,
+		PermMediaRead: ScopeAny, PermMediaUpload: ScopeAny, PermMediaUpdate: ScopeAny, PermMediaDelete: ScopeAny,
 	},
 	RoleMarketer: {
 		PermSignedIn:      ScopeAny,
@@ -108,7 +106,7 @@ var AllPermissions = []Permission{
 	PermSignedIn,
 	PermPostRead, PermPostCreate, PermPostUpdate, PermPostDelete, PermPostSubmit, PermPostPublish,
 	PermCaseStudyRead, PermCaseStudyCreate, PermCaseStudyUpdate, PermCaseStudyDelete, PermCaseStudySubmit, PermCaseStudyPublish,
-	PermContentPurge, PermTagsManage,
+	PermContentPurge,
 	PermMediaRead, PermMediaUpload, PermMediaUpdate, PermMediaDelete, PermMediaForce,
 	PermUsersManage, PermTokensManage, PermAuditRead, PermWebhooks,
 }

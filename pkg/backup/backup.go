@@ -66,7 +66,7 @@ type File struct {
 type Counts struct {
 	Tables  map[string]int64            `json:"tables"`  // rows by table
 	Entries map[string]map[string]int64 `json:"entries"` // by type, then status ("trashed" for the trash)
-	Media   map[string]int64            `json:"media"`   // by kind
+	Media   map[string]int64            `json:"media"`   // by type (image, document)
 }
 
 func countsOf(c store.Counts) Counts {

@@ -82,7 +82,7 @@ func TestOwnership(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = f.svc.Update(ctx, f.users[tt.as], tt.typ, tt.id, cur.Version, content.Input{Fields: cur.Fields})
-			if got := errs.KindOf(err); (err == nil) != (tt.want == errs.Internal) || (err != nil && got != tt.want) {
+			if (err == nil) != (tt.want == errs.Internal) || (err != nil && !errs.Is(err, tt.want)) {
 				t.Errorf("Update as %s = %v, want kind %v", tt.as, err, tt.want)
 			}
 		})
@@ -214,7 +214,7 @@ func TestSaveWithoutChangesStoresNothing(t *testing.T) {
 		t.Fatalf("revisions after restoring the current one: %d, want 2", n)
 	}
 	// A stale base is still a conflict, even when nothing would change.
-	if _, err := f.svc.Update(ctx, admin, content.Post, e.ID, 1, content.Input{Fields: changed}); errs.KindOf(err) != errs.Conflict {
+	if _, err := f.svc.Update(ctx, admin, content.Post, e.ID, 1, content.Input{Fields: changed}); !errs.Is(err, errs.Conflict) {
 		t.Fatalf("stale save: %v, want a conflict", err)
 	}
 }

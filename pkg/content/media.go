@@ -99,7 +99,7 @@ func checkMediaRefs(tx *store.Tx, f Fields) error {
 			v.Addf(field+".media_id", "no media item has id %d", img.MediaID)
 		case err != nil:
 			return err
-		case m.Kind != media.KindImage:
+		case m.Type != media.TypeImage:
 			v.Add(field+".media_id", "must be an image, not a document")
 		}
 	}

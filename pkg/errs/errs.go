@@ -88,16 +88,6 @@ func (e *Error) With(key string, value any) *Error {
 	return &c
 }
 
-// KindOf reports the Kind of err: the Kind of the first *Error in its chain,
-// or Internal when there is none.
-func KindOf(err error) Kind {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return Internal
-}
-
 // Is reports whether err is an *Error of the given kind.
 func Is(err error, kind Kind) bool {
 	var e *Error

@@ -51,7 +51,7 @@ func (u URLs) Original(row store.MediaRow) string {
 
 // Item returns the item a row holds, with its URLs.
 func (u URLs) Item(r store.MediaRow) Item {
-	it := Item{ID: r.ID, SHA256: r.SHA256, Filename: r.Filename, MIME: r.MIME, Type: r.Kind, Size: r.Size,
+	it := Item{ID: r.ID, SHA256: r.SHA256, Filename: r.Filename, MIME: r.MIME, Type: r.Type, Size: r.Size,
 		Width: r.Width, Height: r.Height, Alt: r.Alt, Caption: r.Caption, UploadedBy: r.UploadedBy,
 		URL: u.Original(r), Variants: []Variant{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	for _, v := range storedVariants(r) {

@@ -127,9 +127,9 @@ func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader,
 	if err := os.MkdirAll(s.TmpDir, 0o750); err != nil {
 		return Item{}, false, err
 	}
-	up, err := media.Ingest(ctx, r, s.TmpDir, s.Limits)
+	up, err := media.Ingest(ctx, r, s.TmpDir, s.Limits) // a refusal is a 400, 413, 415 or 422
 	if err != nil {
-		return Item{}, false, mediaError(err)
+		return Item{}, false, err
 	}
 	defer os.Remove(up.TempPath)
 	if existing, err := s.Store.Read(ctx).MediaBySHA(up.SHA256); err == nil {
@@ -139,7 +139,7 @@ func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader,
 	}
 	variants, err := media.MakeVariants(ctx, up, s.TmpDir)
 	if err != nil {
-		return Item{}, false, mediaError(err)
+		return Item{}, false, err
 	}
 	defer func() {
 		for _, vr := range variants {
@@ -157,7 +157,7 @@ func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader,
 		stored[i] = storedVariant{Width: vr.Width, Height: vr.Height, Ext: vr.Ext}
 	}
 	vj, _ := json.Marshal(stored)
-	row := store.MediaRow{SHA256: up.SHA256, Filename: filename, MIME: up.MIME, Ext: up.Ext, Kind: up.Kind, Size: up.Size,
+	row := store.MediaRow{SHA256: up.SHA256, Filename: filename, MIME: up.MIME, Ext: up.Ext, Type: up.Type, Size: up.Size,
 		Width: up.Width, Height: up.Height, Alt: alt, Caption: caption, Variants: string(vj), UploadedBy: actorID(actor)}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertMedia(&row); err != nil {
@@ -189,31 +189,13 @@ func (s *Service) putFile(ctx context.Context, key, path string) error {
 	return s.Storage.Put(ctx, key, f)
 }
 
-// mediaError turns pkg/media's errors into ours: 400, 413, 415 or 422.
-func mediaError(err error) error {
-	var me *media.Error
-	if !errors.As(err, &me) {
-		return err
-	}
-	kind, code := errs.Invalid, "invalid_upload"
-	switch me.Kind {
-	case media.TooLarge:
-		kind, code = errs.TooLarge, "payload_too_large"
-	case media.UnsupportedMedia:
-		kind, code = errs.UnsupportedMedia, "unsupported_media_type"
-	case media.TooManyPixels:
-		return errs.Validationf("file", "%s", me.Msg)
-	}
-	return errs.Wrap(err, kind, code, me.Msg)
-}
-
 // List returns a page of the library, newest first: q in the file name,
 // alt text or caption; typ image or document (empty: both).
 func (s *Service) List(ctx context.Context, actor auth.Principal, q, typ string, page, perPage int) (paging.Page[Item], error) {
 	if err := auth.Check(actor, auth.PermMediaRead, auth.NoRecord); err != nil {
 		return paging.Page[Item]{}, err
 	}
-	rows, total, err := s.Store.Read(ctx).MediaList(store.MediaFilter{Q: strings.TrimSpace(q), Kind: typ, Offset: (page - 1) * perPage, Limit: perPage})
+	rows, total, err := s.Store.Read(ctx).MediaList(store.MediaFilter{Q: strings.TrimSpace(q), Type: typ, Offset: (page - 1) * perPage, Limit: perPage})
 	if err != nil {
 		return paging.Page[Item]{}, err
 	}

@@ -6,7 +6,7 @@
 // # Flow
 //
 //	up, err := media.Ingest(ctx, body, tmpDir, media.Limits{})
-//	// err: map media.KindOf(err) to 400/413/415/422, show err's Msg
+//	// err: an *errs.Error (400, 413, 415 or 422) for the uploader, or an internal failure
 //	defer os.Remove(up.TempPath)
 //	store.Put(ctx, media.OriginalKey(up.SHA256, up.Ext), file at up.TempPath)
 //	vs, err := media.MakeVariants(ctx, up, tmpDir) // outside any transaction
@@ -19,17 +19,17 @@
 // The type is decided from the bytes only, never from a file name or a
 // client's Content-Type. Accepted: JPEG (FF D8 FF), PNG, GIF (GIF87a/GIF89a),
 // WebP (RIFF…WEBP, still images only) and PDF ("%PDF-" at offset 0).
-// Everything else is refused as UnsupportedMedia, with a message naming the
+// Everything else is refused as unsupported media (415), with a message naming the
 // common cases: SVG and other XML, HTML, Windows/Linux/macOS programs,
 // scripts ("#!"), ZIP and Office files, HEIC/AVIF, TIFF, BMP.
 //
 // Images: the size is read from the header first and anything over
 // Limits.MaxPixels (for a GIF: the sum of all its frames, counted by walking
-// the block structure without decoding) is refused as TooManyPixels before
+// the block structure without decoding) is refused (422, on the field "file") before
 // any pixel buffer is allocated. A width or height of 0 is refused. Then the
 // image is decoded once, with the decoder of the detected format only (not
 // the image package's registry), to prove it is well formed; a failure is
-// UnsupportedMedia. Memory: a full decode needs 3 to 4 bytes per pixel, up to
+// unsupported media. Memory: a full decode needs 3 to 4 bytes per pixel, up to
 // about 8 for 16-bit PNGs and 12 for progressive JPEGs (coefficient buffers),
 // that is 150-600 MB at the default 50 megapixels: bound the number of
 // concurrent Ingest and MakeVariants calls accordingly (a semaphore of 1 or 2).

@@ -13,12 +13,14 @@ import (
 	"os"
 
 	"golang.org/x/image/webp"
+
+	"github.com/folio-cms/folio/pkg/errs"
 )
 
-// The values of Upload.Kind.
+// The values of Upload.Type: what a file is to the people who use it.
 const (
-	KindImage    = "image"
-	KindDocument = "document"
+	TypeImage    = "image"
+	TypeDocument = "document"
 )
 
 // Default limits, used for the zero fields of a Limits.
@@ -49,7 +51,7 @@ type Upload struct {
 	Size   int64  // bytes
 	MIME   string // "image/jpeg", "image/png", "image/gif", "image/webp" or "application/pdf"
 	Ext    string // "jpg", "png", "gif", "webp" or "pdf"
-	Kind   string // KindImage or KindDocument
+	Type   string // TypeImage or TypeDocument
 	// Width and Height are an image's size as displayed, that is after its
 	// EXIF orientation; 0 for a PDF.
 	Width, Height int
@@ -68,7 +70,7 @@ const (
 // Ingest streams r into a new temporary file in tmpDir while hashing it, and
 // accepts it only if its bytes are a well-formed JPEG, PNG, GIF, WebP or PDF
 // within lim and pass the checks in the package documentation. It reads at
-// most lim.MaxBytes+1 bytes from r. A refusal is an *Error; on any error the
+// most lim.MaxBytes+1 bytes from r. A refusal is an *errs.Error (see refuse); on any error the
 // temporary file is removed.
 func Ingest(ctx context.Context, r io.Reader, tmpDir string, lim Limits) (up Upload, err error) {
 	lim = lim.withDefaults()
@@ -93,9 +95,9 @@ func Ingest(ctx context.Context, r io.Reader, tmpDir string, lim Limits) (up Upl
 	}
 	switch {
 	case n > lim.MaxBytes:
-		return Upload{}, refuse(TooLarge, fmt.Sprintf("The file is larger than the limit of %s.", formatMB(lim.MaxBytes)), nil)
+		return Upload{}, refuse(errs.TooLarge, fmt.Sprintf("The file is larger than the limit of %s.", formatMB(lim.MaxBytes)), nil)
 	case n == 0:
-		return Upload{}, refuse(Invalid, "The file is empty.", nil)
+		return Upload{}, refuse(errs.Invalid, "The file is empty.", nil)
 	}
 
 	fm, w, ht, err := inspect(ctx, f, n, lim)
@@ -107,7 +109,7 @@ func Ingest(ctx context.Context, r io.Reader, tmpDir string, lim Limits) (up Upl
 		Size:     n,
 		MIME:     fm.mime,
 		Ext:      fm.ext,
-		Kind:     fm.kind,
+		Type:     fm.typ,
 		Width:    w,
 		Height:   ht,
 		TempPath: f.Name(),
@@ -145,7 +147,7 @@ func inspect(ctx context.Context, f *os.File, size int64, lim Limits) (fm format
 		return fm, 0, 0, nil
 	}
 	if fm == fmtWebP && len(head) > 20 && string(head[12:16]) == "VP8X" && head[20]&0x02 != 0 {
-		return fm, 0, 0, refuse(UnsupportedMedia, "Animated WebP images are not accepted. Upload an animated GIF or a still image.", nil)
+		return fm, 0, 0, refuse(errs.UnsupportedMedia, "Animated WebP images are not accepted. Upload an animated GIF or a still image.", nil)
 	}
 	w, h, rerr = checkImage(fm, io.NewSectionReader(f, 0, size), lim)
 	if rerr != nil {
@@ -156,9 +158,9 @@ func inspect(ctx context.Context, f *os.File, size int64, lim Limits) (fm format
 
 // checkPolyglot refuses a file that is also readable as another, dangerous
 // type. See the package documentation.
-func checkPolyglot(fm format, f io.ReaderAt, size int64, head, tail []byte) *Error {
-	also := func(what string) *Error {
-		return refuse(UnsupportedMedia, fmt.Sprintf(
+func checkPolyglot(fm format, f io.ReaderAt, size int64, head, tail []byte) *errs.Error {
+	also := func(what string) *errs.Error {
+		return refuse(errs.UnsupportedMedia, fmt.Sprintf(
 			"The file is a %s but also contains %s, a trick used to smuggle code in files, so it is not accepted. Open it in an image or PDF editor and save a fresh copy.",
 			fm.name, what), nil)
 	}
@@ -185,7 +187,7 @@ func checkPolyglot(fm format, f io.ReaderAt, size int64, head, tail []byte) *Err
 // checkImage reads an image's size from its header, refuses it if too big,
 // and only then decodes it fully to prove it is well formed. It returns the
 // displayed size.
-func checkImage(fm format, r *io.SectionReader, lim Limits) (w, h int, rerr *Error) {
+func checkImage(fm format, r *io.SectionReader, lim Limits) (w, h int, rerr *errs.Error) {
 	var (
 		decodeConfig func(io.Reader) (image.Config, error)
 		decode       func(io.Reader) (image.Image, error)
@@ -200,18 +202,18 @@ func checkImage(fm format, r *io.SectionReader, lim Limits) (w, h int, rerr *Err
 	case fmtWebP:
 		decodeConfig, decode = webp.DecodeConfig, webp.Decode
 	}
-	damaged := func(err error) *Error {
-		return refuse(UnsupportedMedia, fmt.Sprintf("The file starts like a %s image but is damaged and cannot be read. %s", fm.name, accepted), err)
+	damaged := func(err error) *errs.Error {
+		return refuse(errs.UnsupportedMedia, fmt.Sprintf("The file starts like a %s image but is damaged and cannot be read. %s", fm.name, accepted), err)
 	}
 	cfg, err := decodeConfig(r)
 	if err != nil {
 		return 0, 0, damaged(err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return 0, 0, refuse(UnsupportedMedia, "The image has no pixels (its width or height is 0).", nil)
+		return 0, 0, refuse(errs.UnsupportedMedia, "The image has no pixels (its width or height is 0).", nil)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > lim.MaxPixels {
-		return 0, 0, refuse(TooManyPixels, fmt.Sprintf(
+		return 0, 0, refuse(errs.Validation, fmt.Sprintf(
 			"The image is %d × %d pixels (%s megapixels); the limit is %s megapixels. Scale it down and upload it again.",
 			cfg.Width, cfg.Height, megapixels(px), megapixels(lim.MaxPixels)), nil)
 	}
@@ -221,7 +223,7 @@ func checkImage(fm format, r *io.SectionReader, lim Limits) (w, h int, rerr *Err
 			return 0, 0, damaged(err)
 		}
 		if px > lim.MaxPixels {
-			return 0, 0, refuse(TooManyPixels, fmt.Sprintf(
+			return 0, 0, refuse(errs.Validation, fmt.Sprintf(
 				"The animated GIF has %d frames, %s megapixels in all; the limit is %s megapixels. Shorten or shrink it.",
 				frames, megapixels(px), megapixels(lim.MaxPixels)), nil)
 		}

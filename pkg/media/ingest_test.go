@@ -14,6 +14,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/folio-cms/folio/pkg/errs"
 )
 
 // ingest runs Ingest on b in a fresh directory and checks that a refusal
@@ -41,24 +43,24 @@ func TestIngestAccepts(t *testing.T) {
 		kind      string
 		w, h      int
 	}{
-		{"jpeg", jpg, "image/jpeg", "jpg", KindImage, 640, 480},
-		{"jpeg with exif and gps", exifJPEG(t, photo(64, 48), 1), "image/jpeg", "jpg", KindImage, 64, 48},
-		{"jpeg turned by exif", exifJPEG(t, photo(64, 48), 6), "image/jpeg", "jpg", KindImage, 48, 64},
-		{"png", encodePNG(t, photo(33, 21)), "image/png", "png", KindImage, 33, 21},
-		{"gif", encodeGIF(t, 20, 10, 1), "image/gif", "gif", KindImage, 20, 10},
-		{"animated gif", encodeGIF(t, 20, 10, 8), "image/gif", "gif", KindImage, 20, 10},
-		{"webp lossy", webpLossy, "image/webp", "webp", KindImage, 1, 1},
-		{"webp lossless", webpLossless, "image/webp", "webp", KindImage, 1, 1},
-		{"webp with alpha", webpAlpha, "image/webp", "webp", KindImage, 1, 1},
-		{"webp generated", solidWebP(700, 300, color.NRGBA{200, 10, 10, 255}), "image/webp", "webp", KindImage, 700, 300},
-		{"pdf", pdfDoc(""), "application/pdf", "pdf", KindDocument, 0, 0},
-		{"pdf with open action that is not js", pdfDoc("/OpenAction [3 0 R /Fit] "), "application/pdf", "pdf", KindDocument, 0, 0},
+		{"jpeg", jpg, "image/jpeg", "jpg", TypeImage, 640, 480},
+		{"jpeg with exif and gps", exifJPEG(t, photo(64, 48), 1), "image/jpeg", "jpg", TypeImage, 64, 48},
+		{"jpeg turned by exif", exifJPEG(t, photo(64, 48), 6), "image/jpeg", "jpg", TypeImage, 48, 64},
+		{"png", encodePNG(t, photo(33, 21)), "image/png", "png", TypeImage, 33, 21},
+		{"gif", encodeGIF(t, 20, 10, 1), "image/gif", "gif", TypeImage, 20, 10},
+		{"animated gif", encodeGIF(t, 20, 10, 8), "image/gif", "gif", TypeImage, 20, 10},
+		{"webp lossy", webpLossy, "image/webp", "webp", TypeImage, 1, 1},
+		{"webp lossless", webpLossless, "image/webp", "webp", TypeImage, 1, 1},
+		{"webp with alpha", webpAlpha, "image/webp", "webp", TypeImage, 1, 1},
+		{"webp generated", solidWebP(700, 300, color.NRGBA{200, 10, 10, 255}), "image/webp", "webp", TypeImage, 700, 300},
+		{"pdf", pdfDoc(""), "application/pdf", "pdf", TypeDocument, 0, 0},
+		{"pdf with open action that is not js", pdfDoc("/OpenAction [3 0 R /Fit] "), "application/pdf", "pdf", TypeDocument, 0, 0},
 		{"pdf with links and compressed content",
 			pdfDoc("", pdfStream("", []byte("BT /F1 12 Tf 72 712 Td (Hello) Tj ET"), true), "<< /S /URI /URI (https://example.org/) >>"),
-			"application/pdf", "pdf", KindDocument, 0, 0},
-		{"pdf with an object stream", pdfDoc("", objStm("<< /Type /Metadata >>")), "application/pdf", "pdf", KindDocument, 0, 0},
+			"application/pdf", "pdf", TypeDocument, 0, 0},
+		{"pdf with an object stream", pdfDoc("", objStm("<< /Type /Metadata >>")), "application/pdf", "pdf", TypeDocument, 0, 0},
 		{"pdf with random binary streams", pdfDoc("", pdfStream("/Type /XObject /Subtype /Image", randomBytes(1<<20, 7), false),
-			pdfStream("/Type /XObject /Subtype /Image", randomBytes(1<<20, 8), true)), "application/pdf", "pdf", KindDocument, 0, 0},
+			pdfStream("/Type /XObject /Subtype /Image", randomBytes(1<<20, 8), true)), "application/pdf", "pdf", TypeDocument, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,7 +71,7 @@ func TestIngestAccepts(t *testing.T) {
 			sum := sha256.Sum256(tt.data)
 			want := Upload{
 				SHA256: hex.EncodeToString(sum[:]), Size: int64(len(tt.data)),
-				MIME: tt.mime, Ext: tt.ext, Kind: tt.kind, Width: tt.w, Height: tt.h,
+				MIME: tt.mime, Ext: tt.ext, Type: tt.kind, Width: tt.w, Height: tt.h,
 				TempPath: up.TempPath,
 			}
 			if up != want {
@@ -116,66 +118,76 @@ func TestIngestRefuses(t *testing.T) {
 		name string
 		data []byte
 		lim  Limits
-		kind ErrKind
+		kind errs.Kind
 		msg  string // part of the message
 	}{
-		{"empty", nil, Limits{}, Invalid, "empty"},
-		{"exe named jpg", cat([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 100)), Limits{}, UnsupportedMedia, "Windows program"},
-		{"elf", cat([]byte("\x7fELF\x02\x01\x01"), make([]byte, 100)), Limits{}, UnsupportedMedia, "Linux program"},
-		{"mach-o", []byte("\xcf\xfa\xed\xfe\x07\x00\x00\x01"), Limits{}, UnsupportedMedia, "macOS"},
-		{"shell script", []byte("#!/bin/sh\nrm -rf /\n"), Limits{}, UnsupportedMedia, "script"},
-		{"svg with script", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), Limits{}, UnsupportedMedia, "SVG can carry scripts"},
-		{"svg with bom", []byte("\xef\xbb\xbf  <svg viewBox='0 0 1 1'/>"), Limits{}, UnsupportedMedia, "SVG"},
-		{"html", []byte("<!DOCTYPE html><html><body>hi</body></html>"), Limits{}, UnsupportedMedia, "web page"},
-		{"xml", []byte(`<?xml version="1.0"?><note/>`), Limits{}, UnsupportedMedia, "XML"},
-		{"zip", zipTail(), Limits{}, UnsupportedMedia, "ZIP"},
-		{"heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00"), Limits{}, UnsupportedMedia, "HEIC"},
-		{"text", []byte("hello world"), Limits{}, UnsupportedMedia, "not recognised"},
-		{"png claiming 60000x60000", hugePNG(60000, 60000), Limits{}, TooManyPixels, "60000 × 60000"},
-		{"gif with too many frames", encodeGIF(t, 50, 50, 5), Limits{MaxPixels: 10000}, TooManyPixels, "5 frames"},
-		{"animated webp", webpAnimated, Limits{}, UnsupportedMedia, "Animated WebP"},
-		{"png of width 0", hugePNG(0, 10), Limits{}, UnsupportedMedia, ""},
-		{"truncated png", truncated, Limits{}, UnsupportedMedia, "damaged"},
-		{"jpeg header only", jpg[:200], Limits{}, UnsupportedMedia, "damaged"},
-		{"gifar", cat(gifData, zipTail()), Limits{}, UnsupportedMedia, "ZIP archive"},
-		{"png with zip and junk after it", cat(png, zipTail(), []byte("junk")), Limits{}, UnsupportedMedia, "ZIP archive"},
-		{"jpeg with html appended", cat(jpg, []byte("<html><script>alert(document.cookie)</script></html>")), Limits{}, UnsupportedMedia, "web page or script"},
-		{"jpeg with SCRIPT in a comment", withAPP1(jpg, []byte("x<SCRIPT>alert(1)</SCRIPT>")), Limits{}, UnsupportedMedia, "<script"},
-		{"jpeg with php", withAPP1(jpg, []byte("<?php system($_GET['c']); ?>")), Limits{}, UnsupportedMedia, "PHP"},
-		{"gif with svg", cat(gifData, []byte("<svg onload=alert(1)>")), Limits{}, UnsupportedMedia, "SVG"},
-		{"png with pdf inside", withPNGText(png, "%PDF-1.4 1 0 obj"), Limits{}, UnsupportedMedia, "PDF document"},
-		{"pdf with html", cat(pdfDoc(""), []byte("<html><script>x</script>")), Limits{}, UnsupportedMedia, "web page"},
-		{"pdf without end marker", bytes.TrimSuffix(pdfDoc(""), []byte("%%EOF\n")), Limits{}, UnsupportedMedia, "end marker"},
-		{"pdf with bad header", []byte("%PDF-x\n%%EOF"), Limits{}, UnsupportedMedia, "header"},
-		{"pdf with javascript", pdfDoc("/OpenAction << /S /JavaScript /JS (app.alert(1)) >> "), Limits{}, UnsupportedMedia, "JavaScript"},
-		{"pdf with bare /JS", pdfDoc("", "<< /JS 5 0 R >>"), Limits{}, UnsupportedMedia, "JavaScript"},
-		{"pdf with escaped name", pdfDoc("/OpenAction << /S /J#61va#53cript /JS (x) >> "), Limits{}, UnsupportedMedia, "JavaScript"},
-		{"pdf with js in object stream", pdfDoc("", objStm("<< /S /JavaScript /JS (app.alert(1)) >>")), Limits{}, UnsupportedMedia, "JavaScript"},
-		{"pdf with /JS in object stream", pdfDoc("", objStm("<< /JS (app.alert(1)) >>")), Limits{}, UnsupportedMedia, "JavaScript"},
-		{"pdf hiding js behind a fake stream", pdfDoc("", "<< >>\n%stream\n", objStm("<< /S /JavaScript /JS (x) >>"), "<< >> % endstream"), Limits{}, UnsupportedMedia, "JavaScript"},
-		{"pdf with launch", pdfDoc("/OpenAction << /S /Launch /F (calc.exe) >> "), Limits{}, UnsupportedMedia, "launch"},
-		{"pdf with attachment", pdfDoc("/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >> "), Limits{}, UnsupportedMedia, "embedded files"},
-		{"pdf with xfa", pdfDoc("/AcroForm << /XFA 5 0 R >> "), Limits{}, UnsupportedMedia, "XFA"},
-		{"encrypted pdf", bytes.Replace(pdfDoc(""), []byte("/Root 1 0 R"), []byte("/Root 1 0 R /Encrypt 9 0 R"), 1), Limits{}, UnsupportedMedia, "encrypted"},
-		{"pdf with object streams in hex", pdfDoc("", objStm("<< >>"), pdfStream("/Filter /ASCIIHexDecode", []byte("41>"), false)), Limits{}, UnsupportedMedia, "cannot check"},
-		{"pdf inflating past the budget", pdfDoc("", pdfStream("", make([]byte, pdfInflateBudget+1), true)), Limits{MaxBytes: 4 << 20}, UnsupportedMedia, "too much data"},
+		{"empty", nil, Limits{}, errs.Invalid, "empty"},
+		{"exe named jpg", cat([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 100)), Limits{}, errs.UnsupportedMedia, "Windows program"},
+		{"elf", cat([]byte("\x7fELF\x02\x01\x01"), make([]byte, 100)), Limits{}, errs.UnsupportedMedia, "Linux program"},
+		{"mach-o", []byte("\xcf\xfa\xed\xfe\x07\x00\x00\x01"), Limits{}, errs.UnsupportedMedia, "macOS"},
+		{"shell script", []byte("#!/bin/sh\nrm -rf /\n"), Limits{}, errs.UnsupportedMedia, "script"},
+		{"svg with script", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), Limits{}, errs.UnsupportedMedia, "SVG can carry scripts"},
+		{"svg with bom", []byte("\xef\xbb\xbf  <svg viewBox='0 0 1 1'/>"), Limits{}, errs.UnsupportedMedia, "SVG"},
+		{"html", []byte("<!DOCTYPE html><html><body>hi</body></html>"), Limits{}, errs.UnsupportedMedia, "web page"},
+		{"xml", []byte(`<?xml version="1.0"?><note/>`), Limits{}, errs.UnsupportedMedia, "XML"},
+		{"zip", zipTail(), Limits{}, errs.UnsupportedMedia, "ZIP"},
+		{"heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00"), Limits{}, errs.UnsupportedMedia, "HEIC"},
+		{"text", []byte("hello world"), Limits{}, errs.UnsupportedMedia, "not recognised"},
+		{"png claiming 60000x60000", hugePNG(60000, 60000), Limits{}, errs.Validation, "60000 × 60000"},
+		{"gif with too many frames", encodeGIF(t, 50, 50, 5), Limits{MaxPixels: 10000}, errs.Validation, "5 frames"},
+		{"animated webp", webpAnimated, Limits{}, errs.UnsupportedMedia, "Animated WebP"},
+		{"png of width 0", hugePNG(0, 10), Limits{}, errs.UnsupportedMedia, ""},
+		{"truncated png", truncated, Limits{}, errs.UnsupportedMedia, "damaged"},
+		{"jpeg header only", jpg[:200], Limits{}, errs.UnsupportedMedia, "damaged"},
+		{"gifar", cat(gifData, zipTail()), Limits{}, errs.UnsupportedMedia, "ZIP archive"},
+		{"png with zip and junk after it", cat(png, zipTail(), []byte("junk")), Limits{}, errs.UnsupportedMedia, "ZIP archive"},
+		{"jpeg with html appended", cat(jpg, []byte("<html><script>alert(document.cookie)</script></html>")), Limits{}, errs.UnsupportedMedia, "web page or script"},
+		{"jpeg with SCRIPT in a comment", withAPP1(jpg, []byte("x<SCRIPT>alert(1)</SCRIPT>")), Limits{}, errs.UnsupportedMedia, "<script"},
+		{"jpeg with php", withAPP1(jpg, []byte("<?php system($_GET['c']); ?>")), Limits{}, errs.UnsupportedMedia, "PHP"},
+		{"gif with svg", cat(gifData, []byte("<svg onload=alert(1)>")), Limits{}, errs.UnsupportedMedia, "SVG"},
+		{"png with pdf inside", withPNGText(png, "%PDF-1.4 1 0 obj"), Limits{}, errs.UnsupportedMedia, "PDF document"},
+		{"pdf with html", cat(pdfDoc(""), []byte("<html><script>x</script>")), Limits{}, errs.UnsupportedMedia, "web page"},
+		{"pdf without end marker", bytes.TrimSuffix(pdfDoc(""), []byte("%%EOF\n")), Limits{}, errs.UnsupportedMedia, "end marker"},
+		{"pdf with bad header", []byte("%PDF-x\n%%EOF"), Limits{}, errs.UnsupportedMedia, "header"},
+		{"pdf with javascript", pdfDoc("/OpenAction << /S /JavaScript /JS (app.alert(1)) >> "), Limits{}, errs.UnsupportedMedia, "JavaScript"},
+		{"pdf with bare /JS", pdfDoc("", "<< /JS 5 0 R >>"), Limits{}, errs.UnsupportedMedia, "JavaScript"},
+		{"pdf with escaped name", pdfDoc("/OpenAction << /S /J#61va#53cript /JS (x) >> "), Limits{}, errs.UnsupportedMedia, "JavaScript"},
+		{"pdf with js in object stream", pdfDoc("", objStm("<< /S /JavaScript /JS (app.alert(1)) >>")), Limits{}, errs.UnsupportedMedia, "JavaScript"},
+		{"pdf with /JS in object stream", pdfDoc("", objStm("<< /JS (app.alert(1)) >>")), Limits{}, errs.UnsupportedMedia, "JavaScript"},
+		{"pdf hiding js behind a fake stream", pdfDoc("", "<< >>\n%stream\n", objStm("<< /S /JavaScript /JS (x) >>"), "<< >> % endstream"), Limits{}, errs.UnsupportedMedia, "JavaScript"},
+		{"pdf with launch", pdfDoc("/OpenAction << /S /Launch /F (calc.exe) >> "), Limits{}, errs.UnsupportedMedia, "launch"},
+		{"pdf with attachment", pdfDoc("/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >> "), Limits{}, errs.UnsupportedMedia, "embedded files"},
+		{"pdf with xfa", pdfDoc("/AcroForm << /XFA 5 0 R >> "), Limits{}, errs.UnsupportedMedia, "XFA"},
+		{"encrypted pdf", bytes.Replace(pdfDoc(""), []byte("/Root 1 0 R"), []byte("/Root 1 0 R /Encrypt 9 0 R"), 1), Limits{}, errs.UnsupportedMedia, "encrypted"},
+		{"pdf with object streams in hex", pdfDoc("", objStm("<< >>"), pdfStream("/Filter /ASCIIHexDecode", []byte("41>"), false)), Limits{}, errs.UnsupportedMedia, "cannot check"},
+		{"pdf inflating past the budget", pdfDoc("", pdfStream("", make([]byte, pdfInflateBudget+1), true)), Limits{MaxBytes: 4 << 20}, errs.UnsupportedMedia, "too much data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ingest(t, tt.data, tt.lim)
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("got %v, want a *media.Error", err)
-			}
-			if e.Kind != tt.kind || !strings.Contains(e.Msg, tt.msg) {
-				t.Errorf("got %v %q, want %v containing %q", e.Kind, e.Msg, tt.kind, tt.msg)
-			}
-			if KindOf(err) != tt.kind {
-				t.Errorf("KindOf = %v", KindOf(err))
+			kind, msg := refusal(err)
+			if kind != tt.kind || !strings.Contains(msg, tt.msg) {
+				t.Errorf("got %v %q (%v), want %v containing %q", kind, msg, err, tt.kind, tt.msg)
 			}
 		})
 	}
 }
+
+// refusal returns the kind of a refused upload's error and what it tells
+// the uploader (for a Validation, its detail about the file); Internal for
+// an error that is no refusal.
+func refusal(err error) (errs.Kind, string) {
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		return errs.Internal, ""
+	}
+	if e.Kind == errs.Validation && len(e.Details) == 1 && e.Details[0].Field == "file" {
+		return e.Kind, e.Details[0].Message
+	}
+	return e.Kind, e.Message
+}
+
+func isRefusal(err error) bool { k, _ := refusal(err); return k != errs.Internal }
 
 // withPNGText adds a tEXt chunk right after the IHDR chunk of a PNG.
 func withPNGText(p []byte, text string) []byte {
@@ -240,7 +252,7 @@ func TestIngestSizeLimit(t *testing.T) {
 			cr := &countingReader{r: tt.r}
 			up, err := Ingest(context.Background(), cr, dir, Limits{MaxBytes: tt.max})
 			if tt.wantErr {
-				if KindOf(err) != TooLarge {
+				if kind, _ := refusal(err); kind != errs.TooLarge {
 					t.Fatalf("got %v, want TooLarge", err)
 				}
 				if left, _ := os.ReadDir(dir); len(left) != 0 {
@@ -264,8 +276,8 @@ func TestIngestHugeHeaderStaysSmall(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, err := Ingest(context.Background(), bytes.NewReader(data), dir, Limits{})
 	runtime.ReadMemStats(&after)
-	if KindOf(err) != TooManyPixels {
-		t.Fatalf("got %v, want TooManyPixels", err)
+	if kind, _ := refusal(err); kind != errs.Validation {
+		t.Fatalf("got %v, want too many pixels", err)
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
 	if alloc > 1<<20 {
@@ -294,7 +306,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 
 func TestIngestCleansUpOnReadErrorAndCancel(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Ingest(context.Background(), &failingReader{n: 100 << 10}, dir, Limits{}); err == nil || KindOf(err) != 0 {
+	if _, err := Ingest(context.Background(), &failingReader{n: 100 << 10}, dir, Limits{}); err == nil || isRefusal(err) {
 		t.Errorf("failing reader: got %v, want an unclassified error", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -319,7 +331,7 @@ func FuzzIngest(f *testing.F) {
 		dir := t.TempDir()
 		up, err := Ingest(context.Background(), bytes.NewReader(data), dir, Limits{MaxPixels: 1 << 20})
 		if err != nil {
-			if KindOf(err) == 0 {
+			if kind, _ := refusal(err); kind == errs.Internal {
 				t.Fatalf("unclassified refusal: %v", err)
 			}
 			return

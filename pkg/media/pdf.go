@@ -3,6 +3,8 @@ package media
 import (
 	"bytes"
 	"compress/zlib"
+
+	"github.com/folio-cms/folio/pkg/errs"
 )
 
 // pdfInflateBudget bounds how many bytes checkPDF decompresses in all.
@@ -31,12 +33,12 @@ var pdfOpaqueFilters = map[string]bool{
 
 // checkPDF validates the structure of a whole PDF file and refuses active
 // content. See the package documentation for the rules.
-func checkPDF(data []byte) *Error {
+func checkPDF(data []byte) *errs.Error {
 	if len(data) < 8 || string(data[:5]) != "%PDF-" || !isDigit(data[5]) || data[6] != '.' || !isDigit(data[7]) {
-		return refuse(UnsupportedMedia, "The file starts like a PDF but its header is damaged. "+accepted, nil)
+		return refuse(errs.UnsupportedMedia, "The file starts like a PDF but its header is damaged. "+accepted, nil)
 	}
 	if !bytes.Contains(data[max(0, len(data)-1024):], []byte("%%EOF")) {
-		return refuse(UnsupportedMedia, "The PDF is incomplete: it has no end marker, so it may have been cut off.", nil)
+		return refuse(errs.UnsupportedMedia, "The PDF is incomplete: it has no end marker, so it may have been cut off.", nil)
 	}
 
 	var s pdfScan
@@ -64,9 +66,9 @@ func checkPDF(data []byte) *Error {
 	}
 	switch {
 	case s.reason != "":
-		return refuse(UnsupportedMedia, "The PDF "+s.reason+", so it is not accepted. Export or print it to a plain PDF and upload that.", nil)
+		return refuse(errs.UnsupportedMedia, "The PDF "+s.reason+", so it is not accepted. Export or print it to a plain PDF and upload that.", nil)
 	case s.objStm && s.opaque:
-		return refuse(UnsupportedMedia, "The PDF uses compression that Folio cannot check. Export or print it to a plain PDF and upload that.", nil)
+		return refuse(errs.UnsupportedMedia, "The PDF uses compression that Folio cannot check. Export or print it to a plain PDF and upload that.", nil)
 	}
 	return nil
 }

@@ -4,23 +4,25 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+
+	"github.com/folio-cms/folio/pkg/errs"
 )
 
 // format is an accepted file type.
 type format struct {
-	name, mime, ext, kind string
+	name, mime, ext, typ string
 }
 
 var (
-	fmtJPEG = format{"JPEG", "image/jpeg", "jpg", KindImage}
-	fmtPNG  = format{"PNG", "image/png", "png", KindImage}
-	fmtGIF  = format{"GIF", "image/gif", "gif", KindImage}
-	fmtWebP = format{"WebP", "image/webp", "webp", KindImage}
-	fmtPDF  = format{"PDF", "application/pdf", "pdf", KindDocument}
+	fmtJPEG = format{"JPEG", "image/jpeg", "jpg", TypeImage}
+	fmtPNG  = format{"PNG", "image/png", "png", TypeImage}
+	fmtGIF  = format{"GIF", "image/gif", "gif", TypeImage}
+	fmtWebP = format{"WebP", "image/webp", "webp", TypeImage}
+	fmtPDF  = format{"PDF", "application/pdf", "pdf", TypeDocument}
 )
 
 // sniff decides the type from the first bytes of the file alone.
-func sniff(head []byte) (format, *Error) {
+func sniff(head []byte) (format, *errs.Error) {
 	switch {
 	case bytes.HasPrefix(head, []byte("\xff\xd8\xff")):
 		return fmtJPEG, nil
@@ -33,7 +35,7 @@ func sniff(head []byte) (format, *Error) {
 	case bytes.HasPrefix(head, []byte("%PDF-")):
 		return fmtPDF, nil
 	}
-	return format{}, refuse(UnsupportedMedia, describeRefused(head)+" "+accepted, nil)
+	return format{}, refuse(errs.UnsupportedMedia, describeRefused(head)+" "+accepted, nil)
 }
 
 // describeRefused names a refused type for the uploader, when it is a common one.

@@ -245,7 +245,7 @@ type Counts struct {
 	// Entries counts entries by type, then by status; entries in the trash
 	// count under "trashed" instead of their status.
 	Entries map[string]map[string]int64
-	// Media counts media items by kind (image, document).
+	// Media counts media items by type (image, document).
 	Media map[string]int64
 }
 
@@ -305,14 +305,14 @@ func (r *ReadOnly) Counts(ctx context.Context) (Counts, error) {
 		}
 		if _, ok := c.Tables["media"]; ok {
 			var rows []struct {
-				Kind string
+				Type string
 				N    int64
 			}
-			if err := db.Raw(`SELECT kind, COUNT(*) AS n FROM media GROUP BY 1`).Scan(&rows).Error; err != nil {
+			if err := db.Raw(`SELECT kind AS type, COUNT(*) AS n FROM media GROUP BY 1`).Scan(&rows).Error; err != nil {
 				return fmt.Errorf("count media: %w", err)
 			}
 			for _, row := range rows {
-				c.Media[row.Kind] = row.N
+				c.Media[row.Type] = row.N
 			}
 		}
 		return nil
@@ -321,7 +321,7 @@ func (r *ReadOnly) Counts(ctx context.Context) (Counts, error) {
 }
 
 // MediaFiles returns every media item with what names its files: ID,
-// SHA256, Ext, Kind, Size and Variants (the other fields are left empty),
+// SHA256, Ext, Type, Size and Variants (the other fields are left empty),
 // by id. A database without a media table has none.
 func (r *ReadOnly) MediaFiles(ctx context.Context) ([]MediaRow, error) {
 	ok, err := r.hasTable(ctx, "media")

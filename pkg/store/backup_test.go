@@ -206,7 +206,7 @@ func TestCountsAndMediaFiles(t *testing.T) {
 	}
 	sha := strings.Repeat("ab", 32)
 	err = s.Write(ctx, func(tx *Tx) error {
-		return tx.InsertMedia(&MediaRow{SHA256: sha, Filename: "x.png", MIME: "image/png", Ext: "png", Kind: "image", Size: 42, Variants: `[{"width":480,"height":320,"ext":"png"}]`})
+		return tx.InsertMedia(&MediaRow{SHA256: sha, Filename: "x.png", MIME: "image/png", Ext: "png", Type: "image", Size: 42, Variants: `[{"width":480,"height":320,"ext":"png"}]`})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,7 @@ func (r Reader) MediaIDsBySHA(shas []string) (map[string]int64, error) {
 // MediaFilter selects media items.
 type MediaFilter struct {
 	Q      string // in the file name, alt text or caption
-	Kind   string // image or document; empty: both
+	Type   string // image or document; empty: both
 	Offset int
 	Limit  int
 }
@@ -61,8 +61,8 @@ func (r Reader) MediaList(f MediaFilter) ([]MediaRow, int64, error) {
 		like := "%" + escapeLike(f.Q) + "%"
 		q = q.Where(`filename LIKE ? ESCAPE '\' OR alt LIKE ? ESCAPE '\' OR caption LIKE ? ESCAPE '\'`, like, like, like)
 	}
-	if f.Kind != "" {
-		q = q.Where("kind = ?", f.Kind)
+	if f.Type != "" {
+		q = q.Where("kind = ?", f.Type)
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

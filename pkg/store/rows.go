@@ -196,7 +196,7 @@ type MediaRow struct {
 	Filename   string // the uploader's name for it, for people only; never a path
 	MIME       string `gorm:"column:mime"`
 	Ext        string
-	Kind       string // image or document
+	Type       string `gorm:"column:kind"` // image or document (media.TypeImage, media.TypeDocument)
 	Size       int64
 	Width      int
 	Height     int
