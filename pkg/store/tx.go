@@ -33,6 +33,16 @@ func (s *Store) Read(ctx context.Context) Reader {
 	return Reader{db: s.r.WithContext(ctx)}
 }
 
+// View runs fn in one read transaction on the read pool: every query fn
+// makes sees the database as it was at one instant, so a row and the rows
+// that belong to it (a delivery and its attempts) are never read half
+// before and half after a write that changes both.
+func (s *Store) View(ctx context.Context, fn func(r Reader) error) error {
+	return translate(s.r.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(Reader{db: db})
+	}))
+}
+
 // Write runs fn in one write transaction (BEGIN IMMEDIATE on the single
 // writer connection): if fn returns an error, or panics, nothing it did is
 // kept. Keep fn short: render, resize and call the network before it.

@@ -335,18 +335,25 @@ func (s *Service) Deliveries(ctx context.Context, actor auth.Principal, id int64
 	if q.Status != "" && !slices.Contains(DeliveryStatuses, q.Status) {
 		return paging.Page[Delivery]{}, errs.Validationf("status", "must be one of %s", strings.Join(DeliveryStatuses, ", "))
 	}
-	r := s.Store.Read(ctx)
-	if _, err := r.Webhook(id); store.IsNotFound(err) {
-		return paging.Page[Delivery]{}, errNotFound
-	} else if err != nil {
-		return paging.Page[Delivery]{}, err
-	}
-	rows, total, err := r.Deliveries(store.DeliveryFilter{WebhookID: id, Status: q.Status, Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage})
+	page := paging.Page[Delivery]{Page: q.Page, PerPage: q.PerPage}
+	err := s.Store.View(ctx, func(r store.Reader) error {
+		if _, err := r.Webhook(id); store.IsNotFound(err) {
+			return errNotFound
+		} else if err != nil {
+			return err
+		}
+		rows, total, err := r.Deliveries(store.DeliveryFilter{WebhookID: id, Status: q.Status, Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage})
+		if err != nil {
+			return err
+		}
+		page.Total = total
+		page.Items, err = withAttempts(r, rows)
+		return err
+	})
 	if err != nil {
 		return paging.Page[Delivery]{}, err
 	}
-	out, err := withAttempts(r, rows)
-	return paging.Page[Delivery]{Items: out, Total: total, Page: q.Page, PerPage: q.PerPage}, err
+	return page, nil
 }
 
 func withAttempts(r store.Reader, rows []store.Delivery) ([]Delivery, error) {
@@ -365,9 +372,8 @@ func withAttempts(r store.Reader, rows []store.Delivery) ([]Delivery, error) {
 	return out, nil
 }
 
-// delivery returns one delivery of webhook id.
-func (s *Service) delivery(ctx context.Context, id, deliveryID int64) (Delivery, error) {
-	r := s.Store.Read(ctx)
+// delivery returns one delivery of webhook id, as r sees it.
+func delivery(r store.Reader, id, deliveryID int64) (Delivery, error) {
 	d, err := r.Delivery(deliveryID)
 	if store.IsNotFound(err) || (err == nil && d.WebhookID != id) {
 		return Delivery{}, errs.NotFoundf("This webhook has no delivery with that id.")
@@ -388,7 +394,9 @@ func (s *Service) Redeliver(ctx context.Context, actor auth.Principal, id, deliv
 	if err := allowed(actor); err != nil {
 		return Delivery{}, err
 	}
-	var newID int64
+	// The answer is the delivery as queued, read in the transaction that
+	// queued it: the dispatcher may have sent it by the time we answer.
+	var queued Delivery
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		d, err := tx.Delivery(deliveryID)
 		if store.IsNotFound(err) || (err == nil && d.WebhookID != id) {
@@ -400,14 +408,16 @@ func (s *Service) Redeliver(ctx context.Context, actor auth.Principal, id, deliv
 		if err := tx.InsertDelivery(&row); err != nil {
 			return err
 		}
-		newID = row.ID
+		if queued, err = delivery(tx.Reader, id, row.ID); err != nil {
+			return err
+		}
 		s.Outbox.notifyAfter(tx)
 		return auth.Audit(tx, actor, "webhook.redeliver", "webhook", id, map[string]any{"delivery": deliveryID, "event": d.UID})
 	})
 	if err != nil {
 		return Delivery{}, err
 	}
-	return s.delivery(ctx, id, newID)
+	return queued, nil
 }
 
 // Ping queues a test event for a webhook, whatever it subscribes to.
@@ -415,7 +425,7 @@ func (s *Service) Ping(ctx context.Context, actor auth.Principal, id int64) (Del
 	if err := allowed(actor); err != nil {
 		return Delivery{}, err
 	}
-	var newID int64
+	var queued Delivery
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		w, err := tx.Webhook(id)
 		if store.IsNotFound(err) {
@@ -430,13 +440,13 @@ func (s *Service) Ping(ctx context.Context, actor auth.Principal, id int64) (Del
 		if err != nil {
 			return err
 		}
-		newID = ds[0].ID
-		return nil
+		queued, err = delivery(tx.Reader, id, ds[0].ID)
+		return err
 	})
 	if err != nil {
 		return Delivery{}, err
 	}
-	return s.delivery(ctx, id, newID)
+	return queued, nil
 }
 
 func fromRow(row store.WebhookRow, st store.WebhookStats) Webhook {
