@@ -866,7 +866,14 @@ test('preview beside the text from 1200 px: a sticky pane that follows the text 
   // (CodeMirror draws only the lines near the viewport: scroll down until section 8 is drawn.)
   const line8 = page.locator('.cm-line', { hasText: '## Section 8' });
   for (let i = 0; i < 60 && (await line8.count()) === 0; i++) await page.mouse.wheel(0, 500);
-  await line8.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120)); // just above the pane's top
+  // Just above the pane's top. Drawing the lines it scrolls to makes CodeMirror measure them, and
+  // measured lines move what is below them: scroll again until the heading stays where it was put.
+  for (let i = 0; i < 20; i++) {
+    const y = await line8.evaluate((el) => el.getBoundingClientRect().top);
+    if (Math.abs(y - 120) < 4) break;
+    await line8.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
+    await page.waitForTimeout(100);
+  }
   await until(async () => {
     const r = await pane.evaluate((el) => {
       const h = [...el.querySelectorAll('h2')].find((x) => x.textContent === 'Section 8');

@@ -24,6 +24,8 @@ export interface MdEditorOptions {
   /** Ctrl+/ (or Cmd+/): show the keyboard shortcuts. */
   onShortcuts?: () => void;
   onBlur?: () => void;
+  /** The drawn lines or their heights changed (after a scroll, a resize, fonts): positions are now measured. */
+  onGeometry?: () => void;
 }
 
 export interface MdEditor {
@@ -159,6 +161,7 @@ export function createEditor(parent: HTMLElement, o: MdEditorOptions): MdEditor 
         theme,
         EditorView.updateListener.of((u) => {
           if (u.docChanged && !applying) o.onChange(u.state.doc.toString());
+          if (u.viewportChanged || u.heightChanged || u.geometryChanged) o.onGeometry?.();
         }),
       ],
     }),
