@@ -725,6 +725,9 @@ test('typing before the title: a quiet hint, nothing moves the text, never “Sa
   await bodyBox(page).waitFor();
   assertEq((await saveStatus(page).textContent()).trim(), 'Not saved yet', 'an untouched new post is not “Saved”');
   const box = bodyBox(page);
+  // Measured once the editor has replaced the plain textarea it loads over (its text box sits inside
+  // the editor's 1 px border, the textarea's is the border): what is compared is the box typed into.
+  await page.locator('.cm-content').first().waitFor();
   const y0 = (await box.boundingBox()).y;
   await typeInEditor(page, 'Words before any title, typed for a while.');
   await sleep(2500); // past the autosave pause
