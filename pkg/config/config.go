@@ -16,6 +16,12 @@ import (
 	"time"
 )
 
+// Media stores (FOLIO_MEDIA_STORE).
+const (
+	MediaLocal = "local" // the data dir's media/
+	MediaS3    = "s3"    // an S3-compatible bucket
+)
+
 // Public API access modes.
 const (
 	PublicOpen  = "open"  // published content is served to anyone
@@ -76,6 +82,14 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics without a token on its own
 	// listener, e.g. 127.0.0.1:9464 (FOLIO_METRICS_ADDR).
 	MetricsAddr string
+	// MediaStore is where media files are kept: MediaLocal or MediaS3
+	// (FOLIO_MEDIA_STORE); S3 says which bucket, with FOLIO_S3_*.
+	MediaStore string
+	S3         S3
+	// MediaPublicURL, when set, is where the media files are served from
+	// instead of folio's /media/ (FOLIO_MEDIA_PUBLIC_URL): media URLs are
+	// built on it, and /media/ redirects there.
+	MediaPublicURL string
 	// SeedDir, for serve: samples to import into an empty database (FOLIO_SEED_DIR).
 	SeedDir string
 	// UserPassword, for user create: the new user's password (FOLIO_USER_PASSWORD).
@@ -83,6 +97,21 @@ type Config struct {
 
 	command string // the command it was loaded for; its settings are logged
 }
+
+// S3 says which S3-compatible bucket holds the media (FOLIO_S3_*). The
+// keys come from the environment only.
+type S3 struct {
+	Endpoint        string // e.g. https://s3.eu-west-1.amazonaws.com; empty: AWS
+	Bucket          string
+	Region          string
+	Prefix          string // "" or a folder ending in "/"
+	PathStyle       bool   // ENDPOINT/BUCKET/KEY rather than BUCKET.ENDPOINT/KEY
+	AccessKeyID     string
+	SecretAccessKey string
+}
+
+// DefaultS3Endpoint is the endpoint used when FOLIO_S3_ENDPOINT is not set.
+const DefaultS3Endpoint = "https://s3.amazonaws.com"
 
 // SiteName is the public site's host name, for feed titles.
 func (c Config) SiteName() string {
@@ -175,6 +204,16 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, command s
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	c.AdminEmail = strings.ToLower(c.AdminEmail)
+	c.MediaPublicURL = strings.TrimRight(c.MediaPublicURL, "/")
+	if c.MediaStore == MediaS3 {
+		if c.S3.Endpoint == "" {
+			c.S3.Endpoint = DefaultS3Endpoint
+		}
+		c.S3.Endpoint = strings.TrimRight(c.S3.Endpoint, "/")
+		if c.S3.Prefix = strings.Trim(c.S3.Prefix, "/"); c.S3.Prefix != "" {
+			c.S3.Prefix += "/"
+		}
+	}
 	return c, nil
 }
 
@@ -282,7 +321,62 @@ func (c Config) validate() []error {
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		p = append(p, errors.New("metrics token: must be at least 16 characters"))
 	}
+	p = append(p, c.validateMedia()...)
 	return p
+}
+
+// validateMedia checks the media store's settings: an S3 store needs a
+// bucket, its keys and a usable endpoint.
+func (c Config) validateMedia() []error {
+	var p []error
+	if c.MediaPublicURL != "" {
+		if u, err := url.Parse(c.MediaPublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			p = append(p, fmt.Errorf("media public URL %q: want an absolute http(s) URL such as https://cdn.example.com/media", c.MediaPublicURL))
+		}
+	}
+	switch c.MediaStore {
+	case MediaLocal:
+		return p
+	case MediaS3:
+	default:
+		return append(p, fmt.Errorf("media store %q: want %s or %s", c.MediaStore, MediaLocal, MediaS3))
+	}
+	if c.S3.Bucket == "" {
+		p = append(p, errors.New("FOLIO_MEDIA_STORE=s3 needs FOLIO_S3_BUCKET: the bucket that holds the media files"))
+	} else if !validBucket(c.S3.Bucket) {
+		p = append(p, fmt.Errorf("S3 bucket %q: a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens", c.S3.Bucket))
+	}
+	if (c.S3.AccessKeyID == "") != (c.S3.SecretAccessKey == "") || c.S3.AccessKeyID == "" {
+		p = append(p, errors.New("FOLIO_MEDIA_STORE=s3 needs FOLIO_S3_ACCESS_KEY_ID and FOLIO_S3_SECRET_ACCESS_KEY, both from the environment"))
+	}
+	if c.S3.Endpoint != "" {
+		if u, err := url.Parse(c.S3.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			p = append(p, fmt.Errorf("S3 endpoint %q: want http(s)://host[:port], without a path", c.S3.Endpoint))
+		}
+	}
+	if pre := strings.Trim(c.S3.Prefix, "/"); pre != "" {
+		for seg := range strings.SplitSeq(pre, "/") {
+			if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "\\\x00") {
+				p = append(p, fmt.Errorf("S3 prefix %q: want a folder such as folio/, without empty, . or .. parts or backslashes", c.S3.Prefix))
+				break
+			}
+		}
+	}
+	return p
+}
+
+// validBucket holds a bucket name to S3's rules (the DNS-compatible ones).
+func validBucket(b string) bool {
+	if len(b) < 3 || len(b) > 63 || strings.Contains(b, "..") {
+		return false
+	}
+	for i, r := range b {
+		alnum := (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9')
+		if !alnum && ((r != '.' && r != '-') || i == 0 || i == len(b)-1) {
+			return false
+		}
+	}
+	return true
 }
 
 // String describes the configuration for the start-up log: every setting

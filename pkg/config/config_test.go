@@ -105,6 +105,14 @@ var examples = map[string]string{
 	"FOLIO_REVISION_RETENTION_DAYS": "90", "FOLIO_WEBHOOK_RETRY_BASE": "3m0s", "FOLIO_WEBHOOK_TIMEOUT": "20s", "FOLIO_WEBHOOK_ALLOW_PRIVATE": "true",
 	"FOLIO_METRICS_ADDR": "127.0.0.1:9464", "FOLIO_METRICS_TOKEN": strings.Repeat("m", 20), "FOLIO_DEBUG_ADDR": "127.0.0.1:6060",
 	"FOLIO_SEED_DIR": "content", "FOLIO_USER_PASSWORD": "another sturdy passphrase",
+	"FOLIO_MEDIA_STORE": "s3", "FOLIO_S3_ENDPOINT": "http://127.0.0.1:9000", "FOLIO_S3_BUCKET": "folio-media", "FOLIO_S3_REGION": "eu-west-1",
+	"FOLIO_S3_PREFIX": "sites/blog/", "FOLIO_S3_PATH_STYLE": "true", "FOLIO_S3_ACCESS_KEY_ID": "AKIAEXAMPLE0123456789",
+	"FOLIO_S3_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "FOLIO_MEDIA_PUBLIC_URL": "https://cdn.example.com/media",
+}
+
+// companions are the other settings an example needs to be valid.
+var companions = map[string]map[string]string{
+	"FOLIO_MEDIA_STORE": {"FOLIO_S3_BUCKET": "folio-media", "FOLIO_S3_ACCESS_KEY_ID": "id", "FOLIO_S3_SECRET_ACCESS_KEY": "key"},
 }
 
 // TestEverySettingEverywhere: each row of the table works from the
@@ -132,12 +140,13 @@ func TestEverySettingEverywhere(t *testing.T) {
 		fs := flag.NewFlagSet("folio "+cmd, flag.ContinueOnError)
 		var help strings.Builder
 		fs.SetOutput(&help)
-		c, err := Load(fs, nil, func(k string) string {
+		env := func(k string) string {
 			if k == st.env {
 				return ex
 			}
-			return ""
-		}, cmd)
+			return companions[st.env][k]
+		}
+		c, err := Load(fs, nil, env, cmd)
 		if err != nil {
 			t.Errorf("%s=%q: %v", st.env, ex, err)
 			continue
@@ -163,7 +172,7 @@ func TestEverySettingEverywhere(t *testing.T) {
 		}
 		fs = flag.NewFlagSet("folio "+cmd, flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
-		c, err = Load(fs, []string{"--" + st.flag, ex}, func(string) string { return "" }, cmd)
+		c, err = Load(fs, []string{"--" + st.flag, ex}, func(k string) string { return companions[st.env][k] }, cmd)
 		if err != nil || !strings.Contains(" "+c.String()+" ", " "+shown+" ") {
 			t.Errorf("--%s %q: %v, log line %s", st.flag, ex, err, c)
 		}
@@ -233,5 +242,54 @@ func TestREADMETable(t *testing.T) {
 	}
 	for env := range rows {
 		t.Errorf("README's configuration table lists %s, which is not a setting", env)
+	}
+}
+
+// TestMediaStoreSettings: an S3 store needs a bucket and both keys, and
+// says so; its endpoint, prefix and public URL are checked and tidied.
+func TestMediaStoreSettings(t *testing.T) {
+	s3 := func(extra map[string]string) map[string]string {
+		env := map[string]string{"FOLIO_MEDIA_STORE": "s3", "FOLIO_S3_BUCKET": "media", "FOLIO_S3_ACCESS_KEY_ID": "id", "FOLIO_S3_SECRET_ACCESS_KEY": "secret"}
+		for k, v := range extra {
+			env[k] = v
+		}
+		return env
+	}
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"FOLIO_MEDIA_STORE": "s3"}, "FOLIO_MEDIA_STORE=s3 needs FOLIO_S3_BUCKET"},
+		{map[string]string{"FOLIO_MEDIA_STORE": "disk"}, `media store "disk": want local or s3`},
+		{s3(map[string]string{"FOLIO_S3_SECRET_ACCESS_KEY": ""}), "needs FOLIO_S3_ACCESS_KEY_ID and FOLIO_S3_SECRET_ACCESS_KEY"},
+		{s3(map[string]string{"FOLIO_S3_ACCESS_KEY_ID": "", "FOLIO_S3_SECRET_ACCESS_KEY": ""}), "needs FOLIO_S3_ACCESS_KEY_ID"},
+		{s3(map[string]string{"FOLIO_S3_BUCKET": "My_Bucket"}), `S3 bucket "My_Bucket"`},
+		{s3(map[string]string{"FOLIO_S3_ENDPOINT": "minio:9000"}), `S3 endpoint "minio:9000"`},
+		{s3(map[string]string{"FOLIO_S3_ENDPOINT": "https://s3.example.com/bucket"}), "without a path"},
+		{s3(map[string]string{"FOLIO_S3_PREFIX": "a/../b"}), `S3 prefix "a/../b"`},
+		{s3(map[string]string{"FOLIO_S3_PREFIX": "a//b"}), `S3 prefix`},
+		{s3(map[string]string{"FOLIO_S3_PATH_STYLE": "sometimes"}), "FOLIO_S3_PATH_STYLE"},
+		{map[string]string{"FOLIO_MEDIA_PUBLIC_URL": "cdn.example.com"}, "media public URL"},
+	} {
+		if _, err := load(nil, tt.env); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: error %v, want one saying %q", tt.env, err, tt.want)
+		}
+	}
+	c, err := load(nil, s3(map[string]string{"FOLIO_S3_PREFIX": "/sites/blog", "FOLIO_MEDIA_PUBLIC_URL": "https://cdn.example.com/media/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.S3.Endpoint != DefaultS3Endpoint || c.S3.Prefix != "sites/blog/" || c.S3.Region != "us-east-1" || c.MediaPublicURL != "https://cdn.example.com/media" {
+		t.Errorf("tidied: %+v, public %q", c.S3, c.MediaPublicURL)
+	}
+	if s := c.String(); strings.Contains(s, "secret_access_key=secret") || strings.Contains(s, "access_key_id=id") ||
+		!strings.Contains(s, "s3_access_key_id=**** s3_secret_access_key=****") || !strings.Contains(s, "media_store=s3") {
+		t.Errorf("log line: %s", s)
+	}
+	// The keys come from the environment only: they have no flag.
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, err := Load(fs, []string{"--s3-secret-access-key", "x"}, func(string) string { return "" }, "serve"); err == nil {
+		t.Error("a flag took the secret key")
 	}
 }

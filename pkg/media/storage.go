@@ -45,6 +45,47 @@ type File interface {
 	Stat() (size int64, modTime time.Time)
 }
 
+// Object is a file a store holds, as Lister lists it.
+type Object struct {
+	Key     string
+	Size    int64
+	ModTime time.Time
+	// Regular is false for what Open would not serve: on disk, a link
+	// that leads out of the store, or anything but a regular file.
+	Regular bool
+}
+
+// Lister is a Storage that can list what it holds, for `folio doctor`
+// and the migration between stores. Both Local and S3 are.
+type Lister interface {
+	// List calls fn for every file, in no promised order; an error
+	// from fn stops it and is returned.
+	List(ctx context.Context, fn func(Object) error) error
+}
+
+// Pinger is a Storage that can say whether it is there, for /readyz.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Sectioner is a File that can read a part of itself in one go (S3: one
+// ranged GET), cheaper than Seek and a limited Read.
+type Sectioner interface {
+	ReadSection(off, n int64) (io.ReadCloser, error)
+}
+
+// Section returns n bytes of f from off: through ReadSection when f has
+// it, else by seeking. Closing it does not close f.
+func Section(f File, off, n int64) (io.ReadCloser, error) {
+	if s, ok := f.(Sectioner); ok {
+		return s.ReadSection(off, n)
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return io.NopCloser(io.LimitReader(f, n)), nil
+}
+
 // OriginalKey returns the key of an uploaded original, e.g.
 // "originals/ab/cd/abcd….jpg". sha must be the lowercase hex SHA-256 from
 // Upload.SHA256 and ext an extension without the dot; otherwise the result is
@@ -264,6 +305,56 @@ func (l Local) Exists(ctx context.Context, key string) (bool, error) {
 		return false, err
 	}
 	return fi.Mode().IsRegular(), nil
+}
+
+// String says where the store is: its directory.
+func (l Local) String() string { return l.Dir }
+
+// Ping checks that the directory is there (or can be made: it is made at
+// the first Put).
+func (l Local) Ping(ctx context.Context) error {
+	fi, err := os.Stat(l.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err == nil && !fi.IsDir() {
+		err = fmt.Errorf("media: %s is not a directory", l.Dir)
+	}
+	return err
+}
+
+// List walks the directory. Links count as what they lead to, inside the
+// root; any other link, and anything but a regular file, is listed with
+// Regular false. Local's own temporary files are listed too.
+func (l Local) List(ctx context.Context, fn func(Object) error) error {
+	root, err := l.root(false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer root.Close()
+	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			if target, err := root.Stat(p); err == nil { // only inside the root
+				fi = target
+			}
+		}
+		return fn(Object{Key: p, Size: fi.Size(), ModTime: fi.ModTime(), Regular: fi.Mode().IsRegular()})
+	})
 }
 
 // localFile exposes only the reading side of an *os.File.
