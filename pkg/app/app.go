@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/folio-cms/folio/pkg/auth"
@@ -115,14 +116,19 @@ func New(ctx context.Context, cfg config.Config, opt Options) (_ *App, err error
 
 	// Entries use media items (for their pictures' URLs); the library asks
 	// the entries to let go of an item deleted by force.
-	urls := library.URLs{Base: cfg.PublicURL + "/media"}
+	storage, err := MediaStorage(cfg)
+	if err != nil {
+		return nil, err
+	}
+	urls := MediaURLs(cfg)
 	a.Content = &content.Service{
 		Store: st, Now: now, MediaURLs: urls, Events: outbox,
 		Links: content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath},
 	}
 	a.Library = &library.Service{
-		Store: st, Storage: media.Local{Dir: filepath.Join(cfg.DataDir, "media")}, TmpDir: filepath.Join(cfg.DataDir, "tmp"),
+		Store: st, Storage: storage, TmpDir: filepath.Join(cfg.DataDir, "tmp"),
 		Limits: media.Limits{MaxBytes: cfg.MaxUpload}, URLs: urls, Events: outbox, Entries: a.Content,
+		Now: opt.Now, Log: a.Log,
 	}
 	a.Jobs = &content.Jobs{
 		Service: a.Content, Log: a.Log, Every: 15 * time.Second,
@@ -141,13 +147,36 @@ func New(ctx context.Context, cfg config.Config, opt Options) (_ *App, err error
 	return a, nil
 }
 
-// Run does the background work until ctx ends: the jobs and the webhook
-// dispatcher. It returns when both have stopped.
+// Run does the background work until ctx ends: the jobs, the webhook
+// dispatcher and the cleanup of media files. It returns when all have
+// stopped.
 func (a *App) Run(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { defer close(done); a.Jobs.Run(ctx) }()
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Jobs.Run(ctx) })
+	wg.Go(func() { a.Library.Run(ctx, 0) })
 	a.Dispatcher.Run(ctx)
-	<-done
+	wg.Wait()
+}
+
+// MediaStorage is the store of media files that cfg names: the data dir's
+// media/ (FOLIO_MEDIA_STORE=local), or an S3-compatible bucket (s3).
+func MediaStorage(cfg config.Config) (media.Storage, error) {
+	if cfg.MediaStore != config.MediaS3 {
+		return media.Local{Dir: filepath.Join(cfg.DataDir, "media")}, nil
+	}
+	return media.NewS3(media.S3Options{
+		Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket, Region: cfg.S3.Region, Prefix: cfg.S3.Prefix, PathStyle: cfg.S3.PathStyle,
+		AccessKeyID: cfg.S3.AccessKeyID, SecretAccessKey: cfg.S3.SecretAccessKey,
+	})
+}
+
+// MediaURLs is where media files are served: FOLIO_MEDIA_PUBLIC_URL, or
+// folio's own /media/.
+func MediaURLs(cfg config.Config) library.URLs {
+	if cfg.MediaPublicURL != "" {
+		return library.URLs{Base: cfg.MediaPublicURL}
+	}
+	return library.URLs{Base: cfg.PublicURL + "/media"}
 }
 
 // Close closes the database, unless Options gave it.

@@ -60,6 +60,8 @@ func (a *api) writeError(c *fiber.Ctx, err error) error {
 	if e == nil || e.Kind == errs.Internal {
 		a.log.Error("request failed", "request_id", requestIDOf(c), "method", c.Method(), "path", c.Path(), "error", err)
 		e = errInternal
+	} else if e.Kind == errs.Unavailable && e.Err != nil {
+		a.log.Warn("request failed: a dependency is unavailable", "request_id", requestIDOf(c), "method", c.Method(), "path", c.Path(), "code", e.Code, "error", e.Err)
 	}
 	status := statusOf[e.Kind]
 	if requestIDOf(c) == "" {

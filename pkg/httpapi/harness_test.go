@@ -32,12 +32,49 @@ import (
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/httpapi"
 	"github.com/folio-cms/folio/pkg/library"
+	"github.com/folio-cms/folio/pkg/media/s3test"
 	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/store/storetest"
 	"github.com/folio-cms/folio/pkg/webhook"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := storetest.Main(m)
+	s3test.Cleanup()
+	os.Exit(code)
+}
+
+// mediaStores are the stores every media test runs on.
+var mediaStores = []string{config.MediaLocal, config.MediaS3}
+
+// forEachStore runs test on each media store, in parallel.
+func forEachStore(t *testing.T, test func(t *testing.T, store string)) {
+	for _, s := range mediaStores {
+		t.Run(s, func(t *testing.T) {
+			t.Parallel()
+			test(t, s)
+		})
+	}
+}
+
+// onStore sets the media store: the data dir's media/, or a new bucket of
+// the shared S3 test server.
+func onStore(t testing.TB, store string) func(*config.Config) {
+	if store != config.MediaS3 {
+		return func(*config.Config) {}
+	}
+	return onBucket(s3test.NewBucket(t))
+}
+
+// onBucket puts the media in the bucket, as FOLIO_MEDIA_STORE=s3 and the
+// FOLIO_S3_* settings would.
+func onBucket(b s3test.Bucket) func(*config.Config) {
+	return func(c *config.Config) {
+		c.MediaStore = config.MediaS3
+		c.S3 = config.S3{Endpoint: b.Server.Endpoint, Bucket: b.Name, Region: s3test.Region, Prefix: b.Prefix, PathStyle: true,
+			AccessKeyID: s3test.AccessKey, SecretAccessKey: s3test.SecretKey}
+	}
+}
 
 // testSecret signs the test app's access tokens.
 var testSecret = []byte("test-secret-0123456789-0123456789-abcdef")

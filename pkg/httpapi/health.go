@@ -18,8 +18,9 @@ func (a *api) healthz(c *fiber.Ctx) error {
 }
 
 // readyz reports whether folio can serve and do its work: the database
-// answers, the data dir takes writes (uploads, the database's journal), and
-// the webhook dispatcher runs and reads its queue. Any failing check makes
+// answers, the data dir takes writes (uploads, the database's journal), the
+// media store is there (S3: the bucket answers), and the webhook
+// dispatcher runs and reads its queue. Any failing check makes
 // it a 503, so a load balancer stops sending traffic.
 func (a *api) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -42,7 +43,16 @@ func (a *api) readyz(c *fiber.Ctx) error {
 			fail("data_dir", "not writable", err)
 		}
 	}
+	if a.library != nil {
+		checks["media"] = "ok"
+		if err := a.library.Ping(ctx); err != nil {
+			fail("media", "unavailable", err)
+		}
+	}
 	out := fiber.Map{"checks": checks}
+	if a.library != nil {
+		out["media"] = fiber.Map{"store": a.library.StoreKind()}
+	}
 	if a.dispatch != nil {
 		h := a.dispatch.Health()
 		checks["webhooks"] = "ok"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/folio-cms/folio/pkg/errs"
 	"github.com/folio-cms/folio/pkg/library"
+	"github.com/folio-cms/folio/pkg/media"
 )
 
 // multipartSlack is what an upload's other form fields and multipart
@@ -201,21 +202,21 @@ func (a *api) deleteMedia(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// mediaTypes are the only types folio serves files as: the ones uploads
-// are checked to be.
-var mediaTypes = map[string]string{
-	".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp", ".pdf": "application/pdf",
-}
-
 // serveMedia serves a stored file: its type, length and ETag, immutable
 // caching (keys name the content), byte ranges, never sniffed, PDFs as
-// attachments. A path that could leave the media dir is simply not found.
+// attachments; from the local disk or S3 alike, reading only the range
+// asked for. A path that could leave the media dir is simply not found.
+// With FOLIO_MEDIA_PUBLIC_URL, the files are served there: a redirect.
 func (a *api) serveMedia(c *fiber.Ctx) error {
 	key := c.Params("*")
 	ext := path.Ext(key)
-	ct, ok := mediaTypes[ext]
-	if !ok || key == "" || strings.ContainsAny(key, `\%`) || strings.Contains(key, "..") || path.Clean(key) != key || strings.HasPrefix(key, "/") {
+	ct := media.ContentType(key) // only the types uploads are checked to be
+	if ct == "" || key == "" || strings.ContainsAny(key, `\%`) || strings.Contains(key, "..") || path.Clean(key) != key || strings.HasPrefix(key, "/") {
 		return errs.NotFoundf("No such file.")
+	}
+	if base := a.cfg.MediaPublicURL; base != "" {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+		return c.Redirect(base+"/"+key, fiber.StatusFound)
 	}
 	f, err := a.library.Open(c.UserContext(), key)
 	if err != nil {
@@ -250,16 +251,36 @@ func (a *api) serveMedia(c *fiber.Ctx) error {
 			c.Set(fiber.HeaderContentRange, "bytes "+strconv.FormatInt(s, 10)+"-"+strconv.FormatInt(s+l-1, 10)+"/"+strconv.FormatInt(size, 10))
 		}
 	}
-	if _, err := f.Seek(start, io.SeekStart); err != nil {
+	if c.Method() == fiber.MethodHead {
+		f.Close()
+		c.Response().Header.SetContentLength(int(n))
+		c.Response().SkipBody = true
+		return nil
+	}
+	body, err := media.Section(f, start, n)
+	if err != nil {
 		f.Close()
 		return err
 	}
-	return c.SendStream(readCloser{io.LimitReader(f, n), f}, int(n))
+	return c.SendStream(readCloser{body, closers{body, f}}, int(n))
 }
 
 type readCloser struct {
 	io.Reader
 	io.Closer
+}
+
+// closers closes each of them, and returns the first error.
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // parseRange reads a Range header of one range. It returns the start and

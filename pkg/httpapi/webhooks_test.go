@@ -323,7 +323,7 @@ func TestReadiness(t *testing.T) {
 		return e.do(req{Method: "GET", Path: "/readyz"}).Status == 200
 	})
 	e.do(req{Method: "GET", Path: "/readyz"}).want(t, 200, map[string]any{"status": "ok", "checks.database": "ok",
-		"checks.data_dir": "ok", "checks.webhooks": "ok", "webhooks.running": true, "webhooks.pending": 0})
+		"checks.data_dir": "ok", "checks.webhooks": "ok", "webhooks.running": true, "webhooks.pending": 0, "checks.media": "ok", "media.store": "local"})
 
 	// A data dir that cannot take files (here: it is a file) fails readiness.
 	file := filepath.Join(t.TempDir(), "not-a-dir")

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path"
 	"strings"
@@ -44,6 +45,10 @@ type Service struct {
 	Events *webhook.Outbox
 	// Entries names and detaches the entries that use an item.
 	Entries Entries
+	// Now is the clock of the cleanup of files (nil: time.Now).
+	Now func() time.Time
+	// Log tells of files that could not be deleted yet (nil: slog.Default()).
+	Log *slog.Logger
 
 	slotsOnce sync.Once
 	slots     chan struct{}
@@ -146,47 +151,101 @@ func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader,
 			os.Remove(vr.Path)
 		}
 	}()
-	if err := s.putFile(ctx, media.OriginalKey(up.SHA256, up.Ext), up.TempPath); err != nil {
-		return Item{}, false, err
-	}
+	files := []stagedFile{{key: media.OriginalKey(up.SHA256, up.Ext), path: up.TempPath}}
 	stored := make([]storedVariant, len(variants))
 	for i, vr := range variants {
-		if err := s.putFile(ctx, media.VariantKey(up.SHA256, vr.Width, vr.Ext), vr.Path); err != nil {
-			return Item{}, false, err
-		}
+		files = append(files, stagedFile{key: media.VariantKey(up.SHA256, vr.Width, vr.Ext), path: vr.Path})
 		stored[i] = storedVariant{Width: vr.Width, Height: vr.Height, Ext: vr.Ext}
 	}
 	vj, _ := json.Marshal(stored)
 	row := store.MediaRow{SHA256: up.SHA256, Filename: filename, MIME: up.MIME, Ext: up.Ext, Type: up.Type, Size: up.Size,
 		Width: up.Width, Height: up.Height, Alt: alt, Caption: caption, Variants: string(vj), UploadedBy: actorID(actor)}
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.InsertMedia(&row); err != nil {
-			return err
+
+	// The files go to the store before the row goes in, under a record
+	// that they may exist without it: if the upload fails half-way, the
+	// cleanup pass deletes them (unless an item holds them by then).
+	pending, err := s.beginCleanup(ctx, up.SHA256, files, uploadGrace)
+	if err != nil {
+		return Item{}, false, err
+	}
+	for attempt := 0; ; attempt++ {
+		if err := s.putFiles(ctx, files); err != nil {
+			s.abandon(ctx, pending, files, err)
+			return Item{}, false, storeError(err, "The media store did not take the file, so nothing was uploaded; try again in a moment.")
 		}
-		return auth.Audit(tx, actor, "media.upload", "media", row.ID, map[string]any{"filename": filename, "mime": up.MIME, "size": up.Size})
-	})
+		err = s.Store.Write(ctx, func(tx *store.Tx) error {
+			// Files of these bytes being deleted right now (an item of them
+			// deleted a moment ago): wait, and store them again.
+			if busy, err := tx.MediaCleanupClaimed(up.SHA256, pending); err != nil || busy {
+				return cmpErr(err, errCleanupBusy)
+			}
+			if err := tx.InsertMedia(&row); err != nil {
+				return err
+			}
+			if err := tx.DeleteMediaCleanup(pending); err != nil {
+				return err
+			}
+			return auth.Audit(tx, actor, "media.upload", "media", row.ID, map[string]any{"filename": filename, "mime": up.MIME, "size": up.Size})
+		})
+		if !errors.Is(err, errCleanupBusy) || attempt == 50 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if store.IsUniqueViolation(err, "media.sha256") { // the same bytes, uploaded at the same moment
+		s.forget(ctx, pending)
 		existing, err := s.Store.Read(ctx).MediaBySHA(up.SHA256)
 		return s.URLs.Item(existing), false, err
 	}
 	if err != nil {
+		s.abandon(ctx, pending, files, err)
+		if errors.Is(err, errCleanupBusy) {
+			return Item{}, false, errs.Wrap(err, errs.Unavailable, "media_store_busy", "The same file is being deleted right now; upload it again in a moment.")
+		}
 		return Item{}, false, err
 	}
 	return s.URLs.Item(row), true, nil
 }
 
-// putFile stores a staged file under key, unless that key holds it already
-// (keys name content, so an existing key holds the same bytes).
-func (s *Service) putFile(ctx context.Context, key, path string) error {
-	if ok, err := s.Storage.Exists(ctx, key); err != nil || ok {
-		return err
+// stagedFile is a file of an upload waiting on local disk, and its key.
+type stagedFile struct{ key, path string }
+
+// putFiles stores the staged files, replacing what their keys hold (keys
+// name content, so that is the same bytes, and a fresh copy cannot be one
+// the cleanup pass is deleting).
+func (s *Service) putFiles(ctx context.Context, files []stagedFile) error {
+	for _, sf := range files {
+		f, err := os.Open(sf.path)
+		if err != nil {
+			return err
+		}
+		err = s.Storage.Put(ctx, sf.key, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
 	}
-	f, err := os.Open(path)
+	return nil
+}
+
+// errCleanupBusy: the files of these bytes are being deleted right now.
+var errCleanupBusy = errors.New("library: the files of this sha256 are being deleted")
+
+func cmpErr(err, otherwise error) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	return s.Storage.Put(ctx, key, f)
+	return otherwise
+}
+
+// storeError explains a failure of the media store to the caller: a 503
+// with msg when the store is unavailable, the error itself otherwise.
+func storeError(err error, msg string) error {
+	var e *errs.Error
+	if errors.As(err, &e) || errors.Is(err, context.Canceled) || errors.Is(err, media.ErrInvalidKey) {
+		return err
+	}
+	return errs.Wrap(err, errs.Unavailable, "media_store_unavailable", msg).With("retry_after_seconds", 30)
 }
 
 // List returns a page of the library, newest first: q in the file name,
@@ -268,6 +327,7 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 		return errs.New(errs.Forbidden, "forbidden", "Only admins may delete a media item that is in use.")
 	}
 	var row store.MediaRow
+	var cleanup int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if row, err = itemRow(tx, id); err != nil {
@@ -294,6 +354,11 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 		if err := tx.DeleteMedia(id); err != nil {
 			return err
 		}
+		// Its files go once the row has: claimed by this process, so that
+		// an upload of the same bytes waits until they are gone.
+		if cleanup, err = s.recordCleanup(tx, row.SHA256, Keys(row), tx.Now(), true); err != nil {
+			return err
+		}
 		if err := s.Events.Enqueue(tx, "media.deleted", webhook.Data{Type: "media", ID: id, Slug: row.SHA256, Title: row.Filename,
 			Status: "deleted", URL: s.URLs.Original(row)}); err != nil {
 			return err
@@ -303,7 +368,7 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 	if err != nil {
 		return err
 	}
-	s.removeFiles(ctx, row)
+	s.runCleanup(ctx, cleanup, row.SHA256, Keys(row))
 	return nil
 }
 
@@ -323,18 +388,6 @@ func (s *Service) errInUse(uses []Use) error {
 	return e.With("used_by", used)
 }
 
-// removeFiles deletes an item's files once no item holds them (the row is
-// already gone). A failure leaves an orphan file, which costs only space;
-// `folio doctor` lists them.
-func (s *Service) removeFiles(ctx context.Context, row store.MediaRow) {
-	if _, err := s.Store.Read(ctx).MediaBySHA(row.SHA256); err == nil {
-		return
-	}
-	for _, k := range Keys(row) {
-		_ = s.Storage.Delete(ctx, k)
-	}
-}
-
 // Open opens a stored file by its key (the path after /media/). Files are
 // public: their keys are content hashes, handed out only with the entries
 // and items that use them.
@@ -343,7 +396,27 @@ func (s *Service) Open(ctx context.Context, key string) (media.File, error) {
 	if errors.Is(err, media.ErrNotFound) || errors.Is(err, media.ErrInvalidKey) {
 		return nil, errNoFile
 	}
-	return f, err
+	if err != nil {
+		return nil, storeError(err, "The media store cannot be reached right now; try again in a moment.")
+	}
+	return f, nil
+}
+
+// Ping says whether the media store is there, for /readyz: nil, or an
+// error naming the store and what failed.
+func (s *Service) Ping(ctx context.Context) error {
+	if p, ok := s.Storage.(media.Pinger); ok {
+		return p.Ping(ctx)
+	}
+	return nil
+}
+
+// StoreKind names the media store for people: "local" or "s3".
+func (s *Service) StoreKind() string {
+	if _, ok := s.Storage.(*media.S3); ok {
+		return "s3"
+	}
+	return "local"
 }
 
 // itemRow reads an item's row in a change's transaction.

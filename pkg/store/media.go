@@ -1,6 +1,10 @@
 package store
 
-import "github.com/folio-cms/folio/pkg/errs"
+import (
+	"time"
+
+	"github.com/folio-cms/folio/pkg/errs"
+)
 
 // Media returns one media item.
 func (r Reader) Media(id int64) (MediaRow, error) {
@@ -117,4 +121,78 @@ func (tx *Tx) SetMediaUses(entryID int64, uses []MediaUse) error {
 		}
 	}
 	return nil
+}
+
+// MediaCleanupRow says that the objects under Keys may exist without a
+// media item holding SHA256, and are to be deleted from NotBefore on
+// unless one holds it by then (see the migration "media files to clean up").
+type MediaCleanupRow struct {
+	ID           int64
+	SHA256       string `gorm:"column:sha256"`
+	Keys         string // JSON list of storage keys
+	NotBefore    time.Time
+	ClaimedUntil *time.Time
+	Attempts     int
+	LastError    string
+	CreatedAt    time.Time
+}
+
+// TableName tells GORM the table.
+func (MediaCleanupRow) TableName() string { return "media_cleanup" }
+
+// InsertMediaCleanup records files to clean up.
+func (tx *Tx) InsertMediaCleanup(row *MediaCleanupRow) error {
+	row.ID = 0
+	row.CreatedAt = tx.now
+	return translate(tx.db.Create(row).Error)
+}
+
+// DeleteMediaCleanup forgets files to clean up: done, or taken over by an
+// item.
+func (tx *Tx) DeleteMediaCleanup(id int64) error {
+	return translate(tx.db.Exec(`DELETE FROM media_cleanup WHERE id = ?`, id).Error)
+}
+
+// ClaimMediaCleanup claims a due row until the given time, unless another
+// process holds a live claim on it. It reports whether it did.
+func (tx *Tx) ClaimMediaCleanup(id int64, until time.Time) (bool, error) {
+	res := tx.db.Exec(`UPDATE media_cleanup SET claimed_until = ?, attempts = attempts + 1
+		WHERE id = ? AND not_before <= ? AND (claimed_until IS NULL OR claimed_until <= ?)`, until, id, tx.now, tx.now)
+	return res.RowsAffected == 1, translate(res.Error)
+}
+
+// PostponeMediaCleanup gives up a claim and sets when to try again, with
+// why the last try failed.
+func (tx *Tx) PostponeMediaCleanup(id int64, notBefore time.Time, lastError string) error {
+	return translate(tx.db.Exec(`UPDATE media_cleanup SET claimed_until = NULL, not_before = ?, last_error = ? WHERE id = ?`,
+		notBefore, lastError, id).Error)
+}
+
+// MediaCleanupClaimed reports whether a row for sha other than except is
+// under a live claim: its files are being deleted right now.
+func (tx *Tx) MediaCleanupClaimed(sha string, except int64) (bool, error) {
+	var n int64
+	err := tx.db.Raw(`SELECT COUNT(*) FROM media_cleanup WHERE sha256 = ? AND id <> ? AND claimed_until > ?`, sha, except, tx.now).Scan(&n).Error
+	return n > 0, translate(err)
+}
+
+// DueMediaCleanups returns up to limit rows due at now and not under a
+// live claim, the oldest first.
+func (r Reader) DueMediaCleanups(now time.Time, limit int) ([]MediaCleanupRow, error) {
+	var rows []MediaCleanupRow
+	err := r.db.Where("not_before <= ? AND (claimed_until IS NULL OR claimed_until <= ?)", now, now).
+		Order("not_before, id").Limit(limit).Find(&rows).Error
+	return rows, translate(err)
+}
+
+// MediaCleanups returns every row, the oldest first, for `folio doctor`.
+func (r Reader) MediaCleanups() ([]MediaCleanupRow, error) {
+	var rows []MediaCleanupRow
+	return rows, translate(r.db.Order("not_before, id").Find(&rows).Error)
+}
+
+// MediaCleanup returns one row of media_cleanup.
+func (r Reader) MediaCleanup(id int64) (MediaCleanupRow, error) {
+	var row MediaCleanupRow
+	return row, translate(r.db.Where("id = ?", id).Take(&row).Error)
 }

@@ -392,6 +392,26 @@ var migrations = []migration{
 		`CREATE INDEX entries_search_visibility ON entries (id, type, status, published_at, trashed_at)`,
 		`ANALYZE`,
 	)},
+	{"media files to clean up", sqlStep(
+		// The files of an upload that has not recorded its item yet, and of
+		// an item just deleted: a row here says that objects under these keys
+		// may exist without a media item, and that the cleanup pass deletes
+		// them from not_before on, unless an item holds that sha256 by then.
+		// A process working on a row claims it until claimed_until; an
+		// upload of the same bytes waits for a live claim to end.
+		`CREATE TABLE media_cleanup (
+			id            INTEGER PRIMARY KEY AUTOINCREMENT,
+			sha256        TEXT     NOT NULL,
+			keys          TEXT     NOT NULL,
+			not_before    DATETIME NOT NULL,
+			claimed_until DATETIME,
+			attempts      INTEGER  NOT NULL DEFAULT 0,
+			last_error    TEXT     NOT NULL DEFAULT '',
+			created_at    DATETIME NOT NULL
+		)`,
+		`CREATE INDEX media_cleanup_due ON media_cleanup (not_before)`,
+		`CREATE INDEX media_cleanup_by_sha ON media_cleanup (sha256)`,
+	)},
 }
 
 // The columns of entries that entries_search reads, and the SQL that adds

@@ -17,8 +17,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -401,4 +405,31 @@ func ClosedEndpoint(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return "http://" + addr
+}
+
+// Refusing puts a proxy in front of the bucket's server that answers the
+// requests refuse picks with 403 AccessDenied, as a bucket policy that
+// denies them would, and passes the others through. It returns the bucket
+// as seen through the proxy.
+func (b Bucket) Refusing(t testing.TB, refuse func(r *http.Request) bool) Bucket {
+	t.Helper()
+	target, err := url.Parse(b.Server.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refuse(r) {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><Resource>%s</Resource></Error>`, r.URL.Path)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	// A server value for the proxy's address only: it cannot be stopped.
+	b.Server = &Server{Endpoint: srv.URL, addr: strings.TrimPrefix(srv.URL, "http://"), dir: b.Server.dir}
+	return b
 }

@@ -1,0 +1,233 @@
+package library
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/folio-cms/folio/pkg/store"
+)
+
+// Files can exist in the store without an item: between an upload's
+// storing them and its recording the item, and once an item is deleted.
+// Each time, a row of media_cleanup names them first; whoever deletes them
+// claims that row, checks in the same transaction that no item holds the
+// bytes, deletes, and then drops the row. An upload of the same bytes
+// waits while such a claim is live, and stores its files again after it.
+// So no item is left without its files, and files without an item last
+// until the next cleanup pass that can reach the store.
+
+const (
+	// uploadGrace is how long an upload may take between storing its
+	// files and recording its item before the pass takes them for left
+	// over.
+	uploadGrace = time.Hour
+	// claimFor is how long a claim lasts: one try at deleting the files.
+	claimFor = 5 * time.Minute
+	// CleanupEvery is how often Run passes over the files to clean up.
+	CleanupEvery = time.Minute
+)
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// recordCleanup records, in tx, that the files under keys may be left
+// without an item from notBefore on; claimed claims the row at once, for
+// the caller to delete them right after the transaction.
+func (s *Service) recordCleanup(tx *store.Tx, sha string, keys []string, notBefore time.Time, claimed bool) (int64, error) {
+	kj, err := json.Marshal(keys)
+	if err != nil {
+		return 0, err
+	}
+	row := store.MediaCleanupRow{SHA256: sha, Keys: string(kj), NotBefore: notBefore}
+	if claimed {
+		until := tx.Now().Add(claimFor)
+		row.ClaimedUntil, row.Attempts = &until, 1
+	}
+	err = tx.InsertMediaCleanup(&row)
+	return row.ID, err
+}
+
+// beginCleanup records an upload's files before they are stored.
+func (s *Service) beginCleanup(ctx context.Context, sha string, files []stagedFile, grace time.Duration) (int64, error) {
+	keys := make([]string, len(files))
+	for i, f := range files {
+		keys[i] = f.key
+	}
+	var id int64
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = s.recordCleanup(tx, sha, keys, tx.Now().Add(grace), false)
+		return err
+	})
+	return id, err
+}
+
+// forget drops a row whose files an item now holds.
+func (s *Service) forget(ctx context.Context, id int64) {
+	ctx = context.WithoutCancel(ctx)
+	if err := s.Store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteMediaCleanup(id) }); err != nil {
+		s.log().Warn("media cleanup: could not drop a record", "id", id, "error", err)
+	}
+}
+
+// abandon deletes the files of an upload that failed (cause), now if the
+// store lets it, else at a later pass.
+func (s *Service) abandon(ctx context.Context, id int64, files []stagedFile, cause error) {
+	ctx = context.WithoutCancel(ctx)
+	keys := make([]string, len(files))
+	for i, f := range files {
+		keys[i] = f.key
+	}
+	row := store.MediaCleanupRow{ID: id, Keys: mustJSON(keys)}
+	// Due now, so that this process may claim it.
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		r, err := tx.MediaCleanup(id)
+		if err != nil {
+			return err
+		}
+		row = r
+		return tx.PostponeMediaCleanup(id, tx.Now(), "the upload failed: "+cause.Error())
+	})
+	if err != nil {
+		s.log().Warn("media cleanup: could not record a failed upload's files; `folio doctor` lists them", "keys", keys, "error", err)
+		return
+	}
+	s.clean(ctx, row)
+}
+
+// runCleanup deletes files whose row this process has just claimed.
+func (s *Service) runCleanup(ctx context.Context, id int64, sha string, keys []string) {
+	s.deleteClaimed(context.WithoutCancel(ctx), store.MediaCleanupRow{ID: id, SHA256: sha, Keys: mustJSON(keys), Attempts: 1}, keys)
+}
+
+// Sweep is one cleanup pass: it deletes the files of every due row that
+// no item holds, and reports how many rows it settled.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	done := 0
+	for {
+		rows, err := s.Store.Read(ctx).DueMediaCleanups(s.now(), 100)
+		if err != nil || len(rows) == 0 {
+			return done, err
+		}
+		progress := false
+		for _, row := range rows {
+			if err := ctx.Err(); err != nil {
+				return done, err
+			}
+			if s.clean(ctx, row) {
+				done++
+				progress = true
+			}
+		}
+		if !progress || len(rows) < 100 {
+			return done, nil
+		}
+	}
+}
+
+// Run passes over the files to clean up every `every` (CleanupEvery when
+// 0) until ctx ends. Every process may run it: rows are claimed.
+func (s *Service) Run(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = CleanupEvery
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+			s.log().Warn("media cleanup pass failed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// clean claims a row and, unless an item holds its bytes, deletes its
+// files. It reports whether the row is settled (gone).
+func (s *Service) clean(ctx context.Context, row store.MediaCleanupRow) bool {
+	held := false
+	claimed := false
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if claimed, err = tx.ClaimMediaCleanup(row.ID, tx.Now().Add(claimFor)); err != nil || !claimed {
+			return err
+		}
+		row.Attempts++
+		if _, err := tx.MediaBySHA(row.SHA256); err == nil {
+			held = true // an item holds them: nothing to delete
+			return tx.DeleteMediaCleanup(row.ID)
+		} else if !store.IsNotFound(err) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		s.log().Warn("media cleanup: could not claim a record", "id", row.ID, "error", err)
+		return false
+	}
+	if !claimed {
+		return false // someone else has it
+	}
+	if held {
+		return true
+	}
+	var keys []string
+	if err := json.Unmarshal([]byte(row.Keys), &keys); err != nil {
+		s.log().Error("media cleanup: a record's keys are not JSON; dropping it", "id", row.ID, "error", err)
+		s.forget(ctx, row.ID)
+		return true
+	}
+	return s.deleteClaimed(ctx, row, keys)
+}
+
+// deleteClaimed deletes the files of a claimed row, then the row; when the
+// store fails, the row waits for a later pass (1 minute after the first
+// failure, doubling up to an hour).
+func (s *Service) deleteClaimed(ctx context.Context, row store.MediaCleanupRow, keys []string) bool {
+	dctx, cancel := context.WithTimeout(ctx, claimFor-time.Minute)
+	defer cancel()
+	var failed error
+	for _, k := range keys {
+		if err := s.Storage.Delete(dctx, k); err != nil {
+			failed = fmt.Errorf("delete %s: %w", k, err)
+			break
+		}
+	}
+	if failed == nil {
+		s.forget(ctx, row.ID)
+		return true
+	}
+	wait := time.Minute << min(max(row.Attempts-1, 0), 6)
+	wait = min(wait, time.Hour)
+	s.log().Warn("media cleanup: files are left in the store until the next try", "keys", keys, "retry_in", wait, "error", failed)
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		return tx.PostponeMediaCleanup(row.ID, tx.Now().Add(wait), failed.Error())
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		s.log().Warn("media cleanup: could not postpone a record", "id", row.ID, "error", err)
+	}
+	return false
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
