@@ -28,6 +28,7 @@ import (
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/contentfs"
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -143,6 +144,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer a.Close()
 	a.Log.Info("starting folio", "version", buildVersion(), "config", a.Config)
+	if err := checkMediaStore(ctx, a); err != nil {
+		return err
+	}
 
 	created, password, err := a.Auth.EnsureAdmin(ctx, a.Config.AdminEmail, a.Config.AdminPassword)
 	if err != nil {
@@ -202,6 +206,26 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	a.Log.Info("stopped")
 	return nil
+}
+
+// checkMediaStore looks at the media store before serving: a bucket that
+// does not exist or refuses folio's keys is a configuration to correct, so
+// folio does not start; one that cannot be reached now may be back soon,
+// so folio starts, and /readyz and uploads say what is wrong meanwhile.
+func checkMediaStore(ctx context.Context, a *app.App) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	err := a.Library.Ping(ctx)
+	var ue *media.UnavailableError
+	switch {
+	case err == nil:
+		a.Log.Info("media store", "store", a.Library.StoreKind(), "at", fmt.Sprint(a.Library.Storage))
+		return nil
+	case errors.As(err, &ue) && ue.Unreachable:
+		a.Log.Warn("the media store cannot be reached; uploads and /media/ answer 503 until it can", "error", err)
+		return nil
+	}
+	return fmt.Errorf("the media store: %w (see FOLIO_MEDIA_STORE and FOLIO_S3_* in the README)", err)
 }
 
 // seedIfEmpty imports the sample content when there is no content yet.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/folio-cms/folio/pkg/app"
 	"github.com/folio-cms/folio/pkg/backup"
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/doctor"
@@ -174,6 +175,7 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() { usageShown = true; usage() }
 	cfg, cerr := config.Load(fs, args, e.getenv, "serve") // the configuration serve would run with
+	var err error
 	switch {
 	case errors.Is(cerr, flag.ErrHelp):
 		return cerr
@@ -187,6 +189,9 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 	if cerr != nil { // the configuration is broken: check the data dir it names anyway
 		opt.DataDir = fs.Lookup("data-dir").Value.String()
 		opt.SecretConfigured = strings.TrimSpace(e.getenv("FOLIO_JWT_SECRET")) != ""
+		opt.MediaUnknown = strings.TrimSpace(e.getenv("FOLIO_MEDIA_STORE")) != "" && strings.TrimSpace(e.getenv("FOLIO_MEDIA_STORE")) != config.MediaLocal
+	} else if opt.Media, err = app.MediaStorage(cfg); err != nil {
+		return err
 	}
 	r := doctor.Run(ctx, opt)
 	if *asJSON {

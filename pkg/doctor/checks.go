@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/folio-cms/folio/pkg/backup"
 	"github.com/folio-cms/folio/pkg/library"
@@ -244,62 +246,81 @@ type mediaFile struct {
 	size     int64 // originals only
 }
 
-// checkMedia compares the files under media/ with what the media rows name:
-// originals or variants that are missing, originals of the wrong size, and
-// files that no row names.
+// checkMedia compares the files in the media store (the data dir's
+// media/, or the S3 bucket) with what the media rows name: originals or
+// variants that are missing, originals of the wrong size, and files that
+// no row names.
 func checkMedia(ctx context.Context, r *Report, opt Options, db *store.ReadOnly) {
 	expect, err := expectedMedia(ctx, db)
 	if err != nil {
 		r.add(Finding{Check: "media", Severity: Error, Message: "cannot list the media items: " + err.Error(), Fix: "See the database finding above."})
 		return
 	}
-	root := filepath.Join(opt.DataDir, mediaDir)
-	found := map[string]fs.FileInfo{}
+	if opt.MediaUnknown {
+		r.add(Finding{Check: "media", Severity: Warning, Message: "the media files were not checked: the media store's settings are invalid",
+			Fix: "Correct the FOLIO_MEDIA_STORE and FOLIO_S3_* settings named in the config finding, then run doctor again."})
+		return
+	}
+	st := opt.Media
+	if st == nil {
+		st = media.Local{Dir: filepath.Join(opt.DataDir, mediaDir)}
+	}
+	_, local := st.(media.Local)
+	where := fmt.Sprint(st)
+	readFix := "Run doctor as the user that runs folio, and make " + where + " readable by it."
+	if !local {
+		readFix = "Check FOLIO_S3_ENDPOINT, FOLIO_S3_BUCKET and the keys, and that this machine reaches the endpoint; folio's uploads fail (503) until then."
+	}
+	if p, ok := st.(media.Pinger); ok && !local {
+		if err := p.Ping(ctx); err != nil {
+			r.add(Finding{Check: "media", Severity: Error, Message: "the media store cannot be used: " + err.Error(), Fix: readFix})
+			return
+		}
+	}
+	lister, ok := st.(media.Lister)
+	if !ok {
+		r.add(Finding{Check: "media", Severity: Warning, Message: "the media store cannot list its files, so they were not checked"})
+		return
+	}
+	cleanups, err := db.MediaCleanups(ctx)
+	if err != nil {
+		r.add(Finding{Check: "media", Severity: Error, Message: "cannot read the files waiting to be deleted: " + err.Error(), Fix: "See the database finding above."})
+		return
+	}
+	waiting := map[string]bool{} // the cleanup pass will see to them
+	for _, row := range cleanups {
+		var keys []string
+		json.Unmarshal([]byte(row.Keys), &keys)
+		for _, k := range keys {
+			waiting[k] = true
+		}
+	}
+	found := map[string]media.Object{}
 	var orphans []string
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && p == root {
-			return filepath.SkipDir
-		}
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
+	err = lister.List(ctx, func(o media.Object) error {
+		if _, ok := expect[o.Key]; ok && o.Regular {
+			found[o.Key] = o
 			return nil
 		}
-		rel, _ := filepath.Rel(root, p)
-		key := filepath.ToSlash(rel)
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if fi.Mode()&fs.ModeSymlink != 0 { // folio serves what a link inside the media dir leads to
-			if target, err := os.Stat(p); err == nil {
-				fi = target
-			}
-		}
-		if _, ok := expect[key]; ok && fi.Mode().IsRegular() {
-			found[key] = fi
-			return nil
-		}
-		if opt.Now().Sub(fi.ModTime()) >= opt.Settle {
-			orphans = append(orphans, key)
+		if !waiting[o.Key] && opt.Now().Sub(o.ModTime) >= opt.Settle {
+			orphans = append(orphans, o.Key)
 		}
 		return nil
 	})
 	if err != nil {
-		r.add(Finding{Check: "media", Severity: Error, Message: "cannot read the media dir: " + err.Error(), Fix: "Run doctor as the user that runs folio, and make " + root + " readable by it."})
+		r.add(Finding{Check: "media", Severity: Error, Message: "cannot list the media files in " + where + ": " + err.Error(), Fix: readFix})
 		return
 	}
 	var missing, missingVariants, damaged []string
 	for key, f := range expect {
-		fi, ok := found[key]
+		o, ok := found[key]
 		switch {
 		case !ok && f.original:
 			missing = append(missing, key)
 		case !ok:
 			missingVariants = append(missingVariants, key)
-		case f.original && fi.Size() != f.size:
-			damaged = append(damaged, fmt.Sprintf("%s (media %d): %d bytes, the database says %d", key, f.id, fi.Size(), f.size))
+		case f.original && o.Size != f.size:
+			damaged = append(damaged, fmt.Sprintf("%s (media %d): %d bytes, the database says %d", key, f.id, o.Size, f.size))
 		}
 	}
 	// An item deleted while we looked is not missing: ask again.
@@ -323,38 +344,62 @@ func checkMedia(ctx context.Context, r *Report, opt Options, db *store.ReadOnly)
 	if len(missing) > 0 {
 		bad = true
 		r.add(Finding{Check: "media", Severity: Error, Items: label(missing),
-			Message: fmt.Sprintf("%s missing: pages show broken images and downloads fail", verb(len(missing), "original file is", "original files are")),
-			Fix:     "Copy these files back from a backup (they are under media/ in the archive), or delete the media items and upload them again."})
+			Message: fmt.Sprintf("%s missing from %s: pages show broken images and downloads fail", verb(len(missing), "original file is", "original files are"), where),
+			Fix:     "Put these files back from a backup (they are under media/ in the archive), or delete the media items and upload them again."})
 	}
 	if len(damaged) > 0 {
 		bad = true
 		slices.Sort(damaged)
 		r.add(Finding{Check: "media", Severity: Error, Items: damaged,
 			Message: fmt.Sprintf("%s not the size the database records: damaged or replaced", verb(len(damaged), "original file is", "original files are")),
-			Fix:     "Copy these files back from a backup, or delete the media items and upload them again."})
+			Fix:     "Put these files back from a backup, or delete the media items and upload them again."})
 	}
 	if len(missingVariants) > 0 {
 		bad = true
 		r.add(Finding{Check: "media", Severity: Warning, Items: label(missingVariants),
-			Message: fmt.Sprintf("%s missing: responsive images that use them break", verb(len(missingVariants), "resized variant is", "resized variants are")),
-			Fix:     "Copy these files back from a backup, or delete the media items and upload them again to make new variants."})
+			Message: fmt.Sprintf("%s missing from %s: responsive images that use them break", verb(len(missingVariants), "resized variant is", "resized variants are"), where),
+			Fix:     "Put these files back from a backup, or delete the media items and upload them again to make new variants."})
 	}
 	if len(orphans) > 0 {
 		bad = true
 		slices.Sort(orphans)
+		fix := fmt.Sprintf("Delete them (paths are relative to %s) once you are sure nothing outside folio links to them.", where)
+		if !local {
+			fix = "Folio deletes the files of failed uploads and deleted items itself once the store answers (see the cleanup finding, if any); delete any others with your S3 tool (keys are relative to the prefix) once you are sure nothing outside folio links to them."
+		}
 		r.add(Finding{Check: "media", Severity: Warning, Items: orphans,
-			Message: fmt.Sprintf("%s to no media item (left by deletions or interrupted uploads): they only take space, and backups leave them out", verb(len(orphans), "file under "+root+" belongs", "files under "+root+" belong")),
-			Fix:     fmt.Sprintf("Delete them (paths are relative to %s) once you are sure nothing outside folio links to them.", root)})
+			Message: fmt.Sprintf("%s to no media item (left by deletions or interrupted uploads): they only take space, and backups leave them out", verb(len(orphans), "file in "+where+" belongs", "files in "+where+" belong")),
+			Fix:     fix})
 	}
+	bad = checkCleanup(r, opt, cleanups) || bad
 	if !bad && len(expect) == 0 {
-		r.add(Finding{Check: "media", Severity: OK, Message: "there are no media items, and no other files under media/"})
+		r.add(Finding{Check: "media", Severity: OK, Message: "there are no media items, and no other files in " + where})
 	} else if !bad {
 		items := map[int64]bool{}
 		for _, f := range expect {
 			items[f.id] = true
 		}
-		r.add(Finding{Check: "media", Severity: OK, Message: fmt.Sprintf("all %s of %s are present, and no other files", plural(len(expect), "file"), plural(len(items), "media item"))})
+		r.add(Finding{Check: "media", Severity: OK, Message: fmt.Sprintf("all %s of %s are present in %s, and no other files", plural(len(expect), "file"), plural(len(items), "media item"), where)})
 	}
+}
+
+// checkCleanup reports files that folio has tried and failed to delete
+// from the media store (the cleanup pass retries them). It reports
+// whether there were any.
+func checkCleanup(r *Report, opt Options, rows []store.MediaCleanupRow) bool {
+	var failing []string
+	for _, row := range rows {
+		if row.LastError != "" && opt.Now().Sub(row.CreatedAt) >= opt.Settle {
+			failing = append(failing, fmt.Sprintf("%s (since %s, %s): %s", row.Keys, row.CreatedAt.UTC().Format(time.RFC3339), plural(row.Attempts, "try"), row.LastError))
+		}
+	}
+	if len(failing) == 0 {
+		return false
+	}
+	r.add(Finding{Check: "media", Severity: Warning, Items: failing,
+		Message: fmt.Sprintf("%s of deleted items or failed uploads could not be deleted from the media store yet", verb(len(failing), "set of files", "sets of files")),
+		Fix:     "Folio tries again, at most an hour apart, from every running process; if the errors say the store refuses, correct its settings or permissions."})
+	return true
 }
 
 func expectedMedia(ctx context.Context, db *store.ReadOnly) (map[string]mediaFile, error) {

@@ -17,6 +17,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/folio-cms/folio/pkg/media"
 )
 
 // Severity says how bad a finding is.
@@ -65,6 +67,11 @@ type Options struct {
 	// SecretConfigured is true when FOLIO_JWT_SECRET is set, so the data
 	// dir's jwt_secret file is not used.
 	SecretConfigured bool
+	// Media is the media store to check (nil: the data dir's media/).
+	Media media.Storage
+	// MediaUnknown says that the media store's settings are invalid, so
+	// its files are not checked.
+	MediaUnknown bool
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Settle is how old a file under media/ must be to count as orphaned

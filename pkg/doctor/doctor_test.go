@@ -19,18 +19,54 @@ import (
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/doctor"
 	"github.com/folio-cms/folio/pkg/library"
+	"github.com/folio-cms/folio/pkg/media"
+	"github.com/folio-cms/folio/pkg/media/s3test"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
-// newSite makes a real data dir, as folio serve leaves it: a migrated
-// database holding one image (an original and a variant), the JWT secret,
-// and the store closed.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	s3test.Cleanup()
+	os.Exit(code)
+}
+
+// site is a real data dir, as folio serve leaves it: a migrated database
+// holding one image (an original and a variant), the JWT secret, and the
+// store closed; its media in the data dir or in a bucket.
+type site struct {
+	dir   string
+	cfg   config.Config
+	item  library.Item
+	media media.Storage
+}
+
+// newSite makes a site with its media in the data dir.
 func newSite(t *testing.T) (dir string, item library.Item) {
+	s := newSiteOn(t, config.MediaLocal)
+	return s.dir, s.item
+}
+
+// newSiteOn makes a site with its media in the store named (local or s3:
+// a new bucket of the shared S3 test server).
+func newSiteOn(t *testing.T, store string) *site {
+	t.Helper()
+	if store == config.MediaS3 {
+		return newSiteIn(t, s3test.NewBucket(t))
+	}
+	return newSiteIn(t, s3test.Bucket{})
+}
+
+func newSiteIn(t *testing.T, b s3test.Bucket) *site {
 	t.Helper()
 	ctx := context.Background()
-	dir = filepath.Join(t.TempDir(), "data")
+	dir := filepath.Join(t.TempDir(), "data")
 	cfg := config.Default()
 	cfg.DataDir, cfg.PublicURL = dir, "http://folio.test"
+	if b.Name != "" {
+		cfg.MediaStore = config.MediaS3
+		cfg.S3 = config.S3{Endpoint: b.Server.Endpoint, Bucket: b.Name, Region: s3test.Region, Prefix: b.Prefix, PathStyle: true,
+			AccessKeyID: s3test.AccessKey, SecretAccessKey: s3test.SecretKey}
+	}
 	h, err := auth.NewHasher(10)
 	if err != nil {
 		t.Fatal(err)
@@ -45,17 +81,21 @@ func newSite(t *testing.T) (dir string, item library.Item) {
 	for i := range m.Pix {
 		m.Pix[i] = uint8(i * 7)
 	}
-	var b bytes.Buffer
-	png.Encode(&b, m)
-	item, _, err = lib.Upload(ctx, auth.System, &b, "x.png", "alt", "")
+	var buf bytes.Buffer
+	png.Encode(&buf, m)
+	item, _, err := lib.Upload(ctx, auth.System, &buf, "x.png", "alt", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(item.Variants) != 1 {
 		t.Fatalf("%d variants, want 1", len(item.Variants))
 	}
-	return dir, item
+	return &site{dir: dir, cfg: cfg, item: item, media: lib.Storage}
 }
+
+// options are the doctor's options for the site, as `folio doctor` makes
+// them from the same settings.
+func (s *site) options() doctor.Options { return doctor.Options{DataDir: s.dir, Media: s.media} }
 
 func run(t *testing.T, opt doctor.Options) *doctor.Report {
 	t.Helper()
@@ -102,47 +142,124 @@ func TestHealthySite(t *testing.T) {
 
 // TestMediaFindings: an orphan file (old enough), a missing original, a
 // missing variant; a fresh file that may belong to an upload in progress
-// is not an orphan yet.
+// is not an orphan yet. On both stores.
 func TestMediaFindings(t *testing.T) {
-	dir, item := newSite(t)
-	mediaDir := filepath.Join(dir, "media")
-	orphan := filepath.Join(mediaDir, "originals", "00", "11", strings.Repeat("0", 64)+".png")
-	os.MkdirAll(filepath.Dir(orphan), 0o755)
-	os.WriteFile(orphan, []byte("nobody's"), 0o644)
-	old := time.Now().Add(-time.Hour)
-	os.Chtimes(orphan, old, old)
-	os.WriteFile(filepath.Join(mediaDir, "originals", "00", "fresh.png"), []byte("uploading"), 0o644)
+	for _, store := range []string{config.MediaLocal, config.MediaS3} {
+		t.Run(store, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := newSiteOn(t, store)
+			if r := run(t, s.options()); r.Worst() != doctor.OK {
+				t.Fatalf("a healthy site: worst = %v", r.Worst())
+			}
+			orphan := "originals/00/11/" + strings.Repeat("0", 64) + ".png"
+			if err := s.media.Put(ctx, orphan, strings.NewReader("nobody's")); err != nil {
+				t.Fatal(err)
+			}
+			// Fresh: it may be an upload's, about to get its row.
+			if r := run(t, s.options()); r.Worst() != doctor.OK {
+				t.Errorf("a fresh file: worst = %v, want ok", r.Worst())
+			}
+			later := s.options()
+			later.Now = func() time.Time { return time.Now().Add(time.Hour) }
+			r := run(t, later)
+			f := find(r, "media", doctor.Warning)
+			if f == nil || len(f.Items) != 1 || f.Items[0] != orphan || f.Fix == "" {
+				t.Fatalf("orphan finding = %+v", f)
+			}
+			if r.Worst() != doctor.Warning {
+				t.Errorf("an orphan: worst = %v, want warning", r.Worst())
+			}
+			s.media.Delete(ctx, orphan)
 
-	r := run(t, doctor.Options{DataDir: dir})
-	f := find(r, "media", doctor.Warning)
-	if f == nil || len(f.Items) != 1 || !strings.HasSuffix(orphan, filepath.FromSlash(f.Items[0])) || f.Fix == "" {
-		t.Fatalf("orphan finding = %+v", f)
+			// The variant goes missing: a warning. The original: an error.
+			s.media.Delete(ctx, key(s.item.Variants[0].URL))
+			r = run(t, s.options())
+			if f := find(r, "media", doctor.Warning); f == nil || !strings.Contains(f.Message, "variant is missing") || !strings.Contains(f.Items[0], key(s.item.Variants[0].URL)) {
+				t.Errorf("missing variant: %+v", r.Findings)
+			}
+			s.media.Delete(ctx, key(s.item.URL))
+			r = run(t, s.options())
+			f = find(r, "media", doctor.Error)
+			if f == nil || len(f.Items) != 1 || !strings.Contains(f.Items[0], key(s.item.URL)) || !strings.Contains(f.Items[0], "(media 1)") || f.Fix == "" {
+				t.Fatalf("missing original: %+v", f)
+			}
+			if r.Worst() != doctor.Error {
+				t.Errorf("a missing original: worst = %v, want error", r.Worst())
+			}
+
+			// An original of the wrong size is damaged.
+			s.media.Put(ctx, key(s.item.URL), strings.NewReader("short"))
+			r = run(t, s.options())
+			if f := find(r, "media", doctor.Error); f == nil || !strings.Contains(f.Message, "not the size") {
+				t.Errorf("damaged original: %+v", r.Findings)
+			}
+		})
 	}
-	if r.Worst() != doctor.Warning {
-		t.Errorf("an orphan: worst = %v, want warning", r.Worst())
+}
+
+// TestMediaStoreFaults: a bucket that cannot be reached is an error that
+// says so; files an item's deletion could not remove while the bucket was
+// down are listed until the cleanup pass removes them.
+func TestMediaStoreFaults(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := s3test.Start(t)
+	s := newSiteIn(t, srv.Bucket(t))
+	srv.Stop(t)
+	r := run(t, s.options())
+	f := find(r, "media", doctor.Error)
+	if f == nil || !strings.Contains(f.Message, "the media store cannot be used") || !strings.Contains(f.Message, "unreachable") || !strings.Contains(f.Fix, "FOLIO_S3_ENDPOINT") {
+		t.Fatalf("unreachable store: %+v", r.Findings)
 	}
 
-	// The variant goes missing: a warning. The original: an error.
-	os.Remove(filepath.Join(mediaDir, key(item.Variants[0].URL)))
-	r = run(t, doctor.Options{DataDir: dir})
-	if f := find(r, "media", doctor.Warning); f == nil || !strings.Contains(f.Message, "variant is missing") || !strings.Contains(f.Items[0], key(item.Variants[0].URL)) {
-		t.Errorf("missing variant: %+v", r.Findings)
+	// Delete the item; the pass after the grace fails while the bucket is down.
+	a, err := app.New(ctx, s.cfg, app.Options{Now: func() time.Time { return time.Now().Add(20 * time.Minute) }})
+	if err != nil {
+		t.Fatal(err)
 	}
-	os.Remove(filepath.Join(mediaDir, key(item.URL)))
-	r = run(t, doctor.Options{DataDir: dir})
-	f = find(r, "media", doctor.Error)
-	if f == nil || len(f.Items) != 1 || !strings.Contains(f.Items[0], key(item.URL)) || !strings.Contains(f.Items[0], "(media 1)") || f.Fix == "" {
-		t.Fatalf("missing original: %+v", f)
+	if err := a.Library.Delete(ctx, auth.System, s.item.ID, false); err != nil {
+		t.Fatal(err)
 	}
-	if r.Worst() != doctor.Error {
-		t.Errorf("a missing original: worst = %v, want error", r.Worst())
+	if n, err := a.Library.Sweep(ctx); n != 0 || err != nil {
+		t.Errorf("Sweep now: %d %v", n, err)
 	}
-
-	// An original of the wrong size is damaged.
-	os.WriteFile(filepath.Join(mediaDir, key(item.URL)), []byte("short"), 0o644)
-	r = run(t, doctor.Options{DataDir: dir})
-	if f := find(r, "media", doctor.Error); f == nil || !strings.Contains(f.Message, "not the size") {
-		t.Errorf("damaged original: %+v", r.Findings)
+	a.Close()
+	a, err = app.New(ctx, s.cfg, app.Options{Now: func() time.Time { return time.Now().Add(40 * time.Minute) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.Library.Sweep(ctx); n != 0 || err != nil {
+		t.Errorf("Sweep with the bucket down: %d %v", n, err)
+	}
+	a.Close()
+	srv.Restart(t)
+	later := s.options()
+	later.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	r = run(t, later)
+	var orphans, waiting *doctor.Finding
+	for i, f := range r.Findings {
+		switch {
+		case f.Check == "media" && strings.Contains(f.Message, "belong to no media item"):
+			orphans = &r.Findings[i]
+		case f.Check == "media" && strings.Contains(f.Message, "could not be deleted from the media store yet"):
+			waiting = &r.Findings[i]
+		}
+	}
+	if orphans != nil || waiting == nil || len(waiting.Items) != 1 || !strings.Contains(waiting.Items[0], "unreachable") {
+		t.Fatalf("after a failed pass (the files wait for the next, and are not orphans): %+v", r.Findings)
+	}
+	// The pass removes them; then all is well.
+	a, err = app.New(ctx, s.cfg, app.Options{Now: later.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.Library.Sweep(ctx); n != 1 || err != nil {
+		t.Errorf("Sweep: %d %v", n, err)
+	}
+	a.Close()
+	if r := run(t, later); r.Worst() != doctor.OK {
+		t.Errorf("after the pass: %+v", r.Findings)
 	}
 }
 

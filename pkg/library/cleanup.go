@@ -12,7 +12,8 @@ import (
 )
 
 // Files can exist in the store without an item: between an upload's
-// storing them and its recording the item, and once an item is deleted.
+// storing them and its recording the item, and for a while (deleteGrace)
+// after an item is deleted.
 // Each time, a row of media_cleanup names them first; whoever deletes them
 // claims that row, checks in the same transaction that no item holds the
 // bytes, deletes, and then drops the row. An upload of the same bytes
@@ -25,6 +26,10 @@ const (
 	// files and recording its item before the pass takes them for left
 	// over.
 	uploadGrace = time.Hour
+	// deleteGrace is how long a deleted item's files stay in the store
+	// (no longer served): a backup that began before the delete still
+	// finds them, streaming them from S3 after its snapshot.
+	deleteGrace = 15 * time.Minute
 	// claimFor is how long a claim lasts: one try at deleting the files.
 	claimFor = 5 * time.Minute
 	// CleanupEvery is how often Run passes over the files to clean up.
@@ -46,19 +51,10 @@ func (s *Service) log() *slog.Logger {
 }
 
 // recordCleanup records, in tx, that the files under keys may be left
-// without an item from notBefore on; claimed claims the row at once, for
-// the caller to delete them right after the transaction.
-func (s *Service) recordCleanup(tx *store.Tx, sha string, keys []string, notBefore time.Time, claimed bool) (int64, error) {
-	kj, err := json.Marshal(keys)
-	if err != nil {
-		return 0, err
-	}
-	row := store.MediaCleanupRow{SHA256: sha, Keys: string(kj), NotBefore: notBefore}
-	if claimed {
-		until := tx.Now().Add(claimFor)
-		row.ClaimedUntil, row.Attempts = &until, 1
-	}
-	err = tx.InsertMediaCleanup(&row)
+// without an item from notBefore on.
+func (s *Service) recordCleanup(tx *store.Tx, sha string, keys []string, notBefore time.Time) (int64, error) {
+	row := store.MediaCleanupRow{SHA256: sha, Keys: mustJSON(keys), NotBefore: notBefore}
+	err := tx.InsertMediaCleanup(&row)
 	return row.ID, err
 }
 
@@ -71,7 +67,7 @@ func (s *Service) beginCleanup(ctx context.Context, sha string, files []stagedFi
 	var id int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		id, err = s.recordCleanup(tx, sha, keys, tx.Now().Add(grace), false)
+		id, err = s.recordCleanup(tx, sha, keys, tx.Now().Add(grace))
 		return err
 	})
 	return id, err
@@ -108,11 +104,6 @@ func (s *Service) abandon(ctx context.Context, id int64, files []stagedFile, cau
 		return
 	}
 	s.clean(ctx, row)
-}
-
-// runCleanup deletes files whose row this process has just claimed.
-func (s *Service) runCleanup(ctx context.Context, id int64, sha string, keys []string) {
-	s.deleteClaimed(context.WithoutCancel(ctx), store.MediaCleanupRow{ID: id, SHA256: sha, Keys: mustJSON(keys), Attempts: 1}, keys)
 }
 
 // Sweep is one cleanup pass: it deletes the files of every due row that

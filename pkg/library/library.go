@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -327,7 +328,6 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 		return errs.New(errs.Forbidden, "forbidden", "Only admins may delete a media item that is in use.")
 	}
 	var row store.MediaRow
-	var cleanup int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if row, err = itemRow(tx, id); err != nil {
@@ -354,9 +354,10 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 		if err := tx.DeleteMedia(id); err != nil {
 			return err
 		}
-		// Its files go once the row has: claimed by this process, so that
-		// an upload of the same bytes waits until they are gone.
-		if cleanup, err = s.recordCleanup(tx, row.SHA256, Keys(row), tx.Now(), true); err != nil {
+		// Its files are no longer served (only an item's files are), and
+		// go at the first cleanup pass after deleteGrace, so that a backup
+		// running now still finds them.
+		if _, err := s.recordCleanup(tx, row.SHA256, Keys(row), tx.Now().Add(deleteGrace)); err != nil {
 			return err
 		}
 		if err := s.Events.Enqueue(tx, "media.deleted", webhook.Data{Type: "media", ID: id, Slug: row.SHA256, Title: row.Filename,
@@ -368,7 +369,6 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 	if err != nil {
 		return err
 	}
-	s.runCleanup(ctx, cleanup, row.SHA256, Keys(row))
 	return nil
 }
 
@@ -388,10 +388,26 @@ func (s *Service) errInUse(uses []Use) error {
 	return e.With("used_by", used)
 }
 
-// Open opens a stored file by its key (the path after /media/). Files are
-// public: their keys are content hashes, handed out only with the entries
-// and items that use them.
+// Open opens a stored file by its key (the path after /media/): the
+// original or a variant of an item. Files are public: their keys are
+// content hashes, handed out only with the entries and items that use
+// them. Files no item holds (of a deleted item, of a failed upload) are
+// not served, though the store may hold them until the cleanup pass.
 func (s *Service) Open(ctx context.Context, key string) (media.File, error) {
+	sha, ok := media.KeySHA256(key)
+	if !ok {
+		return nil, errNoFile
+	}
+	row, err := s.Store.Read(ctx).MediaBySHA(sha)
+	if store.IsNotFound(err) {
+		return nil, errNoFile
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(Keys(row), key) {
+		return nil, errNoFile
+	}
 	f, err := s.Storage.Open(ctx, key)
 	if errors.Is(err, media.ErrNotFound) || errors.Is(err, media.ErrInvalidKey) {
 		return nil, errNoFile

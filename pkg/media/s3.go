@@ -120,8 +120,11 @@ type UnavailableError struct {
 	Where  string // the store
 	Op     string // what was tried: "store", "read", "delete", …
 	Key    string
-	Reason string // "unreachable" or "refused the request (AccessDenied: …)"
-	Err    error
+	Reason string // "unreachable (…)" or "refused the request (403 AccessDenied: …)"
+	// Unreachable is true when no answer came (a network failure), false
+	// when the store answered with a refusal.
+	Unreachable bool
+	Err         error
 }
 
 func (e *UnavailableError) Error() string {
@@ -149,7 +152,7 @@ func (s *S3) fail(op, key string, err error) error {
 	case resp.Code == "NoSuchKey" || (resp.StatusCode == http.StatusNotFound && resp.Code != "NoSuchBucket"):
 		return fmt.Errorf("media: %s: %w", key, ErrNotFound)
 	case resp.StatusCode == 0:
-		return &UnavailableError{Where: s.where, Op: op, Key: key, Reason: "unreachable (" + unwrapNet(err) + ")", Err: err}
+		return &UnavailableError{Where: s.where, Op: op, Key: key, Reason: "unreachable (" + unwrapNet(err) + ")", Unreachable: true, Err: err}
 	}
 	reason := resp.Code
 	if resp.Message != "" {

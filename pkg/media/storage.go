@@ -106,6 +106,22 @@ func VariantKey(sha string, width int, ext string) string {
 	return "variants/" + sha[:2] + "/" + sha[2:4] + "/" + sha + "-" + strconv.Itoa(width) + "." + ext
 }
 
+// KeySHA256 returns the SHA-256 of the original that a key made by
+// OriginalKey or VariantKey belongs to.
+func KeySHA256(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, "originals/")
+	if !ok {
+		if rest, ok = strings.CutPrefix(key, "variants/"); !ok {
+			return "", false
+		}
+	}
+	name := path.Base(rest)
+	if len(name) < 64 || !IsSHA256(name[:64]) || rest != name[:2]+"/"+name[2:4]+"/"+name {
+		return "", false
+	}
+	return name[:64], true
+}
+
 // IsSHA256 reports whether s is a SHA-256 in lowercase hex, as keys hold it.
 func IsSHA256(s string) bool {
 	if len(s) != 64 {

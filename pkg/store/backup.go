@@ -334,3 +334,17 @@ func (r *ReadOnly) MediaFiles(ctx context.Context) ([]MediaRow, error) {
 	}
 	return rows, nil
 }
+
+// MediaCleanups returns the files waiting to be deleted from the media
+// store (none before the table existed).
+func (r *ReadOnly) MediaCleanups(ctx context.Context) ([]MediaCleanupRow, error) {
+	ok, err := r.hasTable(ctx, "media_cleanup")
+	if err != nil || !ok {
+		return nil, err
+	}
+	var rows []MediaCleanupRow
+	if err := r.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list media_cleanup: %w", err)
+	}
+	return rows, nil
+}
