@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/folio-cms/folio/pkg/media/s3test"
 	"github.com/folio-cms/folio/pkg/webhook/webhooktest"
 )
 
@@ -23,7 +24,9 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	s3test.Cleanup()
+	os.Exit(code)
 }
 
 // process is folio running as a child process.

@@ -28,7 +28,9 @@ The archive holds manifest.json (versions, record counts, and every file with
 its size and SHA-256), a consistent snapshot of the database (taken at one
 instant with SQLite's VACUUM INTO; writers are not blocked), the generated JWT
 secret (jwt_secret, unless --without-secret), and the media files that the
-snapshot refers to. It leaves out <data>/tmp and files no media item names.
+snapshot refers to: from the data dir, or, with FOLIO_MEDIA_STORE=s3, streamed
+from the bucket (FOLIO_S3_* as for serve). It leaves out <data>/tmp and files
+no media item names.
 The archive is written to FILE.tmp and renamed when complete, with mode 0600:
 it holds password hashes, webhook secrets and the JWT secret; store it as
 carefully as the data dir itself.
@@ -49,7 +51,11 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	m, err := backup.Create(ctx, backup.CreateOptions{DataDir: *dataDir, Out: pos[0], Force: *force, WithoutSecret: *noSecret, Version: buildVersion()})
+	st, err := mediaFromEnv(e, *dataDir)
+	if err != nil {
+		return err
+	}
+	m, err := backup.Create(ctx, backup.CreateOptions{DataDir: *dataDir, Out: pos[0], Force: *force, WithoutSecret: *noSecret, Version: buildVersion(), Media: st})
 	if err != nil {
 		return err
 	}
@@ -89,7 +95,11 @@ the data dir it serves. Run restore as the user that runs folio; run as root
 into a data dir that belongs to another user, it gives the files to that user.
 
 The backup's JWT secret, if it holds one, is restored too (mode 0600), so the
-sessions and API tokens of the backup's time stay valid.`
+sessions and API tokens of the backup's time stay valid.
+
+With FOLIO_MEDIA_STORE=s3 (and FOLIO_S3_* as for serve), the media files are
+put into the bucket, before the data dir is touched; what the bucket holds
+already stays.`
 
 func cmdRestore(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "restore", "FILE.tar.gz --data-dir DIR [--force]", restoreAbout)
@@ -113,7 +123,11 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 		printCounts(e.stdout, m.Counts)
 		return nil
 	}
-	res, err := backup.Restore(ctx, backup.RestoreOptions{Archive: pos[0], DataDir: *dataDir, Force: *force})
+	st, err := mediaFromEnv(e, *dataDir)
+	if err != nil {
+		return err
+	}
+	res, err := backup.Restore(ctx, backup.RestoreOptions{Archive: pos[0], DataDir: *dataDir, Force: *force, Media: st})
 	if err != nil {
 		return err
 	}
@@ -122,7 +136,9 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "restored the backup taken at %s (folio %s, schema version %d) into %s\n",
 		m.CreatedAt.Format("2006-01-02 15:04:05Z07:00"), m.FolioVersion, m.SchemaVersion, *dataDir)
 	printCounts(e.stdout, m.Counts)
-	if n, b := m.MediaFiles(); n > 0 {
+	if n, b := m.MediaFiles(); n > 0 && res.MediaStored > 0 {
+		fmt.Fprintf(e.stdout, "  media files: %d (%s), put into %v\n", n, media.FormatSize(b), st)
+	} else if n > 0 {
 		fmt.Fprintf(e.stdout, "  media files: %d (%s)\n", n, media.FormatSize(b))
 	}
 	switch {
@@ -232,6 +248,20 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos, args = append(pos, args[0]), args[1:]
 	}
+}
+
+// mediaFromEnv is the media store that the FOLIO_MEDIA_STORE and FOLIO_S3_*
+// settings of the environment name, for a data dir (the commands that may
+// not go through open(): backup, restore).
+func mediaFromEnv(e *env, dataDir string) (media.Storage, error) {
+	fs := flag.NewFlagSet("folio", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg, err := config.Load(fs, nil, e.getenv, "backup")
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	cfg.DataDir = dataDir
+	return app.MediaStorage(cfg)
 }
 
 func envOr(e *env, key, def string) string {

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/folio-cms/folio/pkg/media/s3test"
 )
 
 const testAdminPassword = "a long and careful passphrase"
@@ -99,10 +101,31 @@ func (a *api) total(path string) int {
 // and serves it: the restored folio has what the manifest counts, its
 // files are all there (doctor finds nothing wrong), and an access token
 // issued by the first folio still works, because the JWT secret came along.
+// On S3, the restore goes into another bucket, and the restored folio
+// serves the files from there.
 func TestBackupWhileServingAndRestore(t *testing.T) {
 	t.Parallel()
+	for _, kind := range []string{"local", "s3"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			backupWhileServingAndRestore(t, kind)
+		})
+	}
+}
+
+// withBucket adds a new bucket's settings to vars (for kind s3).
+func withBucket(t *testing.T, kind string, vars map[string]string) map[string]string {
+	if kind == "s3" {
+		for k, v := range s3test.NewBucket(t).WithPrefix("media/").Env() {
+			vars[k] = v
+		}
+	}
+	return vars
+}
+
+func backupWhileServingAndRestore(t *testing.T, kind string) {
 	data := t.TempDir()
-	vars := map[string]string{"FOLIO_DATA_DIR": data, "FOLIO_ADMIN_PASSWORD": testAdminPassword}
+	vars := withBucket(t, kind, map[string]string{"FOLIO_DATA_DIR": data, "FOLIO_ADMIN_PASSWORD": testAdminPassword})
 	s := startServe(t, vars)
 	a := signIn(t, s)
 	for i := range 3 {
@@ -143,15 +166,19 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 
 	m := readManifest(t, archive)
 	restored := filepath.Join(t.TempDir(), "restored")
-	code, out, errOut = folio(t, nil, "restore", archive, "--data-dir", restored)
+	into := withBucket(t, kind, map[string]string{"FOLIO_DATA_DIR": restored})
+	code, out, errOut = folio(t, into, "restore", archive, "--data-dir", restored)
 	if code != 0 || !strings.Contains(out, "restored the backup") || !strings.Contains(out, "post: ") {
 		t.Fatalf("restore: %d\n%s%s", code, out, errOut)
 	}
-	if code, out, _ := folio(t, map[string]string{"FOLIO_DATA_DIR": restored}, "doctor"); code != 0 || !strings.Contains(out, "All checks passed") {
+	if kind == "s3" && !strings.Contains(out, "put into s3://"+into["FOLIO_S3_BUCKET"]+"/media/") {
+		t.Errorf("restore into a bucket:\n%s", out)
+	}
+	if code, out, _ := folio(t, into, "doctor"); code != 0 || !strings.Contains(out, "All checks passed") {
 		t.Errorf("doctor on the restored dir: %d\n%s", code, out)
 	}
 
-	s2 := startServe(t, map[string]string{"FOLIO_DATA_DIR": restored})
+	s2 := startServe(t, into)
 	old := &api{t: t, base: "http://" + s2.addr, token: a.token}
 	posts := 0
 	for _, n := range m.Counts.Entries["post"] {
@@ -163,9 +190,38 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if got := old.total("/api/v1/admin/media?per_page=1"); got != int(m.Counts.Media["image"]) || got < 3 {
 		t.Errorf("the restored folio lists %d media items, the manifest counts %d", got, m.Counts.Media["image"])
 	}
+	// Its files are the first folio's, byte for byte.
+	var items struct {
+		Data []struct{ URL string } `json:"data"`
+	}
+	old.call("GET", "/api/v1/admin/media?per_page=100", "", nil, &items)
+	for _, it := range items.Data {
+		path := it.URL[strings.Index(it.URL, "/media/"):]
+		a, b := get(t, "http://"+s.addr+path), get(t, "http://"+s2.addr+path)
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s: %d bytes served by the first folio, %d by the restored one", path, len(a), len(b))
+		}
+	}
 	if live := a.total("/api/v1/admin/posts?per_page=1"); live <= posts {
 		t.Logf("no post was written after the snapshot (%d live, %d restored)", live, posts)
 	}
+}
+
+// get returns the body of a GET that answered 200 (nil otherwise).
+func get(t *testing.T, url string) []byte {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Errorf("GET %s: %v", url, err)
+		return nil
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Errorf("GET %s: %d", url, res.StatusCode)
+		return nil
+	}
+	return b
 }
 
 type manifest struct {

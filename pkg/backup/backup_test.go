@@ -31,25 +31,55 @@ import (
 	"github.com/folio-cms/folio/pkg/config"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/library"
+	"github.com/folio-cms/folio/pkg/media"
+	"github.com/folio-cms/folio/pkg/media/s3test"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
-// site is a real folio data dir: a store, the JWT secret, a media library.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	s3test.Cleanup()
+	os.Exit(code)
+}
+
+// site is a real folio data dir: a store, the JWT secret, a media library
+// (in the data dir, or in a bucket).
 type site struct {
 	dir   string
 	st    *store.Store
 	svc   *content.Service
 	lib   *library.Service
 	admin auth.Principal
+	media media.Storage
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t *testing.T) *site { t.Helper(); return newSiteOn(t, config.MediaLocal) }
+
+// stores are the media stores the backup tests run on.
+var stores = []string{config.MediaLocal, config.MediaS3}
+
+// mediaStore is a new, empty store of the kind named: nil for the data
+// dir's media/, or a new bucket of the shared S3 test server.
+func mediaStore(t *testing.T, kind string) media.Storage {
+	if kind != config.MediaS3 {
+		return nil
+	}
+	return s3test.NewBucket(t).WithPrefix("folio/").Store(t)
+}
+
+func newSiteOn(t *testing.T, kind string) *site {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	h, _ := auth.NewHasher(10)
 	cfg := config.Default()
 	cfg.DataDir, cfg.PublicURL = dir, "http://folio.test"
+	if kind == config.MediaS3 {
+		b := s3test.NewBucket(t).WithPrefix("folio/")
+		cfg.MediaStore = config.MediaS3
+		cfg.S3 = config.S3{Endpoint: b.Server.Endpoint, Bucket: b.Name, Region: s3test.Region, Prefix: b.Prefix, PathStyle: true,
+			AccessKeyID: s3test.AccessKey, SecretAccessKey: s3test.SecretKey}
+	}
 	a, err := app.New(ctx, cfg, app.Options{Hasher: h}) // the data dir as folio serve makes it
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +89,39 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &site{dir: dir, st: a.Store, svc: a.Content, lib: a.Library, admin: auth.Principal{User: u}}
+	s := &site{dir: dir, st: a.Store, svc: a.Content, lib: a.Library, admin: auth.Principal{User: u}}
+	if kind == config.MediaS3 {
+		s.media = a.Library.Storage
+	}
+	return s
+}
+
+// readMedia reads the file under key from st (nil: dir's media/).
+func readMedia(t testing.TB, st media.Storage, dir, key string) ([]byte, error) {
+	t.Helper()
+	if st == nil {
+		return os.ReadFile(filepath.Join(dir, "media", filepath.FromSlash(key)))
+	}
+	f, err := st.Open(context.Background(), key)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// storedKeys lists what st (nil: dir's media/) holds.
+func storedKeys(t testing.TB, st media.Storage, dir string) []string {
+	t.Helper()
+	if st == nil {
+		return filesUnder(t, filepath.Join(dir, "media"))
+	}
+	var keys []string
+	if err := st.(media.Lister).List(context.Background(), func(o media.Object) error { keys = append(keys, o.Key); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // pngOf returns a distinct w×h PNG for each seed.
@@ -250,7 +312,13 @@ func filesUnder(t testing.TB, dir string) []string {
 // only so that the test can read the state after each change (SQLite runs
 // one write at a time anyway). The backup takes no part in that mutex.
 func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
-	s := newSite(t)
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) { backupUnderWriteLoad(t, kind) })
+	}
+}
+
+func backupUnderWriteLoad(t *testing.T, kind string) {
+	s := newSiteOn(t, kind)
 	s.fill(t)
 	ctx := context.Background()
 	livePath := filepath.Join(s.dir, store.FileName)
@@ -339,7 +407,7 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 
 	archive := filepath.Join(t.TempDir(), "folio.tar.gz")
 	before := ops.Load()
-	m, err := backup.Create(ctx, backup.CreateOptions{DataDir: s.dir, Out: archive, Version: "test"})
+	m, err := backup.Create(ctx, backup.CreateOptions{DataDir: s.dir, Out: archive, Version: "test", Media: s.media})
 	during := ops.Load() - before
 	for ops.Load() < before+during+5 { // and some more after it
 		time.Sleep(5 * time.Millisecond)
@@ -372,9 +440,10 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 		t.Errorf("%s.tmp left behind", archive)
 	}
 
-	// Restore into a fresh dir.
+	// Restore into a fresh dir (and a fresh bucket).
 	dst := filepath.Join(t.TempDir(), "restored")
-	res, err := backup.Restore(ctx, backup.RestoreOptions{Archive: archive, DataDir: dst})
+	dstMedia := mediaStore(t, kind)
+	res, err := backup.Restore(ctx, backup.RestoreOptions{Archive: archive, DataDir: dst, Media: dstMedia})
 	if err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
@@ -420,7 +489,7 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 	var want []string
 	for _, r := range rows {
 		for i, k := range library.Keys(r) {
-			b, err := os.ReadFile(filepath.Join(dst, "media", k))
+			b, err := readMedia(t, dstMedia, dst, k)
 			if err != nil {
 				if !slices.Contains(m.MissingMedia, k) {
 					t.Errorf("media %d: %s not restored and not listed as missing", r.ID, k)
@@ -430,11 +499,11 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 				}
 				continue
 			}
-			want = append(want, "media/"+k)
+			want = append(want, k)
 			if i == 0 && sha(b) != r.SHA256 {
 				t.Errorf("media %d: original's bytes do not match its sha256", r.ID)
 			}
-			if live, err := os.ReadFile(filepath.Join(s.dir, "media", k)); err == nil && !bytes.Equal(live, b) {
+			if live, err := readMedia(t, s.media, s.dir, k); err == nil && !bytes.Equal(live, b) {
 				t.Errorf("%s differs from the live file", k)
 			}
 		}
@@ -443,9 +512,11 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 		t.Errorf("only %d media items restored", len(rows))
 	}
 	// …and nothing else: no orphans, no temporary files, no -wal.
-	want = append(want, "folio.db", "jwt_secret")
 	slices.Sort(want)
-	if d := cmp.Diff(filesUnder(t, dst), want); d != "" {
+	if d := cmp.Diff(storedKeys(t, dstMedia, dst), want); d != "" {
+		t.Errorf("restored media files (-got +want):\n%s", d)
+	}
+	if d := cmp.Diff(slices.DeleteFunc(filesUnder(t, dst), func(p string) bool { return strings.HasPrefix(p, "media/") }), []string{"folio.db", "jwt_secret"}); d != "" {
 		t.Errorf("restored files (-got +want):\n%s", d)
 	}
 	secret, _ := os.ReadFile(filepath.Join(dst, "jwt_secret"))
@@ -486,7 +557,13 @@ func TestBackupUnderWriteLoadRestoresOneInstant(t *testing.T) {
 // service actually stores: the keys of every item are exactly the files
 // under <data>/media.
 func TestMediaKeysMatchStoredFiles(t *testing.T) {
-	s := newSite(t)
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) { mediaKeysMatchStoredFiles(t, kind) })
+	}
+}
+
+func mediaKeysMatchStoredFiles(t *testing.T, kind string) {
+	s := newSiteOn(t, kind)
 	s.upload(t, 1)
 	big, _, err := s.lib.Upload(context.Background(), s.admin, bytes.NewReader(pngOf(t, 9, 1000, 100)), "wide.png", "", "")
 	if err != nil {
@@ -506,7 +583,7 @@ func TestMediaKeysMatchStoredFiles(t *testing.T) {
 		keys = append(keys, library.Keys(r)...)
 	}
 	slices.Sort(keys)
-	if d := cmp.Diff(keys, filesUnder(t, filepath.Join(s.dir, "media"))); d != "" {
+	if d := cmp.Diff(keys, storedKeys(t, s.media, s.dir)); d != "" {
 		t.Errorf("MediaKeys vs stored files (-keys +files):\n%s", d)
 	}
 }

@@ -18,9 +18,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/folio-cms/folio/pkg/library"
+	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -33,6 +35,10 @@ type CreateOptions struct {
 	Force bool
 	// WithoutSecret leaves the JWT secret out of the archive.
 	WithoutSecret bool
+	// Media is where the media files are (nil: the data dir's media/).
+	// From any store but the local disk they are streamed into the
+	// archive, never staged on disk.
+	Media media.Storage
 	// Version is the folio version recorded in the manifest.
 	Version string
 	// Now is the clock (nil: time.Now).
@@ -117,7 +123,16 @@ func Create(ctx context.Context, opt CreateOptions) (m *Manifest, err error) {
 			files = append(files, f)
 		}
 	}
-	mediaFiles, err := stageMedia(ctx, opt.DataDir, stage, rows, m)
+	var mediaFiles []staged
+	if local, ok := opt.Media.(media.Local); opt.Media == nil || ok {
+		dir := filepath.Join(opt.DataDir, MediaDir)
+		if ok {
+			dir = local.Dir
+		}
+		mediaFiles, err = stageMedia(ctx, dir, stage, rows, m)
+	} else {
+		mediaFiles, err = streamMedia(ctx, opt.Media, rows, m)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -148,13 +163,16 @@ func Create(ctx context.Context, opt CreateOptions) (m *Manifest, err error) {
 	return m, nil
 }
 
-// staged is a file waiting in the staging dir.
+// staged is a file waiting in the staging dir, or in the media store.
 type staged struct {
 	name  string // archive path
 	mode  int64
 	mtime time.Time
 	size  int64
 	sha   string // empty until hashed
+	// open reads a file that is not in the staging dir (one in the media
+	// store); nil for one that is.
+	open func(ctx context.Context) (io.ReadCloser, error)
 }
 
 // stagingDir makes a private directory for the snapshot and the media
@@ -229,20 +247,24 @@ func stageSecret(dataDir, stage string) (staged, bool, error) {
 	return staged{name: SecretName, mode: 0o600, mtime: fi.ModTime(), size: int64(len(b)), sha: hex.EncodeToString(sum[:])}, true, nil
 }
 
-// stageMedia hard-links (or, across disks, copies) every file the media
-// rows name into stage/media. A file that is not there is recorded as
-// missing; the backup goes on.
-func stageMedia(ctx context.Context, dataDir, stage string, rows []store.MediaRow, m *Manifest) ([]staged, error) {
+// mediaKeys are the keys of every file the media rows name, sorted.
+func mediaKeys(rows []store.MediaRow) []string {
 	var keys []string
 	for _, r := range rows {
 		keys = append(keys, library.Keys(r)...)
 	}
 	slices.Sort(keys)
-	keys = slices.Compact(keys)
+	return slices.Compact(keys)
+}
+
+// stageMedia hard-links (or, across disks, copies) every file the media
+// rows name from mediaDir into stage/media. A file that is not there is
+// recorded as missing; the backup goes on.
+func stageMedia(ctx context.Context, mediaDir, stage string, rows []store.MediaRow, m *Manifest) ([]staged, error) {
+	keys := mediaKeys(rows)
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	mediaDir := filepath.Join(dataDir, MediaDir)
 	root, err := os.OpenRoot(mediaDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		m.MissingMedia = keys
@@ -347,6 +369,92 @@ func checkOriginals(m *Manifest) {
 	}
 }
 
+// streamMedia learns the size and SHA-256 of every file the media rows
+// name in the store, without copying any: from the store's metadata where
+// it keeps them (media.S3 does), else by reading the file once. The files
+// are read again, straight into the archive, by writeArchive. A file that
+// is not there is recorded as missing; the backup goes on.
+func streamMedia(ctx context.Context, st media.Storage, rows []store.MediaRow, m *Manifest) ([]staged, error) {
+	keys := mediaKeys(rows)
+	out := make([]staged, len(keys))
+	missing := make([]bool, len(keys))
+	errs := make([]error, len(keys))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(8, len(keys)) { // a HEAD each, several at once
+		wg.Go(func() {
+			for i := range next {
+				out[i], errs[i] = statMedia(ctx, st, keys[i])
+				if errors.Is(errs[i], media.ErrNotFound) {
+					missing[i], errs[i] = true, nil
+				}
+			}
+		})
+	}
+	for i := range keys {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var files []staged
+	for i, key := range keys {
+		switch {
+		case errs[i] != nil:
+			return nil, fmt.Errorf("media file %s: %w", key, errs[i])
+		case missing[i]:
+			m.MissingMedia = append(m.MissingMedia, key)
+		default:
+			files = append(files, out[i])
+		}
+	}
+	if n := len(m.MissingMedia); n > 0 {
+		m.Warnings = append(m.Warnings, fmt.Sprintf("%d media files that the database refers to were missing from %v, so the backup does not hold them (see missing_media; `folio doctor` lists them too)", n, st))
+	}
+	return files, nil
+}
+
+// statMedia returns what the archive needs of a file in the store.
+func statMedia(ctx context.Context, st media.Storage, key string) (staged, error) {
+	f := staged{name: MediaDir + "/" + key, mode: 0o644}
+	f.open = func(ctx context.Context) (io.ReadCloser, error) {
+		file, err := st.Open(ctx, key)
+		if errors.Is(err, media.ErrNotFound) {
+			return nil, fmt.Errorf("%w: it was deleted from the media store while the backup ran; run the backup again", err)
+		}
+		return file, err
+	}
+	if s, ok := st.(interface {
+		Stat(context.Context, string) (media.Info, error)
+	}); ok {
+		info, err := s.Stat(ctx, key)
+		if err != nil {
+			return f, err
+		}
+		f.size, f.mtime, f.sha = info.Size, info.ModTime, info.SHA256
+		if f.sha != "" {
+			return f, nil
+		}
+	}
+	file, err := st.Open(ctx, key)
+	if err != nil {
+		return f, err
+	}
+	defer file.Close()
+	h := sha256.New()
+	if f.size, err = io.Copy(h, file); err != nil {
+		return f, err
+	}
+	_, f.mtime = file.Stat()
+	f.sha = hex.EncodeToString(h.Sum(nil))
+	return f, nil
+}
+
 // writeArchive writes the manifest and the staged files as a gzipped tar,
 // checking each file against the manifest as it goes.
 func writeArchive(ctx context.Context, out io.Writer, stage string, m *Manifest, files []staged) error {
@@ -372,9 +480,15 @@ func writeArchive(ctx context.Context, out io.Writer, stage string, m *Manifest,
 			return err
 		}
 		want := m.Files[i]
-		in, err := os.Open(filepath.Join(stage, filepath.FromSlash(f.name)))
+		var in io.ReadCloser
+		var err error
+		if f.open != nil {
+			in, err = f.open(ctx)
+		} else {
+			in, err = os.Open(filepath.Join(stage, filepath.FromSlash(f.name)))
+		}
 		if err != nil {
-			return err
+			return fmt.Errorf("archive %s: %w", f.name, err)
 		}
 		if err := tw.WriteHeader(hdr(f.name, want.Size, f.mode, f.mtime)); err != nil {
 			in.Close()
@@ -387,7 +501,7 @@ func writeArchive(ctx context.Context, out io.Writer, stage string, m *Manifest,
 			return fmt.Errorf("archive %s: %w", f.name, err)
 		}
 		if n != want.Size || hex.EncodeToString(h.Sum(nil)) != want.SHA256 {
-			return fmt.Errorf("archive %s: the file changed while it was being backed up", f.name)
+			return fmt.Errorf("archive %s: the file changed while it was being backed up (or, in a media store, is not what the store's metadata says: run `folio doctor`)", f.name)
 		}
 	}
 	if err := tw.Close(); err != nil {

@@ -28,6 +28,10 @@ type RestoreOptions struct {
 	// Force replaces what DataDir holds. Without it, a DataDir that is not
 	// empty is refused (*NotEmptyError).
 	Force bool
+	// Media is where the media files go (nil: the data dir's media/). Into
+	// any other store they are put before the data dir is touched; what it
+	// holds already stays.
+	Media media.Storage
 }
 
 // Restored says what Restore did.
@@ -37,6 +41,9 @@ type Restored struct {
 	Replaced []string
 	// Warnings says what did not go as it should, though the restore did.
 	Warnings []string
+	// MediaStored is how many media files were put into Options.Media
+	// (0 when they went into the data dir).
+	MediaStored int
 }
 
 // NotEmptyError is returned by Restore for a data dir that holds something
@@ -145,10 +152,47 @@ func Restore(ctx context.Context, opt RestoreOptions) (*Restored, error) {
 		}
 	}
 	res := &Restored{Manifest: m, Replaced: existing}
+	if _, local := opt.Media.(media.Local); opt.Media != nil && !local {
+		if res.MediaStored, err = putMedia(ctx, opt.Media, filepath.Join(stage, MediaDir)); err != nil {
+			return fail(fmt.Errorf("put the media files back into %v: %w (the data dir was left as it was)", opt.Media, err))
+		}
+		if err := os.RemoveAll(filepath.Join(stage, MediaDir)); err != nil {
+			return fail(err)
+		}
+	}
 	if err := moveIn(dir, stage, existing, res); err != nil {
 		return fail(err)
 	}
 	return res, nil
+}
+
+// putMedia puts every file under dir (checked against the manifest) into
+// the store under its key, and returns how many.
+func putMedia(ctx context.Context, st media.Storage, dir string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if errors.Is(err, os.ErrNotExist) && p == dir {
+			return filepath.SkipDir // a backup without media
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := st.Put(ctx, filepath.ToSlash(rel), f); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	return n, err
 }
 
 // Verify checks a backup as Restore does (every checksum, the database's

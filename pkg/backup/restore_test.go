@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/folio-cms/folio/pkg/backup"
+	"github.com/folio-cms/folio/pkg/media/s3test"
 	"github.com/folio-cms/folio/pkg/store"
 )
 
@@ -358,30 +360,59 @@ func bumpSchema(t *testing.T, db string) {
 }
 
 // TestCreateRecordsMissingMedia deletes an image's file before the backup:
-// the backup succeeds, says so in its manifest, and restores.
+// the backup succeeds, says so in its manifest, and restores. On both
+// stores.
 func TestCreateRecordsMissingMedia(t *testing.T) {
-	s := newSite(t)
-	it := s.upload(t, 5)
-	key := strings.TrimPrefix(it.URL, "http://folio.test/media/")
-	if err := os.Remove(filepath.Join(s.dir, "media", key)); err != nil {
-		t.Fatal(err)
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) {
+			s := newSiteOn(t, kind)
+			it := s.upload(t, 5)
+			key := strings.TrimPrefix(it.URL, "http://folio.test/media/")
+			if s.media == nil {
+				if err := os.Remove(filepath.Join(s.dir, "media", key)); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := s.media.Delete(context.Background(), key); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "b.tar.gz")
+			m, err := backup.Create(context.Background(), backup.CreateOptions{DataDir: s.dir, Out: out, WithoutSecret: true, Media: s.media})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.MissingMedia) != 1 || m.MissingMedia[0] != key || len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "missing") {
+				t.Errorf("manifest: missing %v, warnings %v; want %s", m.MissingMedia, m.Warnings, key)
+			}
+			if m.HasSecret() {
+				t.Errorf("WithoutSecret: the backup holds the secret")
+			}
+			if n, _ := m.MediaFiles(); n != len(it.Variants) {
+				t.Errorf("backed up %d media files, want the %d variants", n, len(it.Variants))
+			}
+			dst := mediaStore(t, kind)
+			res, err := backup.Restore(context.Background(), backup.RestoreOptions{Archive: out, DataDir: t.TempDir(), Media: dst})
+			if err != nil || len(res.Manifest.MissingMedia) != 1 {
+				t.Fatalf("Restore: %v", err)
+			}
+			if dst != nil && res.MediaStored != len(it.Variants) {
+				t.Errorf("put %d files into the bucket, want %d", res.MediaStored, len(it.Variants))
+			}
+		})
 	}
-	out := filepath.Join(t.TempDir(), "b.tar.gz")
-	m, err := backup.Create(context.Background(), backup.CreateOptions{DataDir: s.dir, Out: out, WithoutSecret: true})
-	if err != nil {
-		t.Fatal(err)
+}
+
+// TestRestoreIntoAStoreThatRefuses: a bucket that refuses the media files
+// fails the restore before the data dir is touched.
+func TestRestoreIntoAStoreThatRefuses(t *testing.T) {
+	archive, _ := goodArchive(t)
+	b := s3test.NewBucket(t)
+	refusing := b.Refusing(t, func(r *http.Request) bool { return r.Method == http.MethodPut })
+	dir := filepath.Join(t.TempDir(), "data")
+	_, err := backup.Restore(context.Background(), backup.RestoreOptions{Archive: archive, DataDir: dir, Media: refusing.Store(t)})
+	if err == nil || !strings.Contains(err.Error(), "put the media files back") || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Fatalf("Restore into a refusing bucket: %v", err)
 	}
-	if len(m.MissingMedia) != 1 || m.MissingMedia[0] != key || len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "missing") {
-		t.Errorf("manifest: missing %v, warnings %v; want %s", m.MissingMedia, m.Warnings, key)
-	}
-	if m.HasSecret() {
-		t.Errorf("WithoutSecret: the backup holds the secret")
-	}
-	if n, _ := m.MediaFiles(); n != len(it.Variants) {
-		t.Errorf("backed up %d media files, want the %d variants", n, len(it.Variants))
-	}
-	res, err := backup.Restore(context.Background(), backup.RestoreOptions{Archive: out, DataDir: t.TempDir()})
-	if err != nil || len(res.Manifest.MissingMedia) != 1 {
-		t.Errorf("Restore: %v", err)
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the failed restore left %s", dir)
 	}
 }
