@@ -62,6 +62,7 @@ var commands = []command{
 	{"backup", "[flags] FILE.tar.gz", "write a consistent backup (database, media, manifest), also while serving", cmdBackup},
 	{"restore", "FILE.tar.gz --data-dir DIR [--force]", "verify a backup and restore it into a data dir", cmdRestore},
 	{"doctor", "[flags]", "check config, permissions, database integrity, migrations and media", cmdDoctor},
+	{"media", "migrate --to s3|local [flags]", "copy the media files into S3 (or back), resumably", cmdMedia},
 	{"version", "", "print the version", cmdVersion},
 }
 

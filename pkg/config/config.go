@@ -206,13 +206,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, command s
 	c.AdminEmail = strings.ToLower(c.AdminEmail)
 	c.MediaPublicURL = strings.TrimRight(c.MediaPublicURL, "/")
 	if c.MediaStore == MediaS3 {
-		if c.S3.Endpoint == "" {
-			c.S3.Endpoint = DefaultS3Endpoint
-		}
-		c.S3.Endpoint = strings.TrimRight(c.S3.Endpoint, "/")
-		if c.S3.Prefix = strings.Trim(c.S3.Prefix, "/"); c.S3.Prefix != "" {
-			c.S3.Prefix += "/"
-		}
+		c.tidyS3()
 	}
 	return c, nil
 }
@@ -323,6 +317,31 @@ func (c Config) validate() []error {
 	}
 	p = append(p, c.validateMedia()...)
 	return p
+}
+
+func (c *Config) tidyS3() {
+	if c.S3.Endpoint == "" {
+		c.S3.Endpoint = DefaultS3Endpoint
+	}
+	c.S3.Endpoint = strings.TrimRight(c.S3.Endpoint, "/")
+	if c.S3.Prefix = strings.Trim(c.S3.Prefix, "/"); c.S3.Prefix != "" {
+		c.S3.Prefix += "/"
+	}
+}
+
+// WithMediaStore returns the configuration with its media in the store
+// named (MediaLocal or MediaS3), checked as Load checks FOLIO_MEDIA_STORE:
+// for `folio media migrate --to`, which names a store other than the one
+// folio serves from.
+func (c Config) WithMediaStore(store string) (Config, error) {
+	c.MediaStore = store
+	if p := c.validateMedia(); len(p) > 0 {
+		return Config{}, errors.Join(p...)
+	}
+	if store == MediaS3 {
+		c.tidyS3()
+	}
+	return c, nil
 }
 
 // validateMedia checks the media store's settings: an S3 store needs a

@@ -200,7 +200,8 @@ func ContentType(key string) string {
 }
 
 // Put uploads r as the object under key, in one request when r is a file
-// (its size and SHA-256 are read first), else in parts of 16 MiB.
+// (an *os.File or a File of another store: its size and SHA-256 are read
+// first), else in parts of 16 MiB.
 func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 	name, err := s.object(key)
 	if err != nil {
@@ -218,7 +219,12 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 	if path.Ext(key) == ".pdf" {
 		opts.ContentDisposition = `attachment; filename="` + path.Base(key) + `"`
 	}
-	if f, ok := r.(*os.File); ok {
+	switch f := r.(type) {
+	case *os.File:
+		if size, opts.UserMetadata, err = fileFacts(f); err != nil {
+			return err
+		}
+	case File: // another store's file (a migration)
 		if size, opts.UserMetadata, err = fileFacts(f); err != nil {
 			return err
 		}
@@ -228,7 +234,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 }
 
 // fileFacts reads a file's size and SHA-256 and goes back to its start.
-func fileFacts(f *os.File) (int64, map[string]string, error) {
+func fileFacts(f io.ReadSeeker) (int64, map[string]string, error) {
 	h := sha256.New()
 	n, err := io.Copy(h, f)
 	if err != nil {
