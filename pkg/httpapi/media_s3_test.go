@@ -193,7 +193,7 @@ func TestUploadWaitsForADeletionInProgress(t *testing.T) {
 			return err
 		}
 		until := tx.Now().Add(time.Minute)
-		row := store.MediaCleanupRow{SHA256: sha, Keys: `[]`, NotBefore: tx.Now(), ClaimedUntil: &until}
+		row := store.MediaCleanupRow{Kind: store.CleanupDelete, SHA256: sha, Keys: `[]`, NotBefore: tx.Now(), ClaimedUntil: &until}
 		err := tx.InsertMediaCleanup(&row)
 		claim = row.ID
 		return err
@@ -221,5 +221,43 @@ func TestUploadWaitsForADeletionInProgress(t *testing.T) {
 	f := e.do(req{Method: "GET", Path: mediaPath(again.str("data.url")), OffSpec: true})
 	if f.Status != 200 || !bytes.Equal(f.Body, img) {
 		t.Errorf("after the deletion: %d, %d bytes", f.Status, len(f.Body))
+	}
+}
+
+// TestCleanupLeavesTheFilesOfAnUploadUnderWay: the pass does not delete a
+// deleted item's files while an upload of the same bytes is under way (it
+// may have stored them already), and does once it has given up.
+func TestCleanupLeavesTheFilesOfAnUploadUnderWay(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := s3test.NewBucket(t)
+	e := newEnv(t, onBucket(b))
+	first := e.upload(auth.RoleEditor, "a.jpg", jpegBytes(640, 320), nil)
+	first.want(t, 201, nil)
+	e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/media/%d", first.num("data.id")), As: auth.RoleEditor}).want(t, 204, nil)
+	// Another process has recorded an upload of the same bytes, and stores them.
+	var upload int64
+	err := e.store.Write(ctx, func(tx *store.Tx) error {
+		row := store.MediaCleanupRow{Kind: store.CleanupUpload, SHA256: first.str("data.sha256"), Keys: `[]`, NotBefore: tx.Now().Add(time.Hour)}
+		err := tx.InsertMediaCleanup(&row)
+		upload = row.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.sweep(16 * time.Minute); n != 0 {
+		t.Errorf("the pass settled %d records while an upload was under way", n)
+	}
+	if keys := b.Keys(t); len(keys) != 2 {
+		t.Fatalf("the pass deleted files an upload under way may hold: %v", keys)
+	}
+	// It gives up (and deletes nothing of its own): the next pass deletes them.
+	e.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteMediaCleanup(upload) })
+	if n := e.sweep(2 * time.Minute); n != 1 {
+		t.Errorf("settled %d", n)
+	}
+	if keys := b.Keys(t); len(keys) != 0 {
+		t.Errorf("left %v", keys)
 	}
 }

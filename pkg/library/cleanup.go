@@ -13,13 +13,16 @@ import (
 
 // Files can exist in the store without an item: between an upload's
 // storing them and its recording the item, and for a while (deleteGrace)
-// after an item is deleted.
-// Each time, a row of media_cleanup names them first; whoever deletes them
-// claims that row, checks in the same transaction that no item holds the
-// bytes, deletes, and then drops the row. An upload of the same bytes
-// waits while such a claim is live, and stores its files again after it.
-// So no item is left without its files, and files without an item last
-// until the next cleanup pass that can reach the store.
+// after an item is deleted. Each time, a row of media_cleanup names them
+// first. Whoever deletes them claims that row and checks, in the same
+// transaction, that no item holds the bytes and no upload of them is under
+// way (has its own row, not given up); then deletes, then drops the row.
+// An upload records its row before it stores anything, waits while another
+// row of its bytes is claimed, stores its files, and records its item only
+// if still no claim is live. A claim taken before the upload's row existed
+// is waited out before the upload stores; one taken after sees the upload
+// and deletes nothing. So no item is left without its files, and files
+// without an item last until the next cleanup pass that reaches the store.
 
 const (
 	// uploadGrace is how long an upload may take between storing its
@@ -52,8 +55,8 @@ func (s *Service) log() *slog.Logger {
 
 // recordCleanup records, in tx, that the files under keys may be left
 // without an item from notBefore on.
-func (s *Service) recordCleanup(tx *store.Tx, sha string, keys []string, notBefore time.Time) (int64, error) {
-	row := store.MediaCleanupRow{SHA256: sha, Keys: mustJSON(keys), NotBefore: notBefore}
+func (s *Service) recordCleanup(tx *store.Tx, kind, sha string, keys []string, notBefore time.Time) (int64, error) {
+	row := store.MediaCleanupRow{Kind: kind, SHA256: sha, Keys: mustJSON(keys), NotBefore: notBefore}
 	err := tx.InsertMediaCleanup(&row)
 	return row.ID, err
 }
@@ -67,7 +70,7 @@ func (s *Service) beginCleanup(ctx context.Context, sha string, files []stagedFi
 	var id int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		id, err = s.recordCleanup(tx, sha, keys, tx.Now().Add(grace))
+		id, err = s.recordCleanup(tx, store.CleanupUpload, sha, keys, tx.Now().Add(grace))
 		return err
 	})
 	return id, err
@@ -166,6 +169,14 @@ func (s *Service) clean(ctx context.Context, row store.MediaCleanupRow) bool {
 			held = true // an item holds them: nothing to delete
 			return tx.DeleteMediaCleanup(row.ID)
 		} else if !store.IsNotFound(err) {
+			return err
+		}
+		if busy, err := tx.MediaUploadsUnderWay(row.SHA256, row.ID, tx.Now()); err != nil || busy {
+			// An upload of the same bytes may have stored them already:
+			// look again once it is done (or has given up).
+			if err == nil {
+				claimed, err = false, tx.PostponeMediaCleanup(row.ID, tx.Now().Add(time.Minute), row.LastError)
+			}
 			return err
 		}
 		return nil

@@ -170,14 +170,19 @@ func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader,
 		return Item{}, false, err
 	}
 	for attempt := 0; ; attempt++ {
+		// Files of these bytes being deleted right now (an item of them
+		// deleted a while ago, the pass at work): wait until they are gone,
+		// then store them again. A pass that starts later sees this upload
+		// under way and deletes nothing.
+		if err = s.waitForDeletion(ctx, up.SHA256, pending); err != nil {
+			break
+		}
 		if err := s.putFiles(ctx, files); err != nil {
 			s.abandon(ctx, pending, files, err)
 			return Item{}, false, storeError(err, "The media store did not take the file, so nothing was uploaded; try again in a moment.")
 		}
 		err = s.Store.Write(ctx, func(tx *store.Tx) error {
-			// Files of these bytes being deleted right now (an item of them
-			// deleted a moment ago): wait, and store them again.
-			if busy, err := tx.MediaCleanupClaimed(up.SHA256, pending); err != nil || busy {
+			if busy, err := tx.MediaCleanupClaimed(up.SHA256, pending, tx.Now()); err != nil || busy {
 				return cmpErr(err, errCleanupBusy)
 			}
 			if err := tx.InsertMedia(&row); err != nil {
@@ -188,10 +193,9 @@ func (s *Service) Upload(ctx context.Context, actor auth.Principal, r io.Reader,
 			}
 			return auth.Audit(tx, actor, "media.upload", "media", row.ID, map[string]any{"filename": filename, "mime": up.MIME, "size": up.Size})
 		})
-		if !errors.Is(err, errCleanupBusy) || attempt == 50 {
+		if !errors.Is(err, errCleanupBusy) || attempt == 10 {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	if store.IsUniqueViolation(err, "media.sha256") { // the same bytes, uploaded at the same moment
 		s.forget(ctx, pending)
@@ -227,6 +231,23 @@ func (s *Service) putFiles(ctx context.Context, files []stagedFile) error {
 		}
 	}
 	return nil
+}
+
+// waitForDeletion waits (up to 10 s) while the files of sha are being
+// deleted by a claim other than the upload's own record.
+func (s *Service) waitForDeletion(ctx context.Context, sha string, own int64) error {
+	for range 100 {
+		busy, err := s.Store.Read(ctx).MediaCleanupClaimed(sha, own, s.now())
+		if err != nil || !busy {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return errCleanupBusy
 }
 
 // errCleanupBusy: the files of these bytes are being deleted right now.
@@ -357,7 +378,7 @@ func (s *Service) Delete(ctx context.Context, actor auth.Principal, id int64, fo
 		// Its files are no longer served (only an item's files are), and
 		// go at the first cleanup pass after deleteGrace, so that a backup
 		// running now still finds them.
-		if _, err := s.recordCleanup(tx, row.SHA256, Keys(row), tx.Now().Add(deleteGrace)); err != nil {
+		if _, err := s.recordCleanup(tx, store.CleanupDelete, row.SHA256, Keys(row), tx.Now().Add(deleteGrace)); err != nil {
 			return err
 		}
 		if err := s.Events.Enqueue(tx, "media.deleted", webhook.Data{Type: "media", ID: id, Slug: row.SHA256, Title: row.Filename,

@@ -229,7 +229,9 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 			return err
 		}
 	}
-	_, err = s.client.PutObject(ctx, s.bucket, name, ctxReader{ctx, r}, size, opts)
+	// r as it is: a file's ReadAt and Seek let the client send it without
+	// buffering it (the client stops at ctx's end itself).
+	_, err = s.client.PutObject(ctx, s.bucket, name, r, size, opts)
 	return s.fail("store", key, err)
 }
 

@@ -128,6 +128,7 @@ func (tx *Tx) SetMediaUses(entryID int64, uses []MediaUse) error {
 // unless one holds it by then (see the migration "media files to clean up").
 type MediaCleanupRow struct {
 	ID           int64
+	Kind         string // CleanupUpload or CleanupDelete
 	SHA256       string `gorm:"column:sha256"`
 	Keys         string // JSON list of storage keys
 	NotBefore    time.Time
@@ -139,6 +140,12 @@ type MediaCleanupRow struct {
 
 // TableName tells GORM the table.
 func (MediaCleanupRow) TableName() string { return "media_cleanup" }
+
+// The kinds of MediaCleanupRow.
+const (
+	CleanupUpload = "upload" // an upload's files, before its item is recorded
+	CleanupDelete = "delete" // a deleted item's files
+)
 
 // InsertMediaCleanup records files to clean up.
 func (tx *Tx) InsertMediaCleanup(row *MediaCleanupRow) error {
@@ -169,10 +176,19 @@ func (tx *Tx) PostponeMediaCleanup(id int64, notBefore time.Time, lastError stri
 }
 
 // MediaCleanupClaimed reports whether a row for sha other than except is
-// under a live claim: its files are being deleted right now.
-func (tx *Tx) MediaCleanupClaimed(sha string, except int64) (bool, error) {
+// under a live claim at now: its files are being deleted right now.
+func (r Reader) MediaCleanupClaimed(sha string, except int64, now time.Time) (bool, error) {
 	var n int64
-	err := tx.db.Raw(`SELECT COUNT(*) FROM media_cleanup WHERE sha256 = ? AND id <> ? AND claimed_until > ?`, sha, except, tx.now).Scan(&n).Error
+	err := r.db.Raw(`SELECT COUNT(*) FROM media_cleanup WHERE sha256 = ? AND id <> ? AND claimed_until > ?`, sha, except, now).Scan(&n).Error
+	return n > 0, translate(err)
+}
+
+// MediaUploadsUnderWay reports whether an upload of sha other than except
+// is under way at now: it has recorded its files, and not given up.
+func (r Reader) MediaUploadsUnderWay(sha string, except int64, now time.Time) (bool, error) {
+	var n int64
+	err := r.db.Raw(`SELECT COUNT(*) FROM media_cleanup WHERE sha256 = ? AND id <> ? AND kind = ? AND not_before > ?`,
+		sha, except, CleanupUpload, now).Scan(&n).Error
 	return n > 0, translate(err)
 }
 

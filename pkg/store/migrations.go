@@ -393,14 +393,16 @@ var migrations = []migration{
 		`ANALYZE`,
 	)},
 	{"media files to clean up", sqlStep(
-		// The files of an upload that has not recorded its item yet, and of
-		// an item just deleted: a row here says that objects under these keys
-		// may exist without a media item, and that the cleanup pass deletes
-		// them from not_before on, unless an item holds that sha256 by then.
-		// A process working on a row claims it until claimed_until; an
+		// The files of an upload that has not recorded its item yet (kind
+		// upload), and of an item just deleted (kind delete): a row here says
+		// that objects under these keys may exist without a media item, and
+		// that the cleanup pass deletes them from not_before on, unless an
+		// item holds that sha256 by then, or an upload of it is under way.
+		// A process deleting them claims the row until claimed_until; an
 		// upload of the same bytes waits for a live claim to end.
 		`CREATE TABLE media_cleanup (
 			id            INTEGER PRIMARY KEY AUTOINCREMENT,
+			kind          TEXT     NOT NULL CHECK (kind IN ('upload', 'delete')),
 			sha256        TEXT     NOT NULL,
 			keys          TEXT     NOT NULL,
 			not_before    DATETIME NOT NULL,
