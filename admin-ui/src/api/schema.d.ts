@@ -25,6 +25,9 @@ export interface components {
     Readiness: {
       status: "ok" | "unavailable";
       checks: { [key: string]: string };
+      media?: {
+        store: "local" | "s3";
+      };
       error?: {
         code: string;
         message: string;
@@ -1807,6 +1810,7 @@ export interface operations {
       413: components["schemas"]["Error"];
       415: components["schemas"]["Error"];
       422: components["schemas"]["Error"];
+      503: components["schemas"]["Error"];
     };
   };
   getMedia: {
@@ -1865,10 +1869,12 @@ export interface operations {
     responses: {
       200: null;
       206: null;
+      302: null;
       304: null;
       400: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       416: components["schemas"]["Error"];
+      503: components["schemas"]["Error"];
     };
   };
   listUsers: {
