@@ -439,3 +439,16 @@ func (r Reader) AllEntries(typ string) ([]EntryRow, error) {
 	}
 	return rows, r.withBodies(rows)
 }
+
+// NextScheduled returns when the earliest scheduled entry (not in the
+// trash) is due, or nil when none is scheduled.
+func (r Reader) NextScheduled() (*time.Time, error) {
+	var row EntryRow
+	err := r.db.Model(&EntryRow{}).Select("published_at").
+		Where("status = 'scheduled' AND trashed_at IS NULL AND published_at IS NOT NULL").
+		Order("published_at").Limit(1).Find(&row).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return row.PublishedAt, nil
+}
