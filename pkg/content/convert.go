@@ -8,7 +8,8 @@ import (
 	"github.com/folio-cms/folio/pkg/store"
 )
 
-// toRow writes an entry's fields and derived data into a row. Status,
+// toRow writes an entry's fields and derived data into a row (the fields of
+// other types than the entry's are empty: normalize cleared them). Status,
 // publication time, author and version are the workflow's and are set by
 // the caller.
 func toRow(row *store.EntryRow, t Type, f Fields, d Derived) error {
@@ -58,9 +59,11 @@ func fromRow(row store.EntryRow) (Entry, error) {
 		FirstPublishedAt: row.FirstPublishedAt,
 		Fields: Fields{
 			Slug: row.Slug, Title: row.Title, Featured: row.Featured,
-			Excerpt: row.Excerpt, Body: row.Body,
-			Client: row.Client, Industry: row.Industry, Summary: row.Summary,
-			Challenge: row.Challenge, Solution: row.Solution, Results: row.Results,
+			Prose: Prose{Excerpt: row.Excerpt, Body: row.Body},
+			CaseStudyFields: CaseStudyFields{
+				Client: row.Client, Industry: row.Industry, Summary: row.Summary,
+				Challenge: row.Challenge, Solution: row.Solution, Results: row.Results,
+			},
 		},
 		Derived: Derived{
 			HTML: row.HTML, AutoExcerpt: row.AutoExcerpt, WordCount: row.WordCount, ReadingTime: row.ReadingTimeMinutes,
@@ -92,8 +95,8 @@ func fromRow(row store.EntryRow) (Entry, error) {
 	if e.Derived.TOC == nil {
 		e.Derived.TOC = []markdown.Heading{}
 	}
-	if e.Type == CaseStudy {
-		e.Fields.Services, e.Fields.Technologies, e.Fields.Metrics = nonNil(e.Fields.Services), nonNil(e.Fields.Technologies), nonNil(e.Fields.Metrics)
+	if k := specs[e.Type]; k != nil && k.loaded != nil {
+		k.loaded(&e)
 	}
 	return e, nil
 }
