@@ -39,6 +39,10 @@ func toRow(row *store.EntryRow, t Type, f Fields, d Derived) error {
 		set(&s, v)
 		*dst = &s
 	}
+	row.TypeData = "{}"
+	if k := specs[t]; k != nil && k.data != nil {
+		set(&row.TypeData, k.data(f))
+	}
 	set(&row.SEO, f.SEO)
 	set(&row.TOC, d.TOC)
 	set(&row.Services, nonNil(f.Services))
@@ -89,6 +93,9 @@ func fromRow(row store.EntryRow) (Entry, error) {
 	getNullable(row.CoverImage, &e.Fields.CoverImage)
 	getNullable(row.Logo, &e.Fields.Logo)
 	getNullable(row.Testimonial, &e.Fields.Testimonial)
+	if k := specs[e.Type]; err == nil && k != nil && k.setData != nil && row.TypeData != "" {
+		err = k.setData([]byte(row.TypeData), &e.Fields)
+	}
 	if err != nil {
 		return Entry{}, fmt.Errorf("entry %d: decode stored JSON: %w", row.ID, err)
 	}

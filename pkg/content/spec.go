@@ -45,6 +45,12 @@ type Spec struct {
 	excerpt func(e Entry) string
 	// loaded completes an entry read from its row (nil: nothing to do).
 	loaded func(e *Entry)
+	// data and setData are the type's own fields kept in the row's JSON
+	// object (store.EntryRow.TypeData), the ones no query looks into: data
+	// returns them as a value to encode, setData decodes them into f.
+	// nil: the type keeps none there.
+	data    func(f Fields) any
+	setData func(raw []byte, f *Fields) error
 	// linkPattern is the type's public address pattern in Links.
 	linkPattern func(l Links) string
 }
