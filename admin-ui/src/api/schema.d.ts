@@ -307,7 +307,9 @@ export interface components {
       updated_at: string;
       version: number;
       author: components["schemas"]["NullableUserRef"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
+    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "delete" | "restore" | "purge")[];
     NullableTime: string | null;
     PartialItem: { [key: string]: unknown };
     SearchHit: {
@@ -395,6 +397,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPost: {
       id: number;
@@ -414,6 +417,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
       html: string;
@@ -439,6 +443,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
       html?: string;
@@ -554,6 +559,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminCaseStudy: {
       id: number;
@@ -577,6 +583,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge: string;
       solution: string;
       results: string;
@@ -610,6 +617,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge?: string;
       solution?: string;
       results?: string;
