@@ -309,7 +309,9 @@ export interface components {
       updated_at: string;
       version: number;
       author: components["schemas"]["NullableUserRef"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
+    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "delete" | "restore" | "purge")[];
     NullableTime: string | null;
     PartialItem: { [key: string]: unknown };
     SearchHit: {
@@ -397,6 +399,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPost: {
       id: number;
@@ -416,6 +419,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
       html: string;
@@ -441,6 +445,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
       html?: string;
@@ -556,6 +561,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminCaseStudy: {
       id: number;
@@ -579,6 +585,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge: string;
       solution: string;
       results: string;
@@ -612,6 +619,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge?: string;
       solution?: string;
       results?: string;
