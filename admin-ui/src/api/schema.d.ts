@@ -329,6 +329,12 @@ export interface components {
       published_at: string;
       updated_at: string;
     };
+    Redirect: {
+      from: string;
+      to: string;
+      status: 301;
+      type: "post" | "case_study";
+    };
     JSONFeed: {
       version: "https://jsonfeed.org/version/1.1";
       title: string;
@@ -779,6 +785,9 @@ export interface paths {
   "/api/v1/sitemap": {
     get: operations["sitemap"];
   };
+  "/api/v1/redirects": {
+    get: operations["listRedirects"];
+  };
   "/api/v1/feed.xml": {
     get: operations["feedAtom"];
   };
@@ -1090,6 +1099,12 @@ export interface operations {
       200: {
         data: components["schemas"]["PostItem"][];
       };
+      301: {
+        data: {
+          slug: string;
+          location: string;
+        };
+      };
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
@@ -1118,6 +1133,16 @@ export interface operations {
     responses: {
       200: {
         data: components["schemas"]["SitemapEntry"][];
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+    };
+  };
+  listRedirects: {
+    responses: {
+      200: {
+        data: components["schemas"]["Redirect"][];
       };
       304: null;
       400: components["schemas"]["Error"];
