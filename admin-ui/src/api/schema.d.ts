@@ -501,6 +501,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -516,6 +517,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -538,6 +540,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -561,6 +564,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -594,6 +598,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -633,6 +638,7 @@ export interface components {
       slug?: string;
       client?: string;
       industry?: string;
+      duration?: string;
       services?: string[];
       technologies?: string[];
       summary?: string;
@@ -653,6 +659,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -671,6 +678,7 @@ export interface components {
       slug?: string | null;
       client?: string | null;
       industry?: string | null;
+      duration?: string | null;
       services?: string[] | null;
       technologies?: string[] | null;
       summary?: string | null;
