@@ -514,6 +514,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -529,6 +530,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -551,6 +553,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -575,6 +578,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -609,6 +613,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -649,6 +654,7 @@ export interface components {
       slug?: string;
       client?: string;
       industry?: string;
+      duration?: string;
       services?: string[];
       technologies?: string[];
       summary?: string;
@@ -669,6 +675,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -687,6 +694,7 @@ export interface components {
       slug?: string | null;
       client?: string | null;
       industry?: string | null;
+      duration?: string | null;
       services?: string[] | null;
       technologies?: string[] | null;
       summary?: string | null;
