@@ -153,7 +153,7 @@ func (s *site) upload(t testing.TB, seed uint64) library.Item {
 func (s *site) post(t testing.TB, title string, cover *content.Image) content.Entry {
 	t.Helper()
 	e, err := s.svc.Create(context.Background(), s.admin, content.Post, content.Input{Fields: content.Fields{
-		Title: title, Body: "# " + title + "\n\nSome *words* about " + title + ".", Tags: []string{"go", "backups"}, CoverImage: cover,
+		Title: title, CoverImage: cover, Prose: content.Prose{Body: "# " + title + "\n\nSome *words* about " + title + "."}, PostFields: content.PostFields{Tags: []string{"go", "backups"}},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func (s *site) fill(t testing.TB) {
 	if _, err := s.svc.Trash(ctx, s.admin, content.Post, q.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.svc.Create(ctx, s.admin, content.CaseStudy, content.Input{Fields: content.Fields{Title: "A study", Client: "ACME", Challenge: "Hard", Solution: "Easy", Results: "Good"}}); err != nil {
+	if _, err := s.svc.Create(ctx, s.admin, content.CaseStudy, content.Input{Fields: content.Fields{Title: "A study", CaseStudyFields: content.CaseStudyFields{Client: "ACME", Challenge: "Hard", Solution: "Easy", Results: "Good"}}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -347,7 +347,7 @@ func backupUnderWriteLoad(t *testing.T, kind string) {
 		}
 		switch r.IntN(6) {
 		case 0:
-			_, err = s.svc.Create(ctx, s.admin, content.Post, content.Input{Fields: content.Fields{Title: fmt.Sprintf("Post %d", seed.Add(1)), Body: "Hello *world*."}})
+			_, err = s.svc.Create(ctx, s.admin, content.Post, content.Input{Fields: content.Fields{Title: fmt.Sprintf("Post %d", seed.Add(1)), Prose: content.Prose{Body: "Hello *world*."}}})
 		case 1:
 			if e := pick(); e != nil {
 				f := e.Fields

@@ -26,7 +26,7 @@ var EntryActions = append([]Action{ActionUpdate}, append(slices.Clone(Actions), 
 // a listed action passes their checks and an unlisted one is refused (a
 // Forbidden, or a Conflict for a state it cannot start from).
 func AllowedActions(actor auth.Principal, e Entry) []Action {
-	k, ok := kinds[e.Type]
+	k, ok := specs[e.Type]
 	if !ok {
 		return []Action{}
 	}
@@ -34,7 +34,7 @@ func AllowedActions(actor auth.Principal, e Entry) []Action {
 	may := func(p auth.Permission) bool { return auth.Allowed(actor, p, rec) }
 	out := []Action{}
 	if e.TrashedAt != nil {
-		if may(k.perms.Delete) {
+		if may(k.Perms.Delete) {
 			out = append(out, ActionRestore)
 		}
 		if auth.Allowed(actor, auth.PermContentPurge, auth.Record{}) {
@@ -42,16 +42,16 @@ func AllowedActions(actor auth.Principal, e Entry) []Action {
 		}
 		return out
 	}
-	if may(k.perms.Update) {
+	if may(k.Perms.Update) {
 		out = append(out, ActionUpdate)
 	}
 	for _, a := range Actions {
 		tr := transitions[a]
-		if slices.Contains(tr.from, e.Status) && may(tr.perm(k.perms)) {
+		if slices.Contains(tr.from, e.Status) && may(tr.perm(k.Perms)) {
 			out = append(out, a)
 		}
 	}
-	if may(k.perms.Delete) {
+	if may(k.Perms.Delete) {
 		out = append(out, ActionDelete)
 	}
 	if auth.Allowed(actor, auth.PermContentPurge, auth.Record{}) {

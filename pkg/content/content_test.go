@@ -127,7 +127,7 @@ func TestUpsertIsIdempotent(t *testing.T) {
 	author := f.users[auth.RoleAuthor].ID
 	rec := content.Record{
 		Status: content.Published, PublishedAt: &at, AuthorID: &author,
-		Fields: content.Fields{Title: "Imported", Slug: "imported", Body: "Hello\n\n", Tags: []string{"A", "B"}},
+		Fields: content.Fields{Title: "Imported", Slug: "imported", Prose: content.Prose{Body: "Hello\n\n"}, PostFields: content.PostFields{Tags: []string{"A", "B"}}},
 	}
 	steps := []struct {
 		change func(*content.Record)
@@ -162,7 +162,7 @@ func TestSaveWithoutChangesStoresNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	admin := f.users[auth.RoleAdmin]
-	fields := content.Fields{Title: "Twice", Body: "Same text.\n\n## A heading", Tags: []string{"Go"}, SEO: content.SEO{MetaTitle: "Twice"}}
+	fields := content.Fields{Title: "Twice", SEO: content.SEO{MetaTitle: "Twice"}, Prose: content.Prose{Body: "Same text.\n\n## A heading"}, PostFields: content.PostFields{Tags: []string{"Go"}}}
 	e, err := f.svc.Create(ctx, admin, content.Post, content.Input{Fields: fields})
 	if err != nil {
 		t.Fatal(err)

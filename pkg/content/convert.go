@@ -8,7 +8,8 @@ import (
 	"github.com/folio-cms/folio/pkg/store"
 )
 
-// toRow writes an entry's fields and derived data into a row. Status,
+// toRow writes an entry's fields and derived data into a row (the fields of
+// other types than the entry's are empty: normalize cleared them). Status,
 // publication time, author and version are the workflow's and are set by
 // the caller.
 func toRow(row *store.EntryRow, t Type, f Fields, d Derived) error {
@@ -38,6 +39,10 @@ func toRow(row *store.EntryRow, t Type, f Fields, d Derived) error {
 		set(&s, v)
 		*dst = &s
 	}
+	row.TypeData = "{}"
+	if k := specs[t]; k != nil && k.data != nil {
+		set(&row.TypeData, k.data(f))
+	}
 	set(&row.SEO, f.SEO)
 	set(&row.TOC, d.TOC)
 	set(&row.Services, nonNil(f.Services))
@@ -58,9 +63,11 @@ func fromRow(row store.EntryRow) (Entry, error) {
 		FirstPublishedAt: row.FirstPublishedAt,
 		Fields: Fields{
 			Slug: row.Slug, Title: row.Title, Featured: row.Featured,
-			Excerpt: row.Excerpt, Body: row.Body,
-			Client: row.Client, Industry: row.Industry, Summary: row.Summary,
-			Challenge: row.Challenge, Solution: row.Solution, Results: row.Results,
+			Prose: Prose{Excerpt: row.Excerpt, Body: row.Body},
+			CaseStudyFields: CaseStudyFields{
+				Client: row.Client, Industry: row.Industry, Summary: row.Summary,
+				Challenge: row.Challenge, Solution: row.Solution, Results: row.Results,
+			},
 		},
 		Derived: Derived{
 			HTML: row.HTML, AutoExcerpt: row.AutoExcerpt, WordCount: row.WordCount, ReadingTime: row.ReadingTimeMinutes,
@@ -86,14 +93,17 @@ func fromRow(row store.EntryRow) (Entry, error) {
 	getNullable(row.CoverImage, &e.Fields.CoverImage)
 	getNullable(row.Logo, &e.Fields.Logo)
 	getNullable(row.Testimonial, &e.Fields.Testimonial)
+	if k := specs[e.Type]; err == nil && k != nil && k.setData != nil && row.TypeData != "" {
+		err = k.setData([]byte(row.TypeData), &e.Fields)
+	}
 	if err != nil {
 		return Entry{}, fmt.Errorf("entry %d: decode stored JSON: %w", row.ID, err)
 	}
 	if e.Derived.TOC == nil {
 		e.Derived.TOC = []markdown.Heading{}
 	}
-	if e.Type == CaseStudy {
-		e.Fields.Services, e.Fields.Technologies, e.Fields.Metrics = nonNil(e.Fields.Services), nonNil(e.Fields.Technologies), nonNil(e.Fields.Metrics)
+	if k := specs[e.Type]; k != nil && k.loaded != nil {
+		k.loaded(&e)
 	}
 	return e, nil
 }

@@ -17,10 +17,11 @@ type Links struct {
 
 // URL returns the public address of the entry of type t with slug.
 func (l Links) URL(t Type, slug string) string {
-	pattern := l.PostPath
-	if t == CaseStudy {
-		pattern = l.CaseStudyPath
+	k := specs[t]
+	if k == nil {
+		return ""
 	}
+	pattern := k.linkPattern(l)
 	if pattern == "" {
 		return ""
 	}

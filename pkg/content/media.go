@@ -18,7 +18,7 @@ import (
 
 // EntryNoun names an entry type for people ("post", "case study"), for
 // the library's messages.
-func (s *Service) EntryNoun(entryType string) string { return kinds[Type(entryType)].noun }
+func (s *Service) EntryNoun(entryType string) string { return nounOf(Type(entryType)) }
 
 // DetachMedia takes a media item out of an entry's cover and logo, as a
 // new version with a revision, in the transaction of the item's delete.
@@ -32,10 +32,14 @@ func (s *Service) DetachMedia(tx *store.Tx, typ string, entryID, mediaID int64) 
 	if err != nil {
 		return err
 	}
+	k, err := specOf(Type(typ))
+	if err != nil {
+		return err
+	}
 	changed := false
-	for _, img := range []**Image{&e.Fields.CoverImage, &e.Fields.Logo} {
-		if *img != nil && (*img).MediaID == mediaID {
-			*img, changed = nil, true
+	for _, p := range k.pictures(&e.Fields) {
+		if *p.img != nil && (*p.img).MediaID == mediaID {
+			*p.img, changed = nil, true
 		}
 	}
 	if !changed {
@@ -47,7 +51,7 @@ func (s *Service) DetachMedia(tx *store.Tx, typ string, entryID, mediaID int64) 
 	if err := tx.UpdateEntry(&row, row.Version); err != nil {
 		return err
 	}
-	if err := trackMedia(tx, row.ID, e.Fields); err != nil {
+	if err := trackMedia(tx, k, row.ID, e.Fields); err != nil {
 		return err
 	}
 	return s.record(tx, auth.System, &before, row, "save", map[string]any{"detached_media": mediaID})
@@ -58,16 +62,16 @@ var inlineMedia = regexp.MustCompile(`/media/(?:originals|variants)/[0-9a-f]{2}/
 
 // trackMedia records which media items an entry uses, in the transaction
 // of the save: its cover and logo, and images its Markdown links to.
-func trackMedia(tx *store.Tx, entryID int64, f Fields) error {
+func trackMedia(tx *store.Tx, k *Spec, entryID int64, f Fields) error {
 	var uses []store.MediaUse
-	for field, img := range map[string]*Image{"cover_image": f.CoverImage, "logo": f.Logo} {
-		if img != nil && img.MediaID != 0 {
-			uses = append(uses, store.MediaUse{MediaID: img.MediaID, Field: field})
+	for _, p := range k.pictures(&f) {
+		if img := *p.img; img != nil && img.MediaID != 0 {
+			uses = append(uses, store.MediaUse{MediaID: img.MediaID, Field: p.field})
 		}
 	}
 	var shas []string
 	shaField := map[string]string{}
-	for field, md := range map[string]string{"body": f.Body, "challenge": f.Challenge, "solution": f.Solution, "results": f.Results} {
+	for field, md := range k.markdown(f) {
 		for _, m := range inlineMedia.FindAllStringSubmatch(md, -1) {
 			if _, ok := shaField[m[1]]; !ok {
 				shas = append(shas, m[1])
@@ -87,9 +91,10 @@ func trackMedia(tx *store.Tx, entryID int64, f Fields) error {
 
 // checkMediaRefs makes sure the media items an entry's images name exist
 // and are images.
-func checkMediaRefs(tx *store.Tx, f Fields) error {
+func checkMediaRefs(tx *store.Tx, k *Spec, f Fields) error {
 	var v errs.Fields
-	for field, img := range map[string]*Image{"cover_image": f.CoverImage, "logo": f.Logo} {
+	for _, p := range k.pictures(&f) {
+		field, img := p.field, *p.img
 		if img == nil || img.MediaID == 0 {
 			continue
 		}
@@ -109,21 +114,19 @@ func checkMediaRefs(tx *store.Tx, f Fields) error {
 // requireAlt refuses to make public an entry whose cover image or logo has
 // no alternative text (its own, or its media item's): accessibility is part
 // of publishing.
-func requireAlt(tx *store.Tx, f Fields) error {
+func requireAlt(tx *store.Tx, k *Spec, f Fields) error {
 	var v errs.Fields
-	for _, c := range []struct {
-		field string
-		img   *Image
-	}{{"cover_image", f.CoverImage}, {"logo", f.Logo}} {
-		if c.img == nil || c.img.Alt != "" {
+	for _, p := range k.pictures(&f) {
+		img := *p.img
+		if img == nil || img.Alt != "" {
 			continue
 		}
-		if c.img.MediaID != 0 {
-			if m, err := tx.Media(c.img.MediaID); err == nil && m.Alt != "" {
+		if img.MediaID != 0 {
+			if m, err := tx.Media(img.MediaID); err == nil && m.Alt != "" {
 				continue
 			}
 		}
-		v.Add(c.field+".alt", "is required to publish: describe the image for people who cannot see it")
+		v.Add(p.field+".alt", "is required to publish: describe the image for people who cannot see it")
 	}
 	return v.Err()
 }
@@ -132,9 +135,13 @@ func requireAlt(tx *store.Tx, f Fields) error {
 // the media items they name.
 func (s *Service) resolvePictures(r store.Reader, entries []Entry) error {
 	var ids []int64
-	for _, e := range entries {
-		for _, img := range []*Image{e.Fields.CoverImage, e.Fields.Logo} {
-			if img != nil && img.MediaID != 0 && !slices.Contains(ids, img.MediaID) {
+	for i := range entries {
+		k := specs[entries[i].Type]
+		if k == nil {
+			continue
+		}
+		for _, p := range k.pictures(&entries[i].Fields) {
+			if img := *p.img; img != nil && img.MediaID != 0 && !slices.Contains(ids, img.MediaID) {
 				ids = append(ids, img.MediaID)
 			}
 		}
@@ -144,8 +151,13 @@ func (s *Service) resolvePictures(r store.Reader, entries []Entry) error {
 		return err
 	}
 	for i := range entries {
-		entries[i].Cover = s.picture(entries[i].Fields.CoverImage, items)
-		entries[i].Logo = s.picture(entries[i].Fields.Logo, items)
+		k := specs[entries[i].Type]
+		if k == nil {
+			continue
+		}
+		for _, p := range k.pictures(&entries[i].Fields) {
+			*p.shown(&entries[i]) = s.picture(*p.img, items)
+		}
 	}
 	return nil
 }

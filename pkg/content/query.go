@@ -45,11 +45,11 @@ func (q Query) filter(types ...Type) store.EntryFilter {
 
 // Get returns one entry for the admin.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, t Type, id int64) (Entry, error) {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return Entry{}, err
 	}
-	if err := authorize(actor, k.perms.Read, nil); err != nil {
+	if err := authorize(actor, k.Perms.Read, nil); err != nil {
 		return Entry{}, err
 	}
 	return s.load(ctx, t, id)
@@ -57,11 +57,11 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, t Type, id int6
 
 // List returns a page of entries of any status for the admin.
 func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Query) (Page[Entry], error) {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return Page[Entry]{}, err
 	}
-	if err := authorize(actor, k.perms.Read, nil); err != nil {
+	if err := authorize(actor, k.Perms.Read, nil); err != nil {
 		return Page[Entry]{}, err
 	}
 	if q.Sort == "" {
@@ -83,7 +83,7 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, t Type, q Quer
 func readable(actor auth.Principal) []Type {
 	var out []Type
 	for _, t := range Types {
-		if auth.Allowed(actor, kinds[t].perms.Read, auth.NoRecord) {
+		if auth.Allowed(actor, specs[t].Perms.Read, auth.NoRecord) {
 			out = append(out, t)
 		}
 	}
@@ -268,7 +268,7 @@ func (s *Service) Tags(ctx context.Context) ([]TagCount, error) {
 // AllTags returns every tag with its number of posts of any status not in
 // the trash, for the admin.
 func (s *Service) AllTags(ctx context.Context, actor auth.Principal) ([]TagCount, error) {
-	if err := authorize(actor, kinds[Post].perms.Read, nil); err != nil {
+	if err := authorize(actor, postSpec.Perms.Read, nil); err != nil {
 		return nil, err
 	}
 	return s.tags(ctx, nil)
@@ -364,5 +364,5 @@ func authorOf(users map[int64]store.UserRow, id *int64) *Author {
 }
 
 func errNotFound(t Type) error {
-	return errs.NotFoundf("No %s with that id or slug.", kinds[t].noun)
+	return errs.NotFoundf("No %s with that id or slug.", nounOf(t))
 }

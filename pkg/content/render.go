@@ -9,34 +9,12 @@ import (
 	"github.com/folio-cms/folio/pkg/markdown"
 )
 
-// derive renders the Markdown fields of an entry. It runs before the write
-// transaction, never inside it, and never on reads.
-func derive(t Type, f Fields) (Derived, error) {
-	var d Derived
-	switch t {
-	case Post:
-		r, err := render("body", f.Body)
-		if err != nil {
-			return d, err
-		}
-		d.HTML, d.TOC, d.AutoExcerpt, d.WordCount, d.ReadingTime = r.HTML, r.TOC, r.Excerpt, r.WordCount, r.ReadingTime
-		d.PlainText = r.Text
-	case CaseStudy:
-		for _, part := range []struct {
-			field, src string
-			html       *string
-		}{{"challenge", f.Challenge, &d.ChallengeHTML}, {"solution", f.Solution, &d.SolutionHTML}, {"results", f.Results, &d.ResultsHTML}} {
-			r, err := render(part.field, part.src)
-			if err != nil {
-				return d, err
-			}
-			*part.html = r.HTML
-			d.WordCount += r.WordCount
-			d.PlainText = strings.TrimSpace(d.PlainText + " " + r.Text)
-		}
-		if d.WordCount > 0 {
-			d.ReadingTime = markdown.ReadingMinutes(d.WordCount)
-		}
+// derive renders the Markdown fields of an entry as its type declares. It
+// runs before the write transaction, never inside it, and never on reads.
+func derive(k *Spec, f Fields) (Derived, error) {
+	d, err := k.derive(f)
+	if err != nil {
+		return d, err
 	}
 	d.PlainText = stripControl(d.PlainText)
 	if d.TOC == nil {

@@ -185,7 +185,7 @@ func (s *Service) Revision(ctx context.Context, actor auth.Principal, t Type, id
 	}
 	row, err := r.Revision(id, revID)
 	if store.IsNotFound(err) {
-		return Revision{}, errs.NotFoundf("No revision %d of this %s.", revID, kinds[t].noun)
+		return Revision{}, errs.NotFoundf("No revision %d of this %s.", revID, nounOf(t))
 	}
 	if err != nil {
 		return Revision{}, err
@@ -215,11 +215,11 @@ func (s *Service) RestoreRevision(ctx context.Context, actor auth.Principal, t T
 }
 
 func (s *Service) canRead(r store.Reader, actor auth.Principal, t Type, id int64) error {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return err
 	}
-	if err := authorize(actor, k.perms.Read, nil); err != nil {
+	if err := authorize(actor, k.Perms.Read, nil); err != nil {
 		return err
 	}
 	if _, err := r.Entry(string(t), id); store.IsNotFound(err) {

@@ -15,7 +15,7 @@ import (
 	"github.com/folio-cms/folio/pkg/webhook"
 )
 
-// Service runs the editorial workflow for posts and case studies. Every
+// Service runs the editorial workflow for every entry type. Every
 // change is one short write transaction that also records a revision and an
 // audit entry; Markdown is rendered before it.
 type Service struct {
@@ -39,35 +39,6 @@ func New(st *store.Store) *Service {
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
-
-// Perms are the permissions each step of the workflow needs for one type.
-type Perms struct {
-	Read, Create, Update, Delete, Submit, Publish auth.Permission
-}
-
-// kind holds what differs between the entry types in the shared workflow.
-type kind struct {
-	perms Perms
-	noun  string
-}
-
-var kinds = map[Type]kind{
-	Post: {Perms{auth.PermPostRead, auth.PermPostCreate, auth.PermPostUpdate, auth.PermPostDelete,
-		auth.PermPostSubmit, auth.PermPostPublish}, "post"},
-	CaseStudy: {Perms{auth.PermCaseStudyRead, auth.PermCaseStudyCreate, auth.PermCaseStudyUpdate, auth.PermCaseStudyDelete,
-		auth.PermCaseStudySubmit, auth.PermCaseStudyPublish}, "case study"},
-}
-
-// PermsOf returns the permissions of type t, for the route table.
-func PermsOf(t Type) Perms { return kinds[t].perms }
-
-func kindOf(t Type) (kind, error) {
-	k, ok := kinds[t]
-	if !ok {
-		return kind{}, fmt.Errorf("content: unknown type %q", t)
-	}
-	return k, nil
-}
 
 // Input is what an editor sends to create or change an entry.
 type Input struct {
@@ -115,14 +86,14 @@ var authorEditable = []Status{Draft, InReview}
 
 // Create validates, renders and stores a new draft.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in Input) (Entry, error) {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return Entry{}, err
 	}
-	if err := authorize(actor, k.perms.Create, nil); err != nil {
+	if err := authorize(actor, k.Perms.Create, nil); err != nil {
 		return Entry{}, err
 	}
-	f, d, err := prepare(t, in.Fields)
+	f, d, err := prepare(k, in.Fields)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -135,7 +106,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 		if err := claimSlug(ctx, tx, t, &f, 0); err != nil {
 			return err
 		}
-		if err := checkMediaRefs(tx, f); err != nil {
+		if err := checkMediaRefs(tx, k, f); err != nil {
 			return err
 		}
 		if err := toRow(&row, t, f, d); err != nil {
@@ -147,7 +118,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
 			return err
 		}
-		if err := trackMedia(tx, row.ID, f); err != nil {
+		if err := trackMedia(tx, k, row.ID, f); err != nil {
 			return err
 		}
 		return s.record(tx, actor, nil, row, "create", map[string]any{"slug": row.Slug})
@@ -173,16 +144,16 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, t Type, id i
 // save is the one path every change of editable fields takes: PUT, PATCH
 // and restoring a revision. base nil means "whatever is current".
 func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int64, base *int, in Input, kind string, details map[string]any) (Entry, error) {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return Entry{}, err
 	}
-	f, d, err := prepare(t, in.Fields)
+	f, d, err := prepare(k, in.Fields)
 	if err != nil {
 		return Entry{}, err
 	}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := entryFor(tx, actor, k.perms.Update, t, id)
+		row, err := entryFor(tx, actor, k.Perms.Update, t, id)
 		if err != nil {
 			return err
 		}
@@ -210,11 +181,11 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if err := keepOldSlug(tx, row, f.Slug); err != nil {
 			return err
 		}
-		if err := checkMediaRefs(tx, f); err != nil {
+		if err := checkMediaRefs(tx, k, f); err != nil {
 			return err
 		}
 		if public(Status(row.Status)) {
-			if err := requireAlt(tx, f); err != nil {
+			if err := requireAlt(tx, k, f); err != nil {
 				return err
 			}
 		}
@@ -228,7 +199,7 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if err := tx.SetEntryTags(id, tagRows(f.Tags)); err != nil {
 			return err
 		}
-		if err := trackMedia(tx, id, f); err != nil {
+		if err := trackMedia(tx, k, id, f); err != nil {
 			return err
 		}
 		return s.record(tx, actor, &before, row, kind, details)
@@ -291,8 +262,8 @@ func staleVersion(tx *store.Tx, row store.EntryRow) error {
 	}).With("current_version", row.Version).With("updated_at", at).With("updated_by", byJSON)
 }
 
-func errInTrash(k kind) error {
-	return errs.Newf(errs.Conflict, "in_trash", "This %s is in the trash: restore it first.", k.noun).With("status", "trashed")
+func errInTrash(k *Spec) error {
+	return errs.Newf(errs.Conflict, "in_trash", "This %s is in the trash: restore it first.", k.Noun).With("status", "trashed")
 }
 
 // record stores the revision, the audit entry and the webhook event of a
@@ -332,31 +303,32 @@ func actorID(actor auth.Principal) *int64 {
 // Check reports whether fields are valid for an entry of type t, without
 // storing anything (an import checks every file before writing any).
 func Check(t Type, fields Fields) error {
-	if _, err := kindOf(t); err != nil {
+	k, err := specOf(t)
+	if err != nil {
 		return err
 	}
-	normalize(t, &fields)
-	return validate(t, fields)
+	normalize(k, &fields)
+	return validate(k, fields)
 }
 
 // prepare normalizes, validates and renders the fields of an entry.
-func prepare(t Type, in Fields) (Fields, Derived, error) {
+func prepare(k *Spec, in Fields) (Fields, Derived, error) {
 	f := in
-	normalize(t, &f)
-	if err := validate(t, f); err != nil {
+	normalize(k, &f)
+	if err := validate(k, f); err != nil {
 		return Fields{}, Derived{}, err
 	}
-	d, err := derive(t, f)
+	d, err := derive(k, f)
 	return f, d, err
 }
 
 // setAuthor applies a requested author change: only for callers who may
 // edit every entry of the type, and only to an existing user.
-func setAuthor(tx *store.Tx, actor auth.Principal, k kind, row *store.EntryRow, authorID *int64) error {
+func setAuthor(tx *store.Tx, actor auth.Principal, k *Spec, row *store.EntryRow, authorID *int64) error {
 	if authorID == nil || (row.AuthorID != nil && *row.AuthorID == *authorID) {
 		return nil
 	}
-	if !auth.Allowed(actor, k.perms.Update, auth.Record{}) { // every entry's, not only their own
+	if !auth.Allowed(actor, k.Perms.Update, auth.Record{}) { // every entry's, not only their own
 		return errs.New(errs.Forbidden, "forbidden", "You are not allowed to change the author.")
 	}
 	if _, err := tx.User(*authorID); store.IsNotFound(err) {
@@ -381,16 +353,13 @@ func claimSlug(ctx context.Context, tx *store.Tx, t Type, f *Fields, id int64) e
 			return err
 		}
 		if used {
-			return errs.Validationf("slug", "is already used by another %s (now or as an earlier address)", kinds[t].noun)
+			return errs.Validationf("slug", "is already used by another %s (now or as an earlier address)", nounOf(t))
 		}
 		return nil
 	}
 	base := slug.Make(f.Title)
 	if base == "" {
-		base = string(t)
-		if t == CaseStudy {
-			base = "case-study"
-		}
+		base = specs[t].SlugBase
 	}
 	var err error
 	f.Slug, err = slug.Unique(ctx, base, taken)

@@ -1,7 +1,7 @@
-// Package content is Folio's editorial domain for posts and case studies
-// alike: their fields and rules, and one shared workflow (status, slugs,
-// versions, publishing). Posts and case studies differ only in their own
-// fields; everything else is written once and serves both.
+// Package content is Folio's editorial domain for every entry type alike:
+// one shared workflow (status, slugs, versions, revisions, publishing,
+// trash) and one spec file per type (post.go, casestudy.go) that declares
+// its fields and rules. The workflow knows a type only through its spec.
 package content
 
 import (
@@ -16,13 +16,7 @@ import (
 // Type is the kind of an entry.
 type Type string
 
-// The entry types.
-const (
-	Post      Type = "post"
-	CaseStudy Type = "case_study"
-)
-
-// Types lists every entry type.
+// Types lists every entry type; each is declared by its spec file.
 var Types = []Type{Post, CaseStudy}
 
 // Status is where an entry is in its workflow.
@@ -68,19 +62,6 @@ type SEO struct {
 // IsZero reports whether no SEO field is set.
 func (s SEO) IsZero() bool { return s == SEO{} }
 
-// Metric is one headline number of a case study, e.g. {"Build time", "-60%"}.
-type Metric struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
-}
-
-// Testimonial is a client's quote.
-type Testimonial struct {
-	Quote  string `json:"quote"`
-	Author string `json:"author"`
-	Role   string `json:"role"`
-}
-
 // Tag is a topic posts are filed under.
 type Tag struct {
 	Slug string
@@ -102,8 +83,9 @@ type Author struct {
 }
 
 // Fields are the editable fields of an entry: what an editor sends and what
-// a revision snapshots. Post fields are empty for case studies and the other
-// way round. The JSON tags define the snapshot format.
+// a revision snapshots. The shared ones come first; each type's own are in
+// its fields struct (declared in its spec file), empty for the other types.
+// The JSON tags define the snapshot format.
 type Fields struct {
 	Slug       string `json:"slug"`
 	Title      string `json:"title"`
@@ -111,23 +93,9 @@ type Fields struct {
 	CoverImage *Image `json:"cover_image"`
 	SEO        SEO    `json:"seo"`
 
-	// Posts.
-	Excerpt string   `json:"excerpt,omitempty"` // empty: the first paragraph of Body is used
-	Body    string   `json:"body,omitempty"`
-	Tags    []string `json:"tags,omitempty"` // tag names
-
-	// Case studies.
-	Client       string       `json:"client,omitempty"`
-	Industry     string       `json:"industry,omitempty"`
-	Services     []string     `json:"services,omitempty"`
-	Technologies []string     `json:"technologies,omitempty"`
-	Summary      string       `json:"summary,omitempty"`
-	Challenge    string       `json:"challenge,omitempty"`
-	Solution     string       `json:"solution,omitempty"`
-	Results      string       `json:"results,omitempty"`
-	Metrics      []Metric     `json:"metrics,omitempty"`
-	Testimonial  *Testimonial `json:"testimonial,omitempty"`
-	Logo         *Image       `json:"logo,omitempty"`
+	Prose           // posts
+	PostFields      // posts
+	CaseStudyFields // case studies
 }
 
 // Derived is what rendering the Markdown fields produces. It is computed on
@@ -169,16 +137,13 @@ type Entry struct {
 	Logo  *Picture
 }
 
-// Excerpt returns the short text shown in lists: a post's own excerpt or
-// its first paragraph, a case study's summary.
+// Excerpt returns the short text shown in lists, as the entry's type makes
+// it (a post's own excerpt or its first paragraph, a case study's summary).
 func (e Entry) Excerpt() string {
-	if e.Type == CaseStudy {
-		return e.Fields.Summary
+	if k := specs[e.Type]; k != nil {
+		return k.excerpt(e)
 	}
-	if e.Fields.Excerpt != "" {
-		return e.Fields.Excerpt
-	}
-	return e.Derived.AutoExcerpt
+	return ""
 }
 
 // Page is one page of a list.

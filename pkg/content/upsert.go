@@ -36,12 +36,12 @@ const (
 // callers (the import command), not for the HTTP API: it sets status and
 // publication time directly.
 func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec Record) (Outcome, Entry, error) {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return "", Entry{}, err
 	}
 	// It writes any entry of the type, status included.
-	for _, p := range []auth.Permission{k.perms.Update, k.perms.Publish} {
+	for _, p := range []auth.Permission{k.Perms.Update, k.Perms.Publish} {
 		if err := auth.Check(actor, p, auth.Record{}); err != nil {
 			return "", Entry{}, err
 		}
@@ -49,7 +49,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 	if !ValidStatus(rec.Status) {
 		return "", Entry{}, errs.Validationf("status", "must be one of %s", strings.Join(StatusNames(), ", "))
 	}
-	f, d, err := prepare(t, rec.Fields)
+	f, d, err := prepare(k, rec.Fields)
 	if err != nil {
 		return "", Entry{}, err
 	}
@@ -112,7 +112,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		if err := tx.SetEntryTags(row.ID, tagRows(f.Tags)); err != nil {
 			return err
 		}
-		if err := trackMedia(tx, row.ID, f); err != nil {
+		if err := trackMedia(tx, k, row.ID, f); err != nil {
 			return err
 		}
 		return s.record(tx, actor, before, row, "import", map[string]any{"outcome": outcome})

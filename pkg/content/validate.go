@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/folio-cms/folio/pkg/errs"
-	"github.com/folio-cms/folio/pkg/markdown"
 	"github.com/folio-cms/folio/pkg/slug"
 )
 
@@ -24,51 +23,19 @@ const (
 	MaxURL       = 2048
 )
 
-// normalize trims what should be trimmed and clears the other type's fields,
-// so that equal content compares equal.
-func normalize(t Type, f *Fields) {
-	for _, s := range []*string{&f.Title, &f.Excerpt, &f.Summary, &f.Client, &f.Industry} {
-		*s = stripControl(*s)
-	}
-	f.Title = strings.TrimSpace(f.Title)
-	f.Body = trimMarkdown(f.Body)
-	f.Challenge = trimMarkdown(f.Challenge)
-	f.Solution = trimMarkdown(f.Solution)
-	f.Results = trimMarkdown(f.Results)
-	f.Excerpt = strings.TrimSpace(f.Excerpt)
-	f.Summary = strings.TrimSpace(f.Summary)
-	f.Client = strings.TrimSpace(f.Client)
-	f.Industry = strings.TrimSpace(f.Industry)
+// normalize keeps only the fields of type t (clearing every other type's)
+// and trims what should be trimmed, so that equal content compares equal.
+func normalize(k *Spec, f *Fields) {
+	*f = k.keep(*f)
+	f.Title = strings.TrimSpace(stripControl(f.Title))
 	f.CoverImage = trimImage(f.CoverImage)
-	f.Logo = trimImage(f.Logo)
 	f.SEO = SEO{
 		MetaTitle:       strings.TrimSpace(f.SEO.MetaTitle),
 		MetaDescription: strings.TrimSpace(f.SEO.MetaDescription),
 		CanonicalURL:    strings.TrimSpace(f.SEO.CanonicalURL),
 		OGImage:         strings.TrimSpace(f.SEO.OGImage),
 	}
-	f.Tags = trimList(f.Tags)
-	f.Services = trimList(f.Services)
-	f.Technologies = trimList(f.Technologies)
-	for i := range f.Metrics {
-		f.Metrics[i].Label = strings.TrimSpace(f.Metrics[i].Label)
-		f.Metrics[i].Value = strings.TrimSpace(f.Metrics[i].Value)
-	}
-	if f.Testimonial != nil {
-		t := *f.Testimonial
-		t.Quote, t.Author, t.Role = strings.TrimSpace(t.Quote), strings.TrimSpace(t.Author), strings.TrimSpace(t.Role)
-		f.Testimonial = &t
-		if t == (Testimonial{}) {
-			f.Testimonial = nil
-		}
-	}
-	switch t {
-	case Post:
-		f.Client, f.Industry, f.Summary, f.Challenge, f.Solution, f.Results = "", "", "", "", "", ""
-		f.Services, f.Technologies, f.Metrics, f.Testimonial, f.Logo = nil, nil, nil, nil, nil
-	case CaseStudy:
-		f.Excerpt, f.Body, f.Tags = "", "", nil
-	}
+	k.normalize(f)
 }
 
 // stripControl removes control characters (but tabs and newlines), which
@@ -126,9 +93,10 @@ func trimList(in []string) []string {
 	return out
 }
 
-// validate checks normalized fields of an entry of type t. A given slug must
-// already be valid; an empty one is derived from the title later.
-func validate(t Type, f Fields) error {
+// validate checks normalized fields of an entry of the type k declares. A
+// given slug must already be valid; an empty one is derived from the title
+// later.
+func validate(k *Spec, f Fields) error {
 	var v errs.Fields
 	switch n := utf8.RuneCountInString(f.Title); {
 	case n == 0:
@@ -145,73 +113,8 @@ func validate(t Type, f Fields) error {
 	checkURL(&v, "seo.canonical_url", f.SEO.CanonicalURL)
 	checkURL(&v, "seo.og_image", f.SEO.OGImage)
 
-	switch t {
-	case Post:
-		maxLen(&v, "excerpt", f.Excerpt, MaxExcerpt)
-		maxBytes(&v, "body", f.Body)
-		if len(f.Tags) > MaxTags {
-			v.Addf("tags", "must have at most %d tags", MaxTags)
-		}
-		for i, name := range f.Tags {
-			field := fmt.Sprintf("tags[%d]", i)
-			switch {
-			case name == "":
-				v.Add(field, "must not be empty")
-			case utf8.RuneCountInString(name) > MaxTagName:
-				v.Addf(field, "must be at most %d characters", MaxTagName)
-			case slug.Make(name) == "":
-				v.Add(field, "must contain letters or digits")
-			}
-		}
-	case CaseStudy:
-		maxLen(&v, "client", f.Client, 200)
-		maxLen(&v, "industry", f.Industry, 100)
-		maxLen(&v, "summary", f.Summary, 1000)
-		checkList(&v, "services", f.Services)
-		checkList(&v, "technologies", f.Technologies)
-		maxBytes(&v, "challenge", f.Challenge)
-		maxBytes(&v, "solution", f.Solution)
-		maxBytes(&v, "results", f.Results)
-		checkSection(&v, "challenge", f.Challenge)
-		checkSection(&v, "solution", f.Solution)
-		checkSection(&v, "results", f.Results)
-		if len(f.Metrics) > MaxMetrics {
-			v.Addf("metrics", "must have at most %d metrics", MaxMetrics)
-		}
-		for i, m := range f.Metrics {
-			required(&v, fmt.Sprintf("metrics[%d].label", i), m.Label, 100)
-			required(&v, fmt.Sprintf("metrics[%d].value", i), m.Value, 50)
-		}
-		if tm := f.Testimonial; tm != nil {
-			required(&v, "testimonial.quote", tm.Quote, 2000)
-			required(&v, "testimonial.author", tm.Author, 200)
-			maxLen(&v, "testimonial.role", tm.Role, 200)
-		}
-		checkImage(&v, "logo", f.Logo)
-	}
+	k.validate(&v, f)
 	return v.Err()
-}
-
-// checkSection refuses what a case study's section can't hold and still
-// come back whole from its content file, where the sections are the level-2
-// headings ## Challenge, ## Solution and ## Results: a level-2 heading of
-// its own, and a code fence left open (it would swallow the next
-// sections). Both are read as the file format reads them (markdown.Level2,
-// markdown.Fence).
-func checkSection(v *errs.Fields, field, text string) {
-	var fence markdown.Fence
-	for n, line := range strings.Split(text, "\n") {
-		if code := fence.Code(line); code {
-			continue
-		}
-		if _, ok := markdown.Level2(line); ok {
-			v.Addf(field, "line %d: %q is a level-2 heading, which a case study keeps for its sections (Challenge, Solution, Results); use ### for headings inside a section", n+1, line)
-			return
-		}
-	}
-	if fence.Open() {
-		v.Add(field, "has a code block (``` or ~~~) that is never closed; close it on a line of its own")
-	}
 }
 
 func required(v *errs.Fields, field, s string, limit int) {

@@ -47,7 +47,7 @@ var transitions = map[Action]transition{
 
 // ActionPerm returns the permission action a needs on entries of type t.
 func ActionPerm(t Type, a Action) auth.Permission {
-	return transitions[a].perm(kinds[t].perms)
+	return transitions[a].perm(specs[t].Perms)
 }
 
 // Actions lists every action.
@@ -64,7 +64,7 @@ type ActionOptions struct {
 // Apply performs a workflow action on an entry and returns it updated: one
 // more version, a revision and an audit entry.
 func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id int64, a Action, opt ActionOptions) (Entry, error) {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -75,15 +75,15 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 	now := s.now()
 	switch {
 	case opt.PublishedAt != nil && opt.PublishedAt.After(now):
-		return Entry{}, errs.Validationf("published_at", "must not be in the future: schedule the %s instead", k.noun)
+		return Entry{}, errs.Validationf("published_at", "must not be in the future: schedule the %s instead", k.Noun)
 	case a == ActionSchedule && opt.PublishAt == nil:
-		return Entry{}, errs.Validationf("publish_at", "is required: when should the %s go live?", k.noun)
+		return Entry{}, errs.Validationf("publish_at", "is required: when should the %s go live?", k.Noun)
 	case a == ActionSchedule && !opt.PublishAt.Truncate(time.Second).After(now):
 		return Entry{}, errs.Validationf("publish_at", "must be in the future")
 	}
 	details := map[string]any{}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := entryFor(tx, actor, tr.perm(k.perms), t, id)
+		row, err := entryFor(tx, actor, tr.perm(k.Perms), t, id)
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 			return errInTrash(k)
 		}
 		if !slices.Contains(tr.from, Status(row.Status)) {
-			return errs.Newf(errs.Conflict, "invalid_transition", "Cannot %s a %s whose status is %s.", a, k.noun, row.Status).
+			return errs.Newf(errs.Conflict, "invalid_transition", "Cannot %s a %s whose status is %s.", a, k.Noun, row.Status).
 				With("status", row.Status)
 		}
 		if public(tr.to) {
@@ -99,7 +99,7 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 			if err != nil {
 				return err
 			}
-			if err := requireAlt(tx, cur.Fields); err != nil {
+			if err := requireAlt(tx, k, cur.Fields); err != nil {
 				return err
 			}
 		}
@@ -147,12 +147,12 @@ func (s *Service) Untrash(ctx context.Context, actor auth.Principal, t Type, id 
 }
 
 func (s *Service) trash(ctx context.Context, actor auth.Principal, t Type, id int64, into bool) (Entry, error) {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return Entry{}, err
 	}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := entryFor(tx, actor, k.perms.Delete, t, id)
+		row, err := entryFor(tx, actor, k.Perms.Delete, t, id)
 		if err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func (s *Service) trash(ctx context.Context, actor auth.Principal, t Type, id in
 			if into {
 				return errInTrash(k)
 			}
-			return errs.Newf(errs.Conflict, "not_in_trash", "This %s is not in the trash.", k.noun).With("status", row.Status)
+			return errs.Newf(errs.Conflict, "not_in_trash", "This %s is not in the trash.", k.Noun).With("status", row.Status)
 		}
 		kind, before := "untrash", row
 		row.TrashedAt = nil
@@ -183,7 +183,7 @@ func (s *Service) trash(ctx context.Context, actor auth.Principal, t Type, id in
 // Purge deletes an entry for good, with its revisions and old slugs
 // (admins only).
 func (s *Service) Purge(ctx context.Context, actor auth.Principal, t Type, id int64) error {
-	k, err := kindOf(t)
+	k, err := specOf(t)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Service) Purge(ctx context.Context, actor auth.Principal, t Type, id in
 		if err := s.announcePurge(tx, row); err != nil {
 			return err
 		}
-		return audit(tx, actor, t, "purge", id, map[string]any{"slug": row.Slug, "title": row.Title, "noun": k.noun})
+		return audit(tx, actor, t, "purge", id, map[string]any{"slug": row.Slug, "title": row.Title, "noun": k.Noun})
 	})
 }
 

@@ -13,11 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/folio-cms/folio/pkg/content"
-	"github.com/folio-cms/folio/pkg/markdown"
 )
-
-// Dirs maps each entry type to its folder inside a content directory.
-var Dirs = map[content.Type]string{content.Post: "posts", content.CaseStudy: "case-studies"}
 
 // File is one content file, decoded.
 type File struct {
@@ -28,38 +24,21 @@ type File struct {
 	Author      string // email; posts only
 }
 
-// The front matter of each type, in the order the keys are written. Only
-// these keys are accepted: a misspelt key is an error, not silently lost.
-type postFront struct {
-	Title       string     `yaml:"title"`
-	Slug        string     `yaml:"slug"`
-	Status      string     `yaml:"status"`
-	PublishedAt *time.Time `yaml:"published_at,omitempty"`
-	Author      string     `yaml:"author,omitempty"`
-	Excerpt     string     `yaml:"excerpt,omitempty"`
-	Tags        []string   `yaml:"tags,omitempty"`
-	Featured    bool       `yaml:"featured,omitempty"`
-	CoverImage  *image     `yaml:"cover_image,omitempty"`
-	SEO         *seo       `yaml:"seo,omitempty"`
+// codec is the front matter mapping of one entry type: its front matter
+// struct, in the order the keys are written (only these keys are accepted:
+// a misspelt key is an error, not silently lost), and how its body holds
+// the type's Markdown. Each type's is in its own file (post.go,
+// casestudy.go).
+type codec struct {
+	parse  func(front []byte, body string, f *File) error
+	format func(f File, published *time.Time) (front any, body string)
 }
 
-type caseStudyFront struct {
-	Title        string       `yaml:"title"`
-	Slug         string       `yaml:"slug"`
-	Status       string       `yaml:"status"`
-	PublishedAt  *time.Time   `yaml:"published_at,omitempty"`
-	Client       string       `yaml:"client,omitempty"`
-	Industry     string       `yaml:"industry,omitempty"`
-	Services     []string     `yaml:"services,omitempty"`
-	Technologies []string     `yaml:"technologies,omitempty"`
-	Summary      string       `yaml:"summary,omitempty"`
-	Metrics      []metric     `yaml:"metrics,omitempty"`
-	Testimonial  *testimonial `yaml:"testimonial,omitempty"`
-	Featured     bool         `yaml:"featured,omitempty"`
-	CoverImage   *image       `yaml:"cover_image,omitempty"`
-	Logo         *image       `yaml:"logo,omitempty"`
-	SEO          *seo         `yaml:"seo,omitempty"`
-}
+// codecs holds the codec of every type with content files.
+var codecs = map[content.Type]codec{}
+
+// Dir returns the folder of type t's files inside a content directory.
+func Dir(t content.Type) string { return content.SpecOf(t).Dir }
 
 type image struct {
 	URL string `yaml:"url"`
@@ -73,20 +52,6 @@ type seo struct {
 	OGImage         string `yaml:"og_image,omitempty"`
 }
 
-type metric struct {
-	Label string `yaml:"label"`
-	Value string `yaml:"value"`
-}
-
-type testimonial struct {
-	Quote  string `yaml:"quote"`
-	Author string `yaml:"author"`
-	Role   string `yaml:"role,omitempty"`
-}
-
-// sections are the level-2 headings that split a case study's body.
-var sections = []string{"Challenge", "Solution", "Results"}
-
 const delim = "---"
 
 // Parse decodes a content file of type t.
@@ -95,43 +60,13 @@ func Parse(t content.Type, data []byte) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
-	f := File{Type: t}
-	switch t {
-	case content.Post:
-		var fm postFront
-		if err := decodeStrict(front, &fm); err != nil {
-			return File{}, err
-		}
-		f.Status, f.PublishedAt, f.Author = content.Status(fm.Status), fm.PublishedAt, fm.Author
-		f.Fields = content.Fields{
-			Title: fm.Title, Slug: fm.Slug, Excerpt: fm.Excerpt, Tags: fm.Tags, Featured: fm.Featured,
-			CoverImage: imageIn(fm.CoverImage), SEO: seoIn(fm.SEO), Body: body,
-		}
-	case content.CaseStudy:
-		var fm caseStudyFront
-		if err := decodeStrict(front, &fm); err != nil {
-			return File{}, err
-		}
-		parts, err := splitSections(body)
-		if err != nil {
-			return File{}, err
-		}
-		f.Status, f.PublishedAt = content.Status(fm.Status), fm.PublishedAt
-		f.Fields = content.Fields{
-			Title: fm.Title, Slug: fm.Slug, Client: fm.Client, Industry: fm.Industry, Services: fm.Services,
-			Technologies: fm.Technologies, Summary: fm.Summary, Featured: fm.Featured,
-			CoverImage: imageIn(fm.CoverImage), Logo: imageIn(fm.Logo), SEO: seoIn(fm.SEO),
-			Challenge: parts[0], Solution: parts[1], Results: parts[2],
-		}
-		for _, m := range fm.Metrics {
-			f.Fields.Metrics = append(f.Fields.Metrics, content.Metric(m))
-		}
-		if fm.Testimonial != nil {
-			tm := content.Testimonial(*fm.Testimonial)
-			f.Fields.Testimonial = &tm
-		}
-	default:
+	c, ok := codecs[t]
+	if !ok {
 		return File{}, fmt.Errorf("unknown type %q", t)
+	}
+	f := File{Type: t}
+	if err := c.parse(front, body, &f); err != nil {
+		return File{}, err
 	}
 	return f, nil
 }
@@ -139,46 +74,16 @@ func Parse(t content.Type, data []byte) (File, error) {
 // Format encodes a content file. Parse(Format(f)) gives f back, and
 // formatting what was parsed from Format's output gives the same bytes.
 func Format(f File) ([]byte, error) {
-	var front any
-	var body string
 	var published *time.Time
 	if f.PublishedAt != nil {
 		t := f.PublishedAt.UTC()
 		published = &t
 	}
-	x := f.Fields
-	switch f.Type {
-	case content.Post:
-		front = postFront{
-			Title: x.Title, Slug: x.Slug, Status: string(f.Status), PublishedAt: published, Author: f.Author,
-			Excerpt: x.Excerpt, Tags: x.Tags, Featured: x.Featured, CoverImage: imageOut(x.CoverImage), SEO: seoOut(x.SEO),
-		}
-		body = x.Body
-	case content.CaseStudy:
-		fm := caseStudyFront{
-			Title: x.Title, Slug: x.Slug, Status: string(f.Status), PublishedAt: published, Client: x.Client,
-			Industry: x.Industry, Services: x.Services, Technologies: x.Technologies, Summary: x.Summary,
-			Featured: x.Featured, CoverImage: imageOut(x.CoverImage), Logo: imageOut(x.Logo), SEO: seoOut(x.SEO),
-		}
-		for _, m := range x.Metrics {
-			fm.Metrics = append(fm.Metrics, metric(m))
-		}
-		if x.Testimonial != nil {
-			tm := testimonial(*x.Testimonial)
-			fm.Testimonial = &tm
-		}
-		front = fm
-		var b strings.Builder
-		for i, text := range []string{x.Challenge, x.Solution, x.Results} {
-			b.WriteString("## " + sections[i] + "\n\n")
-			if text != "" {
-				b.WriteString(text + "\n\n")
-			}
-		}
-		body = b.String()
-	default:
+	c, ok := codecs[f.Type]
+	if !ok {
 		return nil, fmt.Errorf("unknown type %q", f.Type)
 	}
+	front, body := c.format(f, published)
 	var out bytes.Buffer
 	out.WriteString(delim + "\n")
 	enc := yaml.NewEncoder(&out)
@@ -224,55 +129,6 @@ func decodeStrict(front []byte, v any) error {
 		return fmt.Errorf("front matter: %w", err)
 	}
 	return nil
-}
-
-// splitSections cuts a case study's body at its "## Challenge",
-// "## Solution" and "## Results" headings (in that order, each at most
-// once; a missing one is empty). Headings inside fenced code don't count.
-func splitSections(body string) ([3]string, error) {
-	var parts [3][]string
-	cur := -1
-	var fence markdown.Fence
-	for n, line := range strings.Split(body, "\n") {
-		trimmed := strings.TrimSpace(line)
-		code := fence.Code(line) // every line: it follows the fences
-		if name, ok := markdown.Level2(line); ok && !code {
-			i := indexFold(sections, name)
-			switch {
-			case i < 0:
-				return parts3(parts), fmt.Errorf("line %d: %q: a case study's level-2 headings must be ## Challenge, ## Solution and ## Results; use ### inside them", n+1, line)
-			case i <= cur:
-				return parts3(parts), fmt.Errorf("line %d: %q: the sections must appear once each, in the order Challenge, Solution, Results", n+1, line)
-			}
-			cur = i
-			continue
-		}
-		if cur < 0 {
-			if trimmed != "" {
-				return parts3(parts), fmt.Errorf("line %d: text before \"## Challenge\": a case study's body is made of the sections ## Challenge, ## Solution and ## Results", n+1)
-			}
-			continue
-		}
-		parts[cur] = append(parts[cur], line)
-	}
-	return parts3(parts), nil
-}
-
-func parts3(p [3][]string) [3]string {
-	var out [3]string
-	for i, lines := range p {
-		out[i] = strings.Trim(strings.Join(lines, "\n"), "\n")
-	}
-	return out
-}
-
-func indexFold(list []string, s string) int {
-	for i, x := range list {
-		if strings.EqualFold(x, s) {
-			return i
-		}
-	}
-	return -1
 }
 
 func imageIn(i *image) *content.Image {

@@ -15,11 +15,7 @@ func TestPostRoundTrip(t *testing.T) {
 	f := File{
 		Type: content.Post, Status: content.Published, PublishedAt: &at, Author: "maya@example.com",
 		Fields: content.Fields{
-			Title: "Choosing a database: PostgreSQL?", Slug: "choosing-a-database", Excerpt: "Short.",
-			Tags: []string{"Databases", "SQL"}, Featured: true,
-			CoverImage: &content.Image{URL: "https://img.example.com/a.jpg", Alt: "A chart"},
-			SEO:        content.SEO{MetaTitle: "Choosing", CanonicalURL: "https://example.com/x"},
-			Body:       "Intro.\n\n## Part\n\n```sql\nSELECT 1;\n```",
+			Title: "Choosing a database: PostgreSQL?", Slug: "choosing-a-database", Featured: true, CoverImage: &content.Image{URL: "https://img.example.com/a.jpg", Alt: "A chart"}, SEO: content.SEO{MetaTitle: "Choosing", CanonicalURL: "https://example.com/x"}, Prose: content.Prose{Excerpt: "Short.", Body: "Intro.\n\n## Part\n\n```sql\nSELECT 1;\n```"}, PostFields: content.PostFields{Tags: []string{"Databases", "SQL"}},
 		},
 	}
 	data, err := Format(f)

@@ -37,7 +37,7 @@ func roundTrip(t *testing.T, typ content.Type, f content.Fields) (accepted bool)
 	if _, err := (&Sync{Content: src}).Export(ctx, dir1); err != nil {
 		t.Fatalf("export: %v", err)
 	}
-	name := filepath.Join(Dirs[typ], created.Fields.Slug+".md")
+	name := filepath.Join(Dir(typ), created.Fields.Slug+".md")
 	first, err := os.ReadFile(filepath.Join(dir1, name))
 	if err != nil {
 		t.Fatal(err)
@@ -74,11 +74,11 @@ func TestRoundTripOfTrickyContentThatIsAccepted(t *testing.T) {
 		typ content.Type
 		f   content.Fields
 	}{
-		"indented and deeper headings":        {content.CaseStudy, content.Fields{Title: "Sections", Challenge: " ## indented: not a section\n\n### Sub\n\n####### seven", Solution: "\t## tab", Results: "Text\n\n```md\n## Results\n```\n\n~~~~\n## inside tildes\n~~~~"}},
-		"line endings of every kind":          {content.Post, content.Fields{Title: "Windows", Body: "One.\r\n\r\nTwo.\r\r\nThree.\rFour"}},
-		"a body that looks like front matter": {content.Post, content.Fields{Title: "Rules", Body: "---\ntitle: injected\n---\n\nAfter a rule.\n\n---"}},
-		"YAML look-alikes":                    {content.Post, content.Fields{Title: "yes", Slug: "null", Excerpt: ": colon 'quote' #hash", Tags: []string{"true", "1.5", "#hash"}, CoverImage: &content.Image{URL: "https://img.example.com/a.png", Alt: "alt: colon"}}},
-		"a full case study":                   {content.CaseStudy, content.Fields{Title: "Acme", Client: "Acme", Industry: "Retail", Services: []string{"Search"}, Technologies: []string{"Go"}, Summary: "Faster.", Challenge: "Slow.", Solution: "### Approach\n\nGo.", Results: "Fast.", Metrics: []content.Metric{{Label: "Speed", Value: "3x"}}, Testimonial: &content.Testimonial{Quote: "Great", Author: "Ann", Role: "CTO"}}},
+		"indented and deeper headings":        {content.CaseStudy, content.Fields{Title: "Sections", CaseStudyFields: content.CaseStudyFields{Challenge: " ## indented: not a section\n\n### Sub\n\n####### seven", Solution: "\t## tab", Results: "Text\n\n```md\n## Results\n```\n\n~~~~\n## inside tildes\n~~~~"}}},
+		"line endings of every kind":          {content.Post, content.Fields{Title: "Windows", Prose: content.Prose{Body: "One.\r\n\r\nTwo.\r\r\nThree.\rFour"}}},
+		"a body that looks like front matter": {content.Post, content.Fields{Title: "Rules", Prose: content.Prose{Body: "---\ntitle: injected\n---\n\nAfter a rule.\n\n---"}}},
+		"YAML look-alikes":                    {content.Post, content.Fields{Title: "yes", Slug: "null", CoverImage: &content.Image{URL: "https://img.example.com/a.png", Alt: "alt: colon"}, Prose: content.Prose{Excerpt: ": colon 'quote' #hash"}, PostFields: content.PostFields{Tags: []string{"true", "1.5", "#hash"}}}},
+		"a full case study":                   {content.CaseStudy, content.Fields{Title: "Acme", CaseStudyFields: content.CaseStudyFields{Client: "Acme", Industry: "Retail", Services: []string{"Search"}, Technologies: []string{"Go"}, Summary: "Faster.", Challenge: "Slow.", Solution: "### Approach\n\nGo.", Results: "Fast.", Metrics: []content.Metric{{Label: "Speed", Value: "3x"}}, Testimonial: &content.Testimonial{Quote: "Great", Author: "Ann", Role: "CTO"}}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if !roundTrip(t, c.typ, c.f) {

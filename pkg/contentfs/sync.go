@@ -54,7 +54,7 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 	var items []item
 	var problems []error
 	for _, t := range content.Types {
-		paths, err := filepath.Glob(filepath.Join(dir, Dirs[t], "*.md"))
+		paths, err := filepath.Glob(filepath.Join(dir, Dir(t), "*.md"))
 		if err != nil {
 			return Report{}, err
 		}
@@ -113,7 +113,7 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
-		sub := filepath.Join(dir, Dirs[t])
+		sub := filepath.Join(dir, Dir(t))
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return rep, err
 		}
@@ -122,7 +122,7 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 			// from the library is exported by its URL.
 			e.Fields.CoverImage, e.Fields.Logo = portable(e.Fields.CoverImage, e.Cover), portable(e.Fields.Logo, e.Logo)
 			f := File{Type: t, Fields: e.Fields, Status: e.Status, PublishedAt: e.PublishedAt}
-			if e.Author != nil && t == content.Post {
+			if e.Author != nil && content.SpecOf(t).HasAuthor {
 				f.Author = e.Author.Email
 			}
 			data, err := Format(f)

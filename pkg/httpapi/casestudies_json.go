@@ -43,10 +43,7 @@ type caseStudyWriteJSON struct {
 
 func (p caseStudyWriteJSON) input() content.Input {
 	f := content.Fields{
-		Slug: p.Slug, Title: p.Title, Client: p.Client, Industry: p.Industry,
-		Services: p.Services, Technologies: p.Technologies, Summary: p.Summary,
-		Challenge: p.Challenge, Solution: p.Solution, Results: p.Results,
-		CoverImage: imageIn(p.CoverImage), Logo: imageIn(p.Logo), SEO: seoIn(p.SEO), Featured: p.Featured,
+		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured, CaseStudyFields: content.CaseStudyFields{Client: p.Client, Industry: p.Industry, Services: p.Services, Technologies: p.Technologies, Summary: p.Summary, Challenge: p.Challenge, Solution: p.Solution, Results: p.Results, Logo: imageIn(p.Logo)},
 	}
 	for _, m := range p.Metrics {
 		f.Metrics = append(f.Metrics, content.Metric(m))

@@ -27,8 +27,7 @@ type postWriteJSON struct {
 
 func (p postWriteJSON) input() content.Input {
 	return content.Input{AuthorID: p.AuthorID, Fields: content.Fields{
-		Slug: p.Slug, Title: p.Title, Excerpt: p.Excerpt, Body: p.Body, Tags: p.Tags,
-		CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured,
+		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured, Prose: content.Prose{Excerpt: p.Excerpt, Body: p.Body}, PostFields: content.PostFields{Tags: p.Tags},
 	}}
 }
 

@@ -145,7 +145,7 @@ func (a *api) search(c *fiber.Ctx) error {
 		return badParam("q", "must be at most 200 characters")
 	}
 	var types []content.Type
-	t, err := queryEnum(c, "type", string(content.Post), string(content.CaseStudy))
+	t, err := queryEnum(c, "type", content.TypeNames()...)
 	if err != nil {
 		return err
 	}

@@ -273,7 +273,11 @@ func (tx *Tx) InsertEntry(row *EntryRow) error {
 	row.ID = 0
 	row.Version = 1
 	row.CreatedAt, row.UpdatedAt = tx.now, tx.now
-	if err := tx.db.Create(row).Error; err != nil {
+	db := tx.db
+	if row.TypeData == "" {
+		db = db.Omit("TypeData") // the column's default
+	}
+	if err := db.Create(row).Error; err != nil {
 		return translate(err)
 	}
 	row.EntryID = row.ID

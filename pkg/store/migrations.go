@@ -414,6 +414,14 @@ var migrations = []migration{
 		`CREATE INDEX media_cleanup_due ON media_cleanup (not_before)`,
 		`CREATE INDEX media_cleanup_by_sha ON media_cleanup (sha256)`,
 	)},
+	{"each entry type's own fields in one JSON column", sqlStep(
+		// The fields of one type that no list filters, sorts or searches on
+		// (a case study's duration, …) as one JSON object whose shape the
+		// type's spec in pkg/content owns: a new field of a type needs no
+		// new column. The columns of the shared workflow, and the type
+		// fields that lists filter and the search index reads, stay columns.
+		`ALTER TABLE entries ADD COLUMN type_data TEXT NOT NULL DEFAULT '{}'`,
+	)},
 }
 
 // The columns of entries that entries_search reads, and the SQL that adds

@@ -106,12 +106,16 @@ type EntryRow struct {
 	Metrics            string  // JSON
 	Testimonial        *string // JSON
 	Logo               *string // JSON
-	Version            int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	UpdatedBy          *int64
-	FirstPublishedAt   *time.Time
-	TrashedAt          *time.Time
+	// TypeData is the type's own fields that no query filters, sorts or
+	// searches on: a JSON object whose shape the type's spec owns (empty:
+	// the column's default, {}).
+	TypeData         string
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	UpdatedBy        *int64
+	FirstPublishedAt *time.Time
+	TrashedAt        *time.Time
 
 	BodyRow `gorm:"-"` // in entry_bodies; empty in lists
 }
