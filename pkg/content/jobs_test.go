@@ -2,6 +2,7 @@ package content_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -125,5 +126,90 @@ func TestPruneRevisions(t *testing.T) {
 	rows, _, _ := f.svc.Store.Read(ctx).Audit(store.AuditFilter{RecordType: "revision", Limit: 10})
 	if len(rows) != 1 || rows[0].Action != "revision.prune" {
 		t.Fatalf("audit = %+v, want one revision.prune entry", rows)
+	}
+}
+
+// TestJobsWakeAtTheScheduledTime: with a tick of an hour, the job sleeps
+// until the next scheduled entry is due; an entry scheduled for an earlier
+// time while it sleeps wakes it, and each is published at its own time.
+func TestJobsWakeAtTheScheduledTime(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, storetest.Path(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := &content.Service{Store: st, Now: time.Now}
+	h, _ := auth.NewHasher(10)
+	ed, err := (&auth.Service{Store: st, Hasher: h}).CreateUser(ctx, auth.System, auth.NewUser{Email: "ed@example.com", Role: auth.RoleEditor, NoPassword: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := auth.Principal{User: ed}
+	schedule := func(title string, at time.Time) int64 {
+		t.Helper()
+		e, err := svc.Create(ctx, editor, content.Post, content.Input{Fields: content.Fields{Title: title}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Apply(ctx, editor, content.Post, e.ID, content.ActionSchedule, content.ActionOptions{PublishAt: &at}); err != nil {
+			t.Fatal(err)
+		}
+		return e.ID
+	}
+	status := func(id int64) content.Status {
+		t.Helper()
+		e, err := svc.Get(ctx, editor, content.Post, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Status
+	}
+	waitFor := func(id int64, at time.Time) {
+		t.Helper()
+		for status(id) != content.Published {
+			if time.Now().After(at.Add(5 * time.Second)) {
+				t.Fatalf("post %d is still %s at %s, due at %s: the job slept past its time",
+					id, status(id), time.Now().Format(time.TimeOnly), at.Format(time.TimeOnly))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	// Scheduled before the job starts: the job's first sleep ends at its time.
+	lateAt := time.Now().Add(6 * time.Second).Truncate(time.Second)
+	late := schedule("Due last", lateAt)
+
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		(&content.Jobs{Service: svc, Log: slog.New(slog.DiscardHandler), Every: time.Hour}).Run(runCtx)
+	}()
+	t.Cleanup(func() { stop(); <-done })
+
+	time.Sleep(100 * time.Millisecond) // the job is asleep, until lateAt
+	earlyAt := time.Now().Add(2 * time.Second).Truncate(time.Second)
+	early := schedule("Due first", earlyAt)
+	if s := status(early); s != content.Scheduled {
+		t.Fatalf("the early post is %s before its time, want scheduled", s)
+	}
+	waitFor(early, earlyAt)
+	if s := status(late); s != content.Scheduled || !time.Now().Before(lateAt) {
+		t.Fatalf("the late post is %s at %s (due %s): it should still be scheduled", s, time.Now().Format(time.TimeOnly), lateAt.Format(time.TimeOnly))
+	}
+	waitFor(late, lateAt)
+	// And the audit log says the schedule published each once.
+	entries, _, err := st.Read(ctx).Audit(store.AuditFilter{RecordType: "post", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := map[int64]int{}
+	for _, e := range entries {
+		if e.Action == "post.publish" {
+			published[*e.RecordID]++
+		}
+	}
+	if published[early] != 1 || published[late] != 1 {
+		t.Fatalf("publish entries per post = %v, want one each for %d and %d", published, early, late)
 	}
 }

@@ -259,7 +259,7 @@ func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
 	return out, nil
 }
 
-// Tags returns every tag with its number of published posts.
+// Tags returns every tag on a published post, with the number of them.
 func (s *Service) Tags(ctx context.Context) ([]TagCount, error) {
 	now := s.now()
 	return s.tags(ctx, &now)

@@ -31,6 +31,9 @@ type Service struct {
 
 	searchOnce sync.Once
 	searchWork chan searchJob
+
+	wakeOnce sync.Once
+	wake     chan struct{} // wakes Jobs.Run when the schedule changes
 }
 
 // New returns a Service on st using the real clock.

@@ -132,6 +132,9 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 	if err != nil {
 		return Entry{}, err
 	}
+	if tr.to == Scheduled {
+		s.wakeJobs()
+	}
 	return s.load(ctx, t, id)
 }
 
@@ -176,6 +179,9 @@ func (s *Service) trash(ctx context.Context, actor auth.Principal, t Type, id in
 	})
 	if err != nil {
 		return Entry{}, err
+	}
+	if !into {
+		s.wakeJobs() // it may be a scheduled entry again
 	}
 	return s.load(ctx, t, id)
 }

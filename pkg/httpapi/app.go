@@ -163,7 +163,7 @@ func New(d Deps) (*Server, error) {
 		case r.noStore:
 			handlers = append(handlers, noStore)
 		case r.deliver:
-			handlers = append(handlers, a.cors, a.deliver)
+			handlers = append(handlers, a.cors, knownParams(r.params), a.deliver)
 			app.Options(r.path, a.cors) // CORS preflight
 		}
 		handlers = append(handlers, r.handle)

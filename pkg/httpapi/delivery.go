@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -90,4 +91,31 @@ func apiTokenOf(c *fiber.Ctx) (string, bool) {
 func previewing(c *fiber.Ctx) bool {
 	p, _ := c.Locals(keyPreview).(bool)
 	return p
+}
+
+// alwaysAccepted are the query parameters every delivery route takes: the
+// API token and the preview switch.
+var alwaysAccepted = []string{"key", "preview"}
+
+// knownParams refuses a query parameter the route does not take, naming it
+// and listing those it does: a misspelt filter (?tags=go, ?perpage=50)
+// would otherwise be ignored, and the answer look right while it is not.
+func knownParams(params []string) fiber.Handler {
+	accepted := slices.Concat(params, alwaysAccepted)
+	list := strings.Join(accepted, ", ")
+	return func(c *fiber.Ctx) error {
+		var unknown string
+		c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
+			if unknown == "" && !slices.Contains(accepted, string(k)) {
+				unknown = string(k)
+			}
+		})
+		if unknown == "" {
+			return c.Next()
+		}
+		msg := "is not a parameter of this endpoint, which accepts " + list
+		e := errs.Newf(errs.Invalid, "unknown_parameter", "The query parameter %q is not known here: this endpoint accepts %s.", unknown, list)
+		e.Details = []errs.Detail{{Field: unknown, Message: msg}}
+		return e.With("accepted", accepted)
+	}
 }

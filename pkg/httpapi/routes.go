@@ -17,6 +17,7 @@ type route struct {
 	perm    auth.Permission // the permission a caller needs; public for none
 	noStore bool            // public routes whose answers must never be cached
 	deliver bool            // the public delivery API: API tokens and previews apply
+	params  []string        // a delivery route's query parameters, besides key and preview: others are a 400
 	page    bool            // not part of the JSON API (the admin app): not in the OpenAPI spec
 	handle  fiber.Handler
 }
@@ -35,13 +36,13 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/metrics", perm: public, noStore: true, handle: a.metrics}, // FOLIO_METRICS_TOKEN as a Bearer token
 
 		// Public delivery API: published content (and previews with a preview token).
-		{method: "GET", path: "/api/v1/posts", perm: public, deliver: true, handle: a.publicList(p)},
+		{method: "GET", path: "/api/v1/posts", perm: public, deliver: true, params: listParams("tag", "author"), handle: a.publicList(p)},
 		{method: "GET", path: "/api/v1/posts/:slug", perm: public, deliver: true, handle: a.publicGet(p)},
-		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, handle: a.publicList(cs)},
+		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, params: listParams("industry", "technology"), handle: a.publicList(cs)},
 		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, deliver: true, handle: a.publicGet(cs)},
-		{method: "GET", path: "/api/v1/posts/:slug/related", perm: public, deliver: true, handle: a.related},
+		{method: "GET", path: "/api/v1/posts/:slug/related", perm: public, deliver: true, params: []string{"limit"}, handle: a.related},
 		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
-		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, handle: a.search},
+		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, params: []string{"q", "type", "page", "per_page"}, handle: a.search},
 		{method: "GET", path: "/api/v1/sitemap", perm: public, deliver: true, handle: a.sitemap},
 		{method: "GET", path: "/api/v1/feed.xml", perm: public, deliver: true, handle: a.feedXML},
 		{method: "GET", path: "/api/v1/feed.json", perm: public, deliver: true, handle: a.feedJSON},
@@ -118,4 +119,10 @@ func (a *api) entryRoutes(x entryAPI) []route {
 		routes = append(routes, route{method: "POST", path: item + "/" + string(act), perm: content.ActionPerm(x.typ, act), handle: a.action(x, act)})
 	}
 	return routes
+}
+
+// listParams are the query parameters of a public list: paging, sorting,
+// the filters every type has, and the type's own.
+func listParams(own ...string) []string {
+	return append([]string{"page", "per_page", "sort", "featured", "published_after", "published_before", "fields"}, own...)
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,6 +53,38 @@ func TestEveryRouteIsInTheSpec(t *testing.T) {
 		signedIn := op.Security != nil && len(*op.Security) == 1 && (*op.Security)[0]["bearer"] != nil
 		if signedIn != (r.perm != public) {
 			t.Errorf("%s %s: the spec says sign-in required=%v, the route table perm=%q", r.method, path, signedIn, r.perm)
+		}
+	}
+}
+
+// TestDeliveryParamsAreTheSpecs: a delivery route refuses the query
+// parameters it does not list, so its list must be exactly what the
+// contract documents for it (besides key, which is the apiKey scheme, and
+// preview, taken everywhere).
+func TestDeliveryParamsAreTheSpecs(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromFile("../../api/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI()}).routes() {
+		if !r.deliver {
+			continue
+		}
+		path := strings.ReplaceAll(pathParam.ReplaceAllString(r.path, "{$1}"), "*", "{path}")
+		item := doc.Paths.Find(path)
+		if item == nil || item.GetOperation(r.method) == nil {
+			continue // TestEveryRouteIsInTheSpec says so
+		}
+		var documented []string
+		for _, p := range append(item.Parameters, item.GetOperation(r.method).Parameters...) {
+			if p.Value.In == "query" && !slices.Contains(alwaysAccepted, p.Value.Name) {
+				documented = append(documented, p.Value.Name)
+			}
+		}
+		slices.Sort(documented)
+		taken := slices.Sorted(slices.Values(r.params))
+		if !slices.Equal(documented, taken) {
+			t.Errorf("%s %s: the route takes %v, api/openapi.yaml documents %v", r.method, path, taken, documented)
 		}
 	}
 }

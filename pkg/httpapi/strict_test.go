@@ -180,3 +180,43 @@ func TestFieldsParameterListsItsValuesInTheContract(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownQueryParametersAreRefused: on the delivery API a parameter the
+// endpoint does not take is a 400 that names it and lists the accepted
+// ones; key and preview are taken everywhere; the known ones still work.
+func TestUnknownQueryParametersAreRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id, _ := e.createPost(map[string]any{"title": "Live", "body": "Text.", "tags": []string{"Go"}})
+	e.publishPost(id)
+	cases := []struct{ path, unknown, accepted string }{
+		{"/api/v1/posts?tags=go", "tags", "page, per_page, sort, featured, published_after, published_before, fields, tag, author, key, preview"},
+		{"/api/v1/posts?page=1&perpage=50", "perpage", "page, per_page"},
+		{"/api/v1/case-studies?industries=fintech", "industries", "industry, technology, key, preview"},
+		{"/api/v1/posts/live?fields=slug", "fields", "key, preview"},
+		{"/api/v1/posts/live/related?limit=2&offset=1", "offset", "limit, key, preview"},
+		{"/api/v1/search?q=live&query=live", "query", "q, type, page, per_page, key, preview"},
+		{"/api/v1/tags?sort=name", "sort", "key, preview"},
+		{"/api/v1/feed.xml?type=post", "type", "key, preview"},
+		{"/api/v1/sitemap?page=2", "page", "key, preview"},
+	}
+	for _, c := range cases {
+		r := e.do(req{Method: "GET", Path: c.path})
+		r.want(t, 400, map[string]any{"error.code": "unknown_parameter", "error.details.0.field": c.unknown})
+		if msg := r.str("error.message"); !strings.Contains(msg, `"`+c.unknown+`"`) || !strings.Contains(msg, c.accepted) {
+			t.Errorf("%s: message %q does not name %q and list %q", c.path, msg, c.unknown, c.accepted)
+		}
+		if acc, _ := r.get("error.accepted"); !slices.Contains(acc.([]any), any("key")) || !slices.Contains(acc.([]any), any("preview")) {
+			t.Errorf("%s: accepted = %v, want key and preview among them", c.path, acc)
+		}
+	}
+	// What the endpoints take is still taken, key and preview included.
+	for _, path := range []string{
+		"/api/v1/posts?tag=go&per_page=5&sort=title&fields=slug,title", "/api/v1/posts/live?preview=0",
+		"/api/v1/posts/live/related?limit=2", "/api/v1/search?q=live&type=post", "/api/v1/tags?preview=false",
+		"/api/v1/sitemap", "/api/v1/feed.json",
+	} {
+		e.do(req{Method: "GET", Path: path}).want(t, 200, nil)
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/posts?key=folio_nonsense"}).want(t, 401, nil)
+}

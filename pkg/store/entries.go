@@ -112,7 +112,7 @@ type EntryFilter struct {
 	Trashed    bool       // only entries in the trash (otherwise only those not in it)
 	Statuses   []string   // admin lists
 	Search     string     // admin search: full-text match, or for short text a title containing it (see MatchFilter)
-	TagSlugs   []string   // any of these tags
+	TagSlugs   []string   // any of these tags, by slug or name, ignoring case
 	AuthorSlug string
 	AuthorID   *int64
 	Featured   *bool
@@ -165,7 +165,7 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 		q = searchFilter(q, f.Search)
 	}
 	if len(f.TagSlugs) > 0 {
-		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug IN ?)", f.TagSlugs)
+		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug COLLATE NOCASE IN ? OR t.name COLLATE NOCASE IN ?)", f.TagSlugs, f.TagSlugs)
 	}
 	if f.AuthorSlug != "" {
 		q = q.Where("entries.author_id IN (SELECT id FROM users WHERE slug = ?)", f.AuthorSlug)
@@ -231,17 +231,19 @@ func (r Reader) EntryTags(entryIDs []int64) (map[int64][]EntryTag, error) {
 
 // TagCounts returns every tag with the number of posts that carry it, by
 // name: posts visible at *at, or with at nil every post not in the trash.
+// With at set, a tag only drafts (or trashed posts) carry is left out: its
+// name alone would tell the public what is not published yet.
 func (r Reader) TagCounts(at *time.Time) ([]TagCount, error) {
-	cond, args := "entries.trashed_at IS NULL", []any{}
+	cond, args, having := "entries.trashed_at IS NULL", []any{}, ""
 	if at != nil {
-		cond, args = visibleSQL, []any{at.UTC()}
+		cond, args, having = visibleSQL, []any{at.UTC()}, "HAVING COUNT(entries.id) > 0 "
 	}
 	var rows []TagCount
 	err := r.db.Raw(`SELECT t.slug, t.name, COUNT(entries.id) AS post_count
 		FROM tags t
 		LEFT JOIN entry_tags et ON et.tag_id = t.id
 		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+cond+`
-		GROUP BY t.id ORDER BY t.name COLLATE NOCASE, t.slug`, args...).Scan(&rows).Error
+		GROUP BY t.id `+having+`ORDER BY t.name COLLATE NOCASE, t.slug`, args...).Scan(&rows).Error
 	return rows, translate(err)
 }
 
@@ -442,4 +444,17 @@ func (r Reader) AllEntries(typ string) ([]EntryRow, error) {
 		return nil, translate(err)
 	}
 	return rows, r.withBodies(rows)
+}
+
+// NextScheduled returns when the earliest scheduled entry (not in the
+// trash) is due, or nil when none is scheduled.
+func (r Reader) NextScheduled() (*time.Time, error) {
+	var row EntryRow
+	err := r.db.Model(&EntryRow{}).Select("published_at").
+		Where("status = 'scheduled' AND trashed_at IS NULL AND published_at IS NOT NULL").
+		Order("published_at").Limit(1).Find(&row).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return row.PublishedAt, nil
 }

@@ -20,6 +20,7 @@ export interface components {
         status?: string;
         used_by?: components["schemas"]["MediaUse"][];
         retry_after_seconds?: number;
+        accepted?: string[];
       };
     };
     Readiness: {
@@ -44,6 +45,7 @@ export interface components {
         status?: string;
         used_by?: components["schemas"]["MediaUse"][];
         retry_after_seconds?: number;
+        accepted?: string[];
       };
       webhooks?: {
         running: boolean;
