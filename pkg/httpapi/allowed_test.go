@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,4 +244,47 @@ func strs(l []any) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// TestSignInSaysWhatTheRoleMay: the sign-in answer lists the permissions
+// of the user's role and how far each reaches, as README's roles table
+// gives them: what the admin app offers before there is an entry to ask.
+func TestSignInSaysWhatTheRoleMay(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	perms := func(role auth.Role) map[string]any {
+		r := e.login(e.users[role].Email, testPassword)
+		r.want(t, 200, nil)
+		return r.obj("permissions")
+	}
+	author := map[string]any{
+		"signed_in": "any", "posts.read": "any", "posts.create": "any", "posts.update": "own", "posts.delete": "own", "posts.submit": "own",
+		"media.read": "any", "media.upload": "any", "media.update": "own",
+	}
+	got := perms(auth.RoleAuthor)
+	for p := range got {
+		if strings.HasPrefix(p, "pages.") {
+			delete(got, p) // pages come with their own branch; TestAllowedActions covers them once there
+		}
+	}
+	if d := cmp.Diff(author, got); d != "" {
+		t.Errorf("an author's permissions (-want +got):\n%s", d)
+	}
+	m := perms(auth.RoleMarketer)
+	for p, want := range map[string]any{"posts.read": "any", "case_studies.create": "any", "case_studies.publish": "any", "media.delete": "any"} {
+		if m[p] != want {
+			t.Errorf("a marketer's %s = %v, want %v", p, m[p], want)
+		}
+	}
+	for _, p := range []string{"posts.create", "posts.update", "posts.publish", "users.manage", "content.purge", "media.force_delete"} {
+		if v, ok := m[p]; ok {
+			t.Errorf("a marketer holds %s (%v)", p, v)
+		}
+	}
+	a := perms(auth.RoleAdmin)
+	for _, p := range []string{"users.manage", "content.purge", "webhooks.manage", "media.force_delete", "posts.publish"} {
+		if a[p] != "any" {
+			t.Errorf("an admin's %s = %v, want any", p, a[p])
+		}
+	}
 }

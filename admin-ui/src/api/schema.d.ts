@@ -748,6 +748,7 @@ export interface components {
       token_type: "Bearer";
       expires_in: number;
       user: components["schemas"]["User"];
+      permissions: { [key: string]: "own" | "any" };
     };
     Rendered: {
       html: string;
