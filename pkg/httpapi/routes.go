@@ -39,6 +39,7 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/posts", perm: public, deliver: true, params: listParams("tag", "author"), handle: a.publicList(p)},
 		{method: "GET", path: "/api/v1/posts/:slug", perm: public, deliver: true, handle: a.publicGet(p)},
 		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, params: listParams("industry", "technology"), handle: a.publicList(cs)},
+		{method: "GET", path: "/api/v1/case-studies/facets", perm: public, deliver: true, handle: a.facets}, // before :slug; "facets" is a reserved slug
 		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, deliver: true, handle: a.publicGet(cs)},
 		{method: "GET", path: "/api/v1/posts/:slug/related", perm: public, deliver: true, params: []string{"limit"}, handle: a.related},
 		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
