@@ -1020,6 +1020,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   getPost: {
@@ -1042,6 +1043,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1066,6 +1068,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   caseStudyFacets: {
@@ -1080,6 +1083,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   getCaseStudy: {
@@ -1102,6 +1106,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1116,6 +1121,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   relatedPosts: {
@@ -1138,6 +1144,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1156,6 +1163,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       503: components["schemas"]["Error"];
     };
   };
@@ -1167,6 +1175,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   listRedirects: {
@@ -1177,6 +1186,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   feedAtom: {
@@ -1185,6 +1195,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   feedJSON: {
@@ -1193,6 +1204,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   openapi: {
