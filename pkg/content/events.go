@@ -20,6 +20,17 @@ type Links struct {
 // URL returns the public address of the entry of type t with slug (and,
 // for a page, path).
 func (l Links) URL(t Type, slug, path string) string {
+	p := l.Path(t, slug, path)
+	if p == "" {
+		return ""
+	}
+	return l.Site + p
+}
+
+// Path returns where on the public site the entry of type t with slug
+// (and, for a page, path) is shown (e.g. /blog/{slug}), or "" when the
+// type has no address.
+func (l Links) Path(t Type, slug, path string) string {
 	k := specs[t]
 	if k == nil {
 		return ""
@@ -28,7 +39,7 @@ func (l Links) URL(t Type, slug, path string) string {
 	if pattern == "" {
 		return ""
 	}
-	return l.Site + strings.NewReplacer("{slug}", slug, "{path}", path).Replace(pattern)
+	return strings.NewReplacer("{slug}", slug, "{path}", path).Replace(pattern)
 }
 
 // live reports whether the public sees an entry in row's state as its

@@ -151,18 +151,7 @@ func (s *Service) Published(ctx context.Context, t Type, slug string, preview bo
 	r := s.Store.Read(ctx)
 	row, err := s.visible(r, t, slug, preview)
 	if store.IsNotFound(err) {
-		id, aerr := r.AliasTarget(string(t), slug)
-		if aerr != nil {
-			return Entry{}, aerr
-		}
-		if id != 0 {
-			if target, err := r.Entry(string(t), id); err == nil {
-				if _, err := s.visible(r, t, target.Slug, preview); err == nil {
-					return Entry{}, &Moved{Slug: target.Slug}
-				}
-			}
-		}
-		return Entry{}, errNotFound(t)
+		return Entry{}, s.movedOrMissing(r, t, slug, preview)
 	}
 	if err != nil {
 		return Entry{}, err
@@ -177,6 +166,24 @@ func (s *Service) Published(ctx context.Context, t Type, slug string, preview bo
 		return Entry{}, err
 	}
 	return entries[0], nil
+}
+
+// movedOrMissing is the answer for a slug that no entry of type t the
+// caller may see has: *Moved when it is an old slug of one they may see,
+// otherwise NotFound.
+func (s *Service) movedOrMissing(r store.Reader, t Type, slug string, preview bool) error {
+	id, err := r.AliasTarget(string(t), slug)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
+		if target, err := r.Entry(string(t), id); err == nil {
+			if _, err := s.visible(r, t, target.Slug, preview); err == nil {
+				return &Moved{Slug: target.Slug}
+			}
+		}
+	}
+	return errNotFound(t)
 }
 
 func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (store.EntryRow, error) {
@@ -216,13 +223,14 @@ func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[
 }
 
 // Related returns up to limit published posts sharing the most tags with
-// the published post at slug, then the newest.
+// the published post at slug, then the newest. An old slug of a published
+// post answers *Moved, as the post itself does.
 func (s *Service) Related(ctx context.Context, slug string, limit int) ([]Entry, error) {
 	r := s.Store.Read(ctx)
 	now := s.now()
 	post, err := r.VisibleEntryBySlug(string(Post), slug, now)
 	if store.IsNotFound(err) {
-		return nil, errNotFound(Post)
+		return nil, s.movedOrMissing(r, Post, slug, false)
 	}
 	if err != nil {
 		return nil, err
@@ -388,4 +396,41 @@ func authorOf(users map[int64]store.UserRow, id *int64) *Author {
 
 func errNotFound(t Type) error {
 	return errs.NotFoundf("No %s with that id or slug.", nounOf(t))
+}
+
+// Redirect is an old address of a visible entry on the public site, and
+// where the entry is now.
+type Redirect struct {
+	Type     Type
+	From, To string // site paths, e.g. /blog/old-slug and /blog/new-slug
+}
+
+// Redirects lists an old address for every retired slug of an entry the
+// public may see now, so a static site can answer them with a 301. Slugs
+// of drafts, the trash and unpublished entries are not listed: they would
+// tell what is not public.
+func (s *Service) Redirects(ctx context.Context) ([]Redirect, error) {
+	rd, now := s.Store.Read(ctx), s.now()
+	rows, err := rd.Redirects(now)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Redirect, 0, len(rows))
+	for _, r := range rows {
+		var fromPath, toPath string
+		if k := specs[Type(r.Type)]; k != nil && k.pathOf != nil {
+			if fromPath, err = k.pathOf(rd, store.EntryRow{ID: r.ID, Slug: r.OldSlug, ParentID: r.ParentID}, &now); err != nil {
+				return nil, err
+			}
+			if toPath, err = k.pathOf(rd, store.EntryRow{ID: r.ID, Slug: r.Slug, ParentID: r.ParentID}, &now); err != nil {
+				return nil, err
+			}
+		}
+		from, to := s.Links.Path(Type(r.Type), r.OldSlug, fromPath), s.Links.Path(Type(r.Type), r.Slug, toPath)
+		if from == "" || to == "" || from == to {
+			continue
+		}
+		out = append(out, Redirect{Type: Type(r.Type), From: from, To: to})
+	}
+	return out, nil
 }

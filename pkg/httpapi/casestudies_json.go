@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 )
 
@@ -153,15 +154,15 @@ type adminCaseStudyJSON struct {
 	ReadingTimeMinutes int              `json:"reading_time_minutes"`
 }
 
-func adminCaseStudyItemOut(e content.Entry) adminCaseStudyItemJSON {
+func adminCaseStudyItemOut(e content.Entry, viewer auth.Principal) adminCaseStudyItemJSON {
 	return adminCaseStudyItemJSON{
-		caseStudyItemJSON: caseStudyItemOut(e), adminMetaJSON: adminMetaOut(e),
+		caseStudyItemJSON: caseStudyItemOut(e), adminMetaJSON: adminMetaOut(e, viewer),
 	}
 }
 
-func adminCaseStudyOut(e content.Entry) adminCaseStudyJSON {
+func adminCaseStudyOut(e content.Entry, viewer auth.Principal) adminCaseStudyJSON {
 	return adminCaseStudyJSON{
-		adminCaseStudyItemJSON: adminCaseStudyItemOut(e),
+		adminCaseStudyItemJSON: adminCaseStudyItemOut(e, viewer),
 		Challenge:              e.Fields.Challenge, Solution: e.Fields.Solution, Results: e.Fields.Results,
 		ChallengeHTML: e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
 		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),

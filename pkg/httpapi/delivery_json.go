@@ -38,6 +38,13 @@ type sitemapJSON struct {
 	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
+type redirectJSON struct {
+	From   string       `json:"from"`
+	To     string       `json:"to"`
+	Status int          `json:"status"`
+	Type   content.Type `json:"type"`
+}
+
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
 type jsonFeed struct {
 	Version     string           `json:"version"`

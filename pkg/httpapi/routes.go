@@ -48,6 +48,7 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
 		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, params: []string{"q", "type", "page", "per_page"}, handle: a.search},
 		{method: "GET", path: "/api/v1/sitemap", perm: public, deliver: true, handle: a.sitemap},
+		{method: "GET", path: "/api/v1/redirects", perm: public, deliver: true, handle: a.redirects},
 		{method: "GET", path: "/api/v1/feed.xml", perm: public, deliver: true, handle: a.feedXML},
 		{method: "GET", path: "/api/v1/feed.json", perm: public, deliver: true, handle: a.feedJSON},
 

@@ -504,3 +504,23 @@ func (r Reader) PageLinks() (map[int64]PageLink, error) {
 	}
 	return out, nil
 }
+
+// RedirectRow is an old slug of an entry and the slug it has now.
+type RedirectRow struct {
+	Type     string
+	OldSlug  string
+	Slug     string
+	ID       int64
+	ParentID *int64 // pages: where the path goes through
+}
+
+// Redirects returns every old slug of the entries visible at at, with the
+// slug each entry has now, by type and old slug.
+func (r Reader) Redirects(at time.Time) ([]RedirectRow, error) {
+	var rows []RedirectRow
+	err := r.db.Raw(`SELECT a.type, a.slug AS old_slug, entries.slug, entries.id, entries.parent_id
+		FROM slug_aliases a JOIN entries ON entries.id = a.entry_id AND entries.type = a.type
+		WHERE `+visibleSQL+` AND a.slug <> entries.slug
+		ORDER BY a.type, a.slug`, at.UTC()).Scan(&rows).Error
+	return rows, translate(err)
+}

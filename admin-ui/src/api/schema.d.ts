@@ -309,7 +309,9 @@ export interface components {
       updated_at: string;
       version: number;
       author: components["schemas"]["NullableUserRef"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
+    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "delete" | "restore" | "purge")[];
     NullableTime: string | null;
     PartialItem: { [key: string]: unknown };
     SearchHit: {
@@ -326,6 +328,12 @@ export interface components {
       url: string;
       published_at: string;
       updated_at: string;
+    };
+    Redirect: {
+      from: string;
+      to: string;
+      status: 301;
+      type: "post" | "case_study";
     };
     JSONFeed: {
       version: "https://jsonfeed.org/version/1.1";
@@ -397,6 +405,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPost: {
       id: number;
@@ -416,6 +425,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
       html: string;
@@ -441,6 +451,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
       html?: string;
@@ -545,6 +556,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPage: {
       id: number;
@@ -565,6 +577,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
       html: string;
@@ -591,6 +604,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
       html?: string;
@@ -700,6 +714,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminCaseStudy: {
       id: number;
@@ -724,6 +739,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge: string;
       solution: string;
       results: string;
@@ -758,6 +774,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge?: string;
       solution?: string;
       results?: string;
@@ -925,6 +942,9 @@ export interface paths {
   };
   "/api/v1/sitemap": {
     get: operations["sitemap"];
+  };
+  "/api/v1/redirects": {
+    get: operations["listRedirects"];
   };
   "/api/v1/feed.xml": {
     get: operations["feedAtom"];
@@ -1322,6 +1342,12 @@ export interface operations {
       200: {
         data: components["schemas"]["PostItem"][];
       };
+      301: {
+        data: {
+          slug: string;
+          location: string;
+        };
+      };
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
@@ -1350,6 +1376,16 @@ export interface operations {
     responses: {
       200: {
         data: components["schemas"]["SitemapEntry"][];
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+    };
+  };
+  listRedirects: {
+    responses: {
+      200: {
+        data: components["schemas"]["Redirect"][];
       };
       304: null;
       400: components["schemas"]["Error"];

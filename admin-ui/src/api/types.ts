@@ -20,6 +20,7 @@ export type TagCount = S['TagCount'];
 export type UserRef = S['UserRef'];
 export type StatusCounts = S['StatusCounts'];
 export type EntrySummary = S['EntrySummary'];
+export type AllowedAction = S['AllowedActions'][number];
 export type AdminPost = S['AdminPost'];
 export type AdminPostItem = S['AdminPostItem'];
 export type AdminCaseStudy = S['AdminCaseStudy'];

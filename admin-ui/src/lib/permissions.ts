@@ -1,22 +1,18 @@
-// What the UI offers, by role and status: the same table as the server
-// (pkg/auth/roles.go, README). The server still decides; a 403 is handled
+// What the UI offers. For an entry, the server says what this user may do
+// to it now (`allowed_actions`, from its one permission check and the
+// workflow): the toolbar, the lists, bulk actions and the trash read that
+// and copy no role table. What needs no entry (may this role create or see
+// a type at all, the media rights) is still decided here, from the role as
+// README's table gives it. The server decides either way; a 403 is handled
 // like any other error.
-import type { EntryType, Role, Status } from '../api/types';
+import type { AllowedAction, EntryType, Role, Status } from '../api/types';
 
 export type Action = 'save' | 'submit' | 'publish' | 'schedule' | 'unschedule' | 'unpublish' | 'archive' | 'trash';
 
-export interface Actor {
-  id: number;
-  role: Role;
+/** What the UI needs to know of an entry to offer actions on it. */
+export interface Actionable {
+  allowed_actions: readonly AllowedAction[];
 }
-
-export interface EntryState {
-  status: Status;
-  authorId: number | null;
-  trashed: boolean;
-}
-
-const AUTHOR_EDITABLE: Status[] = ['draft', 'in_review'];
 
 export function canRead(role: Role, type: EntryType): boolean {
   return type === 'post' ? true : role !== 'author';
@@ -27,42 +23,35 @@ export function canCreate(role: Role, type: EntryType): boolean {
   return type === 'post' ? role === 'author' : role === 'marketer';
 }
 
-/** canEdit: may the actor change this entry's fields (and trash it)? */
-export function canEdit(a: Actor, type: EntryType, e: EntryState | null): boolean {
-  if (e?.trashed) return false;
-  if (a.role === 'admin' || a.role === 'editor') return true;
-  if (type === 'case_study') return a.role === 'marketer';
-  if (a.role !== 'author') return false;
-  if (e === null) return true; // a new post
-  return e.authorId === a.id && AUTHOR_EDITABLE.includes(e.status);
+/** may: does the entry's allowed_actions list this action? */
+export function may(e: Actionable | null | undefined, a: AllowedAction): boolean {
+  return !!e && e.allowed_actions.includes(a);
 }
 
-function canPublish(role: Role, type: EntryType): boolean {
-  if (role === 'admin' || role === 'editor') return true;
-  return type === 'case_study' && role === 'marketer';
+/** canEdit: may the user change this entry's fields (the server's "update")? */
+export function canEdit(e: Actionable | null | undefined): boolean {
+  return may(e, 'update');
 }
 
-/** From which statuses each workflow action may start (pkg/content/workflow.go). */
-export const FROM: Record<Exclude<Action, 'save' | 'trash'>, Status[]> = {
-  submit: ['draft'],
-  publish: ['draft', 'in_review', 'scheduled'],
-  schedule: ['draft', 'in_review'],
-  unschedule: ['scheduled'],
-  unpublish: ['published', 'archived'],
-  archive: ['published'],
+/** The editor's names for the server's actions (restore and purge belong to the trash). */
+const EDITOR_ACTION: Partial<Record<AllowedAction, Action>> = {
+  update: 'save',
+  submit: 'submit',
+  publish: 'publish',
+  schedule: 'schedule',
+  unschedule: 'unschedule',
+  unpublish: 'unpublish',
+  archive: 'archive',
+  delete: 'trash',
 };
 
-/** actions lists what the actor may do to the entry now, in toolbar order. */
-export function actions(a: Actor, type: EntryType, e: EntryState | null): Action[] {
+/** actions lists what the editor offers for the entry, in the server's (toolbar) order. */
+export function actions(e: Actionable): Action[] {
   const out: Action[] = [];
-  if (!canEdit(a, type, e)) return out;
-  out.push('save');
-  if (e === null) return out;
-  for (const act of ['submit', 'publish', 'schedule', 'unschedule', 'unpublish', 'archive'] as const) {
-    if (!FROM[act].includes(e.status)) continue;
-    if (act === 'submit' || canPublish(a.role, type)) out.push(act);
+  for (const a of e.allowed_actions) {
+    const ui = EDITOR_ACTION[a];
+    if (ui && !out.includes(ui)) out.push(ui);
   }
-  out.push('trash');
   return out;
 }
 
