@@ -115,3 +115,19 @@ func TestPageEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestPageRedirects: a published page's old slug redirects, publicly and
+// in /api/v1/redirects by its old path.
+func TestPageRedirects(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	parent := e.newPage(map[string]any{"title": "Services"})
+	child := e.newPage(map[string]any{"title": "Backend", "parent_id": parent})
+	e.pageAction(parent, "publish")
+	e.pageAction(child, "publish")
+	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/pages/%d", child), As: auth.RoleEditor, Body: map[string]any{"version": 2, "slug": "apis"}}).want(t, 200, nil)
+	r := e.do(req{Method: "GET", Path: "/api/v1/pages/backend"})
+	r.want(t, 301, map[string]any{"data.slug": "apis", "data.location": "/api/v1/pages/apis"})
+	e.do(req{Method: "GET", Path: "/api/v1/redirects"}).want(t, 200, map[string]any{"data": []map[string]any{
+		{"from": "/services/backend", "to": "/services/apis", "status": 301, "type": "page"}}})
+}

@@ -333,7 +333,7 @@ export interface components {
       from: string;
       to: string;
       status: 301;
-      type: "post" | "case_study";
+      type: "post" | "case_study" | "page";
     };
     JSONFeed: {
       version: "https://jsonfeed.org/version/1.1";
