@@ -1,6 +1,7 @@
 // Package contentfs reads and writes content files: Markdown with YAML front
-// matter, one file per post (content/posts/<slug>.md) or case study
-// (content/case-studies/<slug>.md). content/README.md documents the format.
+// matter, one file per post (content/posts/<slug>.md), case study
+// (content/case-studies/<slug>.md) or page (content/pages/<slug>.md).
+// content/README.md documents the format.
 package contentfs
 
 import (
@@ -22,6 +23,9 @@ type File struct {
 	Status      content.Status
 	PublishedAt *time.Time
 	Author      string // email; posts only
+	// Parent is the slug of the entry of the same type this one is below
+	// (a page's parent): files name it by slug, the database by id.
+	Parent string
 }
 
 // codec is the front matter mapping of one entry type: its front matter

@@ -41,8 +41,9 @@ func (e *FileError) Error() string { return e.Path + ": " + errs.Describe(e.Err)
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// Import reads dir/posts/*.md and dir/case-studies/*.md and stores each,
-// matched by slug: importing the same directory again changes nothing.
+// Import reads each type's files (dir/posts/*.md, dir/case-studies/*.md,
+// dir/pages/*.md) and stores each, matched by slug: importing the same
+// directory again changes nothing. A page comes after its parent.
 // Authors are matched by email; an unknown one becomes a disabled author
 // without a password. Every file is parsed before anything is stored, so a
 // broken file stops the import before it has written anything.
@@ -83,8 +84,22 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 			return Report{}, err
 		}
 	}
+	// A file below another (a page's parent) is stored after it, so that
+	// its parent's id is known.
+	order, err := parentsFirst(len(items), func(i int) (content.Type, string, string) {
+		return items[i].file.Type, items[i].file.Fields.Slug, items[i].file.Parent
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	ids := map[content.Type]map[string]int64{}
 	rep := Report{Counts: map[content.Outcome]int{}}
-	for _, it := range items {
+	for _, i := range order {
+		it := items[i]
+		if p := it.file.Parent; p != "" {
+			id := ids[it.file.Type][p]
+			it.file.Fields.ParentID = &id
+		}
 		rec := content.Record{Fields: it.file.Fields, Status: it.file.Status, PublishedAt: it.file.PublishedAt}
 		if it.file.Author != "" {
 			u, err := s.Auth.EnsureAuthor(ctx, it.file.Author)
@@ -93,17 +108,21 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 			}
 			rec.AuthorID = &u.ID
 		}
-		outcome, _, err := s.Content.Upsert(ctx, auth.System, it.file.Type, rec)
+		outcome, e, err := s.Content.Upsert(ctx, auth.System, it.file.Type, rec)
 		if err != nil {
 			return rep, &FileError{Path: it.path, Err: err}
 		}
+		if ids[e.Type] == nil {
+			ids[e.Type] = map[string]int64{}
+		}
+		ids[e.Type][e.Fields.Slug] = e.ID
 		rep.Counts[outcome]++
 		rep.Files++
 	}
 	return rep, nil
 }
 
-// Export writes every post and case study to dir in the import format, one
+// Export writes every entry of every type to dir in the import format, one
 // file per entry named after its slug. Files already there are overwritten;
 // files of entries that no longer exist are left alone.
 func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
@@ -117,11 +136,18 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return rep, err
 		}
+		slugs := make(map[int64]string, len(entries))
+		for _, e := range entries {
+			slugs[e.ID] = e.Fields.Slug
+		}
 		for _, e := range entries {
 			// Media library ids mean nothing to another installation: an image
 			// from the library is exported by its URL.
 			e.Fields.CoverImage, e.Fields.Logo = portable(e.Fields.CoverImage, e.Cover), portable(e.Fields.Logo, e.Logo)
 			f := File{Type: t, Fields: e.Fields, Status: e.Status, PublishedAt: e.PublishedAt}
+			if p := e.Fields.ParentID; p != nil {
+				f.Parent, f.Fields.ParentID = slugs[*p], nil
+			}
 			if e.Author != nil && content.SpecOf(t).HasAuthor {
 				f.Author = e.Author.Email
 			}
@@ -139,6 +165,52 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// parentsFirst orders n files so that each comes after the file of its
+// parent (same type, by slug), keeping their order otherwise. A parent
+// that no file has, or files that are each other's parents, are errors.
+func parentsFirst(n int, file func(i int) (t content.Type, slug, parent string)) ([]int, error) {
+	type key struct {
+		t    content.Type
+		slug string
+	}
+	index := make(map[key]int, n)
+	for i := range n {
+		t, slug, _ := file(i)
+		index[key{t, slug}] = i
+	}
+	state := make([]int, n) // 0 new, 1 being placed, 2 placed
+	order := make([]int, 0, n)
+	var place func(i int) error
+	place = func(i int) error {
+		switch state[i] {
+		case 2:
+			return nil
+		case 1:
+			_, slug, _ := file(i)
+			return fmt.Errorf("%s: its parents lead back to it", slug)
+		}
+		state[i] = 1
+		if t, slug, parent := file(i); parent != "" {
+			j, ok := index[key{t, parent}]
+			if !ok {
+				return fmt.Errorf("%s: parent %q: no file of that slug among the %s", slug, parent, Dir(t))
+			}
+			if err := place(j); err != nil {
+				return err
+			}
+		}
+		state[i] = 2
+		order = append(order, i)
+		return nil
+	}
+	for i := range n {
+		if err := place(i); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
 }
 
 // portable is img as a file records it: a media item as its URL.

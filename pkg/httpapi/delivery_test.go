@@ -173,7 +173,7 @@ func TestSearch(t *testing.T) {
 	}
 	e.do(req{Method: "GET", Path: "/api/v1/search?q=" + urlQuery("title:kubernetes")}).want(t, 200, map[string]any{"meta.total": 0}) // both words must match
 	e.do(req{Method: "GET", Path: "/api/v1/search?q=%20"}).want(t, 400, map[string]any{"error.details.0.field": "q"})
-	e.do(req{Method: "GET", Path: "/api/v1/search?q=x&type=page"}).want(t, 400, map[string]any{"error.details.0.field": "type"})
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=x&type=pages"}).want(t, 400, map[string]any{"error.details.0.field": "type"})
 	// Edits show at once.
 	id := e.do(req{Method: "GET", Path: "/api/v1/posts/escaping"}).num("data.id")
 	e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: map[string]any{"title": "Escaping", "body": "Now about serverless.", "version": 2}}).want(t, 200, nil)

@@ -15,7 +15,7 @@ func TestEveryAdminRouteDeclaresAPermission(t *testing.T) {
 	open := map[string]bool{ // the auth routes that work before sign-in, by design
 		"POST /api/v1/auth/login": true, "POST /api/v1/auth/refresh": true, "POST /api/v1/auth/logout": true,
 	}
-	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI()}).routes() {
+	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI(), pages: pageAPI()}).routes() {
 		key := r.method + " " + r.path
 		if strings.HasPrefix(r.path, "/api/v1/admin") && r.perm == public {
 			t.Errorf("%s: an admin route without a permission", key)
@@ -39,7 +39,7 @@ func TestEveryRouteIsInTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI()}).routes() {
+	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI(), pages: pageAPI()}).routes() {
 		if r.page {
 			continue
 		}
@@ -66,7 +66,7 @@ func TestDeliveryParamsAreTheSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI()}).routes() {
+	for _, r := range (&api{posts: postAPI(), studies: caseStudyAPI(), pages: pageAPI()}).routes() {
 		if !r.deliver {
 			continue
 		}

@@ -132,7 +132,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	if byType, due, err := r.ScheduledCounts(now); err != nil {
 		c.errors.Inc()
 	} else {
-		for _, t := range []string{"post", "case_study"} {
+		for _, t := range []string{"post", "case_study", "page"} {
 			ch <- prometheus.MustNewConstMetric(c.scheduled, prometheus.GaugeValue, float64(byType[t]), t)
 		}
 		ch <- prometheus.MustNewConstMetric(c.due, prometheus.GaugeValue, float64(due))
