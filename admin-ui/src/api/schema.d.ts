@@ -508,6 +508,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -523,6 +524,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -545,6 +547,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -569,6 +572,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -603,6 +607,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -643,6 +648,7 @@ export interface components {
       slug?: string;
       client?: string;
       industry?: string;
+      duration?: string;
       services?: string[];
       technologies?: string[];
       summary?: string;
@@ -663,6 +669,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -681,6 +688,7 @@ export interface components {
       slug?: string | null;
       client?: string | null;
       industry?: string | null;
+      duration?: string | null;
       services?: string[] | null;
       technologies?: string[] | null;
       summary?: string | null;
