@@ -123,7 +123,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (_ *App, err error
 	urls := MediaURLs(cfg)
 	a.Content = &content.Service{
 		Store: st, Now: now, MediaURLs: urls, Events: outbox,
-		Links: content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath},
+		Links: content.Links{Site: cfg.SiteURL, PostPath: cfg.PostPath, CaseStudyPath: cfg.CaseStudyPath, PagePath: cfg.PagePath},
 	}
 	a.Library = &library.Service{
 		Store: st, Storage: storage, TmpDir: filepath.Join(cfg.DataDir, "tmp"),

@@ -205,6 +205,7 @@ func entryChecks(typ content.Type, readers, writers string) []check {
 var entryRoles = map[content.Type][2]string{
 	content.Post:      {everyone, "admin editor author"},
 	content.CaseStudy: {"admin editor marketer", "admin editor marketer"},
+	content.SitePage:  {everyone, "admin editor marketer"},
 }
 
 func otherChecks() []check {

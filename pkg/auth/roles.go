@@ -49,6 +49,13 @@ const (
 	PermCaseStudySubmit  Permission = "case_studies.submit"
 	PermCaseStudyPublish Permission = "case_studies.publish"
 
+	PermPageRead    Permission = "pages.read"
+	PermPageCreate  Permission = "pages.create"
+	PermPageUpdate  Permission = "pages.update"
+	PermPageDelete  Permission = "pages.delete"
+	PermPageSubmit  Permission = "pages.submit"
+	PermPagePublish Permission = "pages.publish"
+
 	PermContentPurge Permission = "content.purge" // permanent deletes
 	PermMediaRead    Permission = "media.read"
 	PermMediaUpload  Permission = "media.upload"
@@ -81,6 +88,8 @@ var grants = map[Role]map[Permission]Scope{
 		PermPostDelete: ScopeAny, PermPostSubmit: ScopeAny, PermPostPublish: ScopeAny,
 		PermCaseStudyRead: ScopeAny, PermCaseStudyCreate: ScopeAny, PermCaseStudyUpdate: ScopeAny,
 		PermCaseStudyDelete: ScopeAny, PermCaseStudySubmit: ScopeAny, PermCaseStudyPublish: ScopeAny,
+		PermPageRead: ScopeAny, PermPageCreate: ScopeAny, PermPageUpdate: ScopeAny,
+		PermPageDelete: ScopeAny, PermPageSubmit: ScopeAny, PermPagePublish: ScopeAny,
 		PermMediaRead: ScopeAny, PermMediaUpload: ScopeAny, PermMediaUpdate: ScopeAny, PermMediaDelete: ScopeAny,
 	},
 	RoleMarketer: {
@@ -88,6 +97,8 @@ var grants = map[Role]map[Permission]Scope{
 		PermPostRead:      ScopeAny,
 		PermCaseStudyRead: ScopeAny, PermCaseStudyCreate: ScopeAny, PermCaseStudyUpdate: ScopeAny,
 		PermCaseStudyDelete: ScopeAny, PermCaseStudySubmit: ScopeAny, PermCaseStudyPublish: ScopeAny,
+		PermPageRead: ScopeAny, PermPageCreate: ScopeAny, PermPageUpdate: ScopeAny,
+		PermPageDelete: ScopeAny, PermPageSubmit: ScopeAny, PermPagePublish: ScopeAny,
 		PermMediaRead: ScopeAny, PermMediaUpload: ScopeAny, PermMediaUpdate: ScopeAny, PermMediaDelete: ScopeAny,
 	},
 	RoleAuthor: {
@@ -97,6 +108,7 @@ var grants = map[Role]map[Permission]Scope{
 		PermPostUpdate: ScopeOwn, // and only while not published: a content rule
 		PermPostDelete: ScopeOwn, // to the trash, and only while not published
 		PermPostSubmit: ScopeOwn,
+		PermPageRead:   ScopeAny,
 		PermMediaRead:  ScopeAny, PermMediaUpload: ScopeAny, PermMediaUpdate: ScopeOwn,
 	},
 }
@@ -106,6 +118,7 @@ var AllPermissions = []Permission{
 	PermSignedIn,
 	PermPostRead, PermPostCreate, PermPostUpdate, PermPostDelete, PermPostSubmit, PermPostPublish,
 	PermCaseStudyRead, PermCaseStudyCreate, PermCaseStudyUpdate, PermCaseStudyDelete, PermCaseStudySubmit, PermCaseStudyPublish,
+	PermPageRead, PermPageCreate, PermPageUpdate, PermPageDelete, PermPageSubmit, PermPagePublish,
 	PermContentPurge,
 	PermMediaRead, PermMediaUpload, PermMediaUpdate, PermMediaDelete, PermMediaForce,
 	PermUsersManage, PermTokensManage, PermAuditRead, PermWebhooks,

@@ -48,6 +48,9 @@ type Config struct {
 	// SiteURL, for feeds and the sitemap (FOLIO_POST_PATH, FOLIO_CASE_STUDY_PATH).
 	PostPath      string
 	CaseStudyPath string
+	// PagePath makes a page's public address from its path (or slug)
+	// (FOLIO_PAGE_PATH).
+	PagePath string
 	// PublicCacheControl is sent with every public GET (FOLIO_PUBLIC_CACHE_CONTROL).
 	PublicCacheControl string
 	// CacheMB bounds the in-memory cache of public responses; 0 turns it
@@ -297,6 +300,10 @@ func (c Config) validate() []error {
 		if !strings.HasPrefix(pattern, "/") || !strings.Contains(pattern, "{slug}") {
 			p = append(p, fmt.Errorf("%s %q: want a path starting with / that contains {slug}", name, pattern))
 		}
+	}
+	if pp := c.PagePath; !(strings.HasPrefix(pp, "{path}") || strings.HasPrefix(pp, "/") && strings.Contains(pp, "{")) ||
+		!strings.Contains(pp, "{path}") && !strings.Contains(pp, "{slug}") {
+		p = append(p, fmt.Errorf("page path %q: want {path}, or a path starting with / that contains {path} or {slug}", pp))
 	}
 	if c.ShutdownGrace < 0 {
 		p = append(p, errors.New("shutdown grace: must not be negative"))

@@ -39,6 +39,8 @@ var settings = []setting{
 		field: func(c *Config) value { return (*text)(&c.PostPath) }},
 	{env: "FOLIO_CASE_STUDY_PATH", usage: "where the site shows a case study ({slug} is replaced)", def: "/case-studies/{slug}",
 		field: func(c *Config) value { return (*text)(&c.CaseStudyPath) }},
+	{env: "FOLIO_PAGE_PATH", usage: "where the site shows a page ({path} is replaced by its path such as /services/backend, {slug} by its slug)", def: "{path}",
+		field: func(c *Config) value { return (*text)(&c.PagePath) }},
 	{env: "FOLIO_PUBLIC_API", flag: "public-api", usage: "public API `access`: open or token", def: PublicOpen, field: func(c *Config) value { return (*text)(&c.PublicAPI) }},
 	{env: "FOLIO_CORS_ORIGINS", flag: "cors-origins", usage: "comma-separated `origins` allowed to call the public API",
 		field: func(c *Config) value { return (*list)(&c.CORSOrigins) }},

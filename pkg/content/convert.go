@@ -39,6 +39,7 @@ func toRow(row *store.EntryRow, t Type, f Fields, d Derived) error {
 		set(&s, v)
 		*dst = &s
 	}
+	row.ParentID, row.MenuOrder = f.ParentID, f.MenuOrder
 	row.TypeData = "{}"
 	if k := specs[t]; k != nil && k.data != nil {
 		set(&row.TypeData, k.data(f))
@@ -63,7 +64,8 @@ func fromRow(row store.EntryRow) (Entry, error) {
 		FirstPublishedAt: row.FirstPublishedAt,
 		Fields: Fields{
 			Slug: row.Slug, Title: row.Title, Featured: row.Featured,
-			Prose: Prose{Excerpt: row.Excerpt, Body: row.Body},
+			Prose:      Prose{Excerpt: row.Excerpt, Body: row.Body},
+			PageFields: PageFields{ParentID: row.ParentID, MenuOrder: row.MenuOrder},
 			CaseStudyFields: CaseStudyFields{
 				Client: row.Client, Industry: row.Industry, Summary: row.Summary,
 				Challenge: row.Challenge, Solution: row.Solution, Results: row.Results,

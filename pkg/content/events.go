@@ -7,16 +7,19 @@ import (
 	"github.com/folio-cms/folio/pkg/webhook"
 )
 
-// Links makes an entry's address on the public site, for webhook payloads
-// and feeds: Site + PostPath or CaseStudyPath with {slug} replaced.
+// Links makes an entry's address on the public site, for webhook payloads,
+// feeds and the sitemap: Site + the type's path pattern with {slug} (and,
+// for pages, {path}) replaced.
 type Links struct {
 	Site          string // e.g. https://example.com
 	PostPath      string // e.g. /blog/{slug}
 	CaseStudyPath string // e.g. /work/{slug}
+	PagePath      string // e.g. {path}, which is /services/backend
 }
 
-// URL returns the public address of the entry of type t with slug.
-func (l Links) URL(t Type, slug string) string {
+// URL returns the public address of the entry of type t with slug (and,
+// for a page, path).
+func (l Links) URL(t Type, slug, path string) string {
 	k := specs[t]
 	if k == nil {
 		return ""
@@ -25,7 +28,7 @@ func (l Links) URL(t Type, slug string) string {
 	if pattern == "" {
 		return ""
 	}
-	return l.Site + strings.ReplaceAll(pattern, "{slug}", slug)
+	return l.Site + strings.NewReplacer("{slug}", slug, "{path}", path).Replace(pattern)
 }
 
 // live reports whether the public sees an entry in row's state as its
@@ -53,12 +56,21 @@ func (s *Service) announce(tx *store.Tx, before *store.EntryRow, after store.Ent
 	default:
 		return nil
 	}
-	data := s.eventData(after)
+	data, err := s.eventData(tx.Reader, after)
+	if err != nil {
+		return err
+	}
 	if verb == webhook.Deleted {
 		data.Status = "trashed"
 	}
-	if verb == webhook.Updated && before.Slug != after.Slug {
-		data.PreviousURL = s.Links.URL(Type(before.Type), before.Slug)
+	if verb == webhook.Updated && (before.Slug != after.Slug || !sameParent(before.ParentID, after.ParentID)) {
+		prev, err := s.eventData(tx.Reader, *before)
+		if err != nil {
+			return err
+		}
+		if prev.URL != data.URL {
+			data.PreviousURL = prev.URL
+		}
 	}
 	return s.Events.Enqueue(tx, webhook.Name(after.Type, verb), data)
 }
@@ -69,12 +81,26 @@ func (s *Service) announcePurge(tx *store.Tx, row store.EntryRow) error {
 	if row.TrashedAt != nil {
 		return nil
 	}
-	data := s.eventData(row)
+	data, err := s.eventData(tx.Reader, row)
+	if err != nil {
+		return err
+	}
 	data.Status = "deleted"
 	return s.Events.Enqueue(tx, webhook.Name(row.Type, webhook.Deleted), data)
 }
 
-func (s *Service) eventData(row store.EntryRow) webhook.Data {
+func (s *Service) eventData(r store.Reader, row store.EntryRow) (webhook.Data, error) {
+	var path string
+	if k := specs[Type(row.Type)]; k != nil && k.pathOf != nil {
+		var err error
+		// The parents' slugs whatever their status: webhook consumers are
+		// trusted with the admin's view.
+		if path, err = k.pathOf(r, row, nil); err != nil {
+			return webhook.Data{}, err
+		}
+	}
 	return webhook.Data{Type: row.Type, ID: row.ID, Slug: row.Slug, Title: row.Title, Status: row.Status,
-		URL: s.Links.URL(Type(row.Type), row.Slug)}
+		URL: s.Links.URL(Type(row.Type), row.Slug, path)}, nil
 }
+
+func sameParent(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }

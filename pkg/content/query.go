@@ -21,6 +21,7 @@ type Query struct {
 	Featured   *bool
 	Industry   string
 	Technology string
+	Parent     string // pages: the slug of their parent
 	After      *time.Time
 	Before     *time.Time
 	Sort       string
@@ -31,7 +32,7 @@ type Query struct {
 func (q Query) filter(types ...Type) store.EntryFilter {
 	f := store.EntryFilter{
 		Search: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
-		Industry: q.Industry, Technology: q.Technology, After: q.After, Before: q.Before, Sort: q.Sort,
+		Industry: q.Industry, Technology: q.Technology, ParentSlug: q.Parent, After: q.After, Before: q.Before, Sort: q.Sort,
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage,
 	}
 	for _, st := range q.Statuses {
@@ -166,7 +167,12 @@ func (s *Service) Published(ctx context.Context, t Type, slug string, preview bo
 	if err != nil {
 		return Entry{}, err
 	}
-	entries, err := s.hydrate(r, []store.EntryRow{row})
+	var at *time.Time
+	if !preview {
+		now := s.now()
+		at = &now
+	}
+	entries, err := s.hydrateAt(r, []store.EntryRow{row}, at)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -202,7 +208,7 @@ func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[
 	if err != nil {
 		return Page[Entry]{}, err
 	}
-	items, err := s.hydrate(r, rows)
+	items, err := s.hydrateAt(r, rows, f.VisibleAt)
 	if err != nil {
 		return Page[Entry]{}, err
 	}
@@ -242,19 +248,26 @@ func (s *Service) Latest(ctx context.Context, t Type, n int) ([]Entry, error) {
 type SitemapEntry struct {
 	Type        Type
 	Slug        string
+	Path        string // pages: /services/backend
 	PublishedAt time.Time
 	UpdatedAt   time.Time
 }
 
 // Sitemap returns every published entry of every type, newest first.
 func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
-	rows, err := s.Store.Read(ctx).Sitemap(s.now())
+	rd, now := s.Store.Read(ctx), s.now()
+	rows, err := rd.Sitemap(now)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]SitemapEntry, len(rows))
 	for i, r := range rows {
 		out[i] = SitemapEntry{Type: Type(r.Type), Slug: r.Slug, PublishedAt: r.PublishedAt, UpdatedAt: r.UpdatedAt}
+		if k := specs[Type(r.Type)]; k != nil && k.pathOf != nil {
+			if out[i].Path, err = k.pathOf(rd, store.EntryRow{ID: r.ID, Slug: r.Slug, ParentID: r.ParentID}, &now); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -307,8 +320,18 @@ func (s *Service) load(ctx context.Context, t Type, id int64) (Entry, error) {
 // hydrate is the package hydrate plus resolved cover images and logos, for
 // entries that leave the package.
 func (s *Service) hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error) {
+	return s.hydrateAt(r, rows, nil)
+}
+
+// hydrateAt is hydrate for what the public sees at time at (nil: the
+// admin's view, or a preview): what a type adds from other records is made
+// from those the public may see then.
+func (s *Service) hydrateAt(r store.Reader, rows []store.EntryRow, at *time.Time) ([]Entry, error) {
 	entries, err := hydrate(r, rows)
 	if err != nil {
+		return nil, err
+	}
+	if err := attachAll(r, entries, at); err != nil {
 		return nil, err
 	}
 	return entries, s.resolvePictures(r, entries)

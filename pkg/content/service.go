@@ -109,6 +109,9 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, t Type, in I
 		if err := claimSlug(ctx, tx, t, &f, 0); err != nil {
 			return err
 		}
+		if err := k.checkIn(tx, 0, f); err != nil {
+			return err
+		}
 		if err := checkMediaRefs(tx, k, f); err != nil {
 			return err
 		}
@@ -179,6 +182,9 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 			return err
 		}
 		if err := claimSlug(ctx, tx, t, &f, id); err != nil {
+			return err
+		}
+		if err := k.checkIn(tx, id, f); err != nil {
 			return err
 		}
 		if err := keepOldSlug(tx, row, f.Slug); err != nil {

@@ -3,9 +3,11 @@ package content
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/errs"
+	"github.com/folio-cms/folio/pkg/store"
 )
 
 // Spec declares one entry type: everything the shared workflow needs to
@@ -51,6 +53,17 @@ type Spec struct {
 	// nil: the type keeps none there.
 	data    func(f Fields) any
 	setData func(raw []byte, f *Fields) error
+	// check runs in the write transaction of a save of entry id (0: a new
+	// one) with its normalized fields, for rules that read other entries
+	// (a page's parent). nil: none.
+	check func(tx *store.Tx, id int64, f Fields) error
+	// attach completes entries read for the admin (at nil) or for the
+	// public at time at, from other records (a page's path). nil: none.
+	attach func(r store.Reader, entries []*Entry, at *time.Time) error
+	// pathOf is the path of the entry in row that its address pattern's
+	// {path} takes, as the admin (at nil) or the public at time at sees it
+	// (nil: the type's addresses use {slug} only).
+	pathOf func(r store.Reader, row store.EntryRow, at *time.Time) (string, error)
 	// linkPattern is the type's public address pattern in Links.
 	linkPattern func(l Links) string
 }
@@ -114,6 +127,30 @@ func (k *Spec) pictures(f *Fields) []picture {
 		out = append(out, k.images(f)...)
 	}
 	return out
+}
+
+// checkIn runs the type's check, if it has one.
+func (k *Spec) checkIn(tx *store.Tx, id int64, f Fields) error {
+	if k.check == nil {
+		return nil
+	}
+	return k.check(tx, id, f)
+}
+
+// attachAll runs each type's attach on its entries among entries.
+func attachAll(r store.Reader, entries []Entry, at *time.Time) error {
+	byType := map[Type][]*Entry{}
+	for i := range entries {
+		byType[entries[i].Type] = append(byType[entries[i].Type], &entries[i])
+	}
+	for _, t := range Types {
+		if k := specs[t]; k.attach != nil && len(byType[t]) > 0 {
+			if err := k.attach(r, byType[t], at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Perms are the permissions each step of the workflow needs for one type.

@@ -17,7 +17,7 @@ import (
 type Type string
 
 // Types lists every entry type; each is declared by its spec file.
-var Types = []Type{Post, CaseStudy}
+var Types = []Type{Post, CaseStudy, SitePage}
 
 // Status is where an entry is in its workflow.
 type Status string
@@ -93,9 +93,10 @@ type Fields struct {
 	CoverImage *Image `json:"cover_image"`
 	SEO        SEO    `json:"seo"`
 
-	Prose           // posts
+	Prose           // posts and pages
 	PostFields      // posts
 	CaseStudyFields // case studies
+	PageFields      // pages
 }
 
 // Derived is what rendering the Markdown fields produces. It is computed on
@@ -135,6 +136,11 @@ type Entry struct {
 	// Cover and Logo are Fields.CoverImage and Fields.Logo resolved.
 	Cover *Picture
 	Logo  *Picture
+	// Path is a page's address from its parents' slugs and its own
+	// (/services/backend), and ParentSlug its parent's slug; for a public
+	// read, parents the public can't see are left out of both.
+	Path       string
+	ParentSlug string
 }
 
 // Excerpt returns the short text shown in lists, as the entry's type makes

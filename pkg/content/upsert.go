@@ -97,6 +97,9 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		}
 		row.AuthorID = rec.AuthorID
 		row.UpdatedBy = actorID(actor)
+		if err := k.checkIn(tx, row.ID, f); err != nil {
+			return err
+		}
 		if err := toRow(&row, t, f, d); err != nil {
 			return err
 		}

@@ -82,6 +82,7 @@ type api struct {
 	version  string
 	posts    entryAPI
 	studies  entryAPI
+	pages    entryAPI
 	admin    *adminApp
 	spec     []byte
 	docsPage []byte
@@ -120,7 +121,7 @@ func New(d Deps) (*Server, error) {
 	}
 	a := &api{
 		cfg: d.Config, fresh: d.Freshness, db: d.Database, content: d.Content, library: d.Library, auth: d.Auth, log: d.Log, version: d.Version,
-		posts: postAPI(), studies: caseStudyAPI(), admin: admin, spec: d.Spec,
+		posts: postAPI(), studies: caseStudyAPI(), pages: pageAPI(), admin: admin, spec: d.Spec,
 		cache:    newResponseCache(d.Config.CacheMB << 20),
 		webhooks: d.Webhooks, dispatch: d.Dispatcher, metricsR: d.Metrics,
 	}

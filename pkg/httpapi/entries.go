@@ -41,6 +41,10 @@ type entryAPI struct {
 	// markdown names the Markdown fields and the answer field of each's
 	// HTML: a PATCH may send them as splices (splice.go).
 	markdown map[string]string
+	// sorts are the orders a public list accepts besides publicSorts, and
+	// defaultSort its order when none is asked for ("": -published_at).
+	sorts       []string
+	defaultSort string
 }
 
 func postAPI() entryAPI {
@@ -92,6 +96,31 @@ func caseStudyAPI() entryAPI {
 		},
 		itemFields: jsonFields(caseStudyItemJSON{}),
 		markdown:   map[string]string{"challenge": "challenge_html", "solution": "solution_html", "results": "results_html"},
+	}
+}
+
+func pageAPI() entryAPI {
+	return entryAPI{
+		typ: content.SitePage, publicPath: "/api/v1/pages", adminPath: "/api/v1/admin/pages", perms: content.PermsOf(content.SitePage),
+		decode: func(body []byte) (content.Input, *int, error) {
+			var b pageWriteJSON
+			err := decodeStrict(body, &b)
+			return b.input(), b.Version, err
+		},
+		fields:     func(f content.Fields, _ *int64) any { return pageFieldsOut(f) },
+		publicItem: func(e content.Entry) any { return pageItemOut(e) },
+		publicFull: func(e content.Entry) any { return pageOut(e) },
+		adminItem:  func(e content.Entry) any { return adminPageItemOut(e) },
+		adminFull:  func(e content.Entry) any { return adminPageOut(e) },
+		filters: func(c *fiber.Ctx, q *content.Query) error {
+			var err error
+			q.Parent, err = queryText(c, "parent")
+			return err
+		},
+		itemFields:  jsonFields(pageItemJSON{}),
+		markdown:    map[string]string{"body": "html"},
+		sorts:       []string{"menu_order", "-menu_order"},
+		defaultSort: "menu_order",
 	}
 }
 

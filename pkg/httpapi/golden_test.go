@@ -108,6 +108,15 @@ func goldenScenario(e *env) {
 	c5 := create("case-studies", auth.RoleEditor, map[string]any{"title": "Retired Study", "client": "Gone Corp", "industry": "Health"})
 	act("case-studies", c5, "publish", nil)
 	act("case-studies", c5, "archive", nil)
+
+	about := create("pages", auth.RoleMarketer, map[string]any{"title": "About", "body": "## Who we are\n\nA small consultancy.", "menu_order": 2})
+	act("pages", about, "publish", nil)
+	services := create("pages", auth.RoleEditor, map[string]any{"title": "Services", "body": "What we offer.", "menu_order": 1,
+		"excerpt": "Our services.", "cover_image": map[string]any{"media_id": cover, "alt": "Services"}})
+	act("pages", services, "publish", nil)
+	backend := create("pages", auth.RoleEditor, map[string]any{"title": "Backend", "body": "APIs and databases.", "parent_id": services})
+	act("pages", backend, "publish", nil)
+	create("pages", auth.RoleEditor, map[string]any{"title": "Hidden Child", "body": "Not yet.", "parent_id": services, "menu_order": 5})
 	step()
 }
 
@@ -148,6 +157,14 @@ func goldenRequests() []struct {
 		{"public-sitemap", req{Method: "GET", Path: "/api/v1/sitemap"}},
 		{"public-feed-xml", req{Method: "GET", Path: "/api/v1/feed.xml"}},
 		{"public-feed-json", req{Method: "GET", Path: "/api/v1/feed.json"}},
+		{"public-pages", req{Method: "GET", Path: "/api/v1/pages"}},
+		{"public-pages-parent", req{Method: "GET", Path: "/api/v1/pages?parent=services"}},
+		{"public-page", req{Method: "GET", Path: "/api/v1/pages/backend"}},
+		{"public-page-draft", req{Method: "GET", Path: "/api/v1/pages/hidden-child"}},
+		{"public-search-page", req{Method: "GET", Path: "/api/v1/search?q=consultancy&type=page"}},
+		{"admin-pages", req{Method: "GET", Path: "/api/v1/admin/pages", As: admin}},
+		{"admin-page", req{Method: "GET", Path: "/api/v1/admin/pages/15", As: admin}},
+		{"admin-page-revisions", req{Method: "GET", Path: "/api/v1/admin/pages/15/revisions", As: admin}},
 		{"admin-posts", req{Method: "GET", Path: "/api/v1/admin/posts", As: admin}},
 		{"admin-posts-status", req{Method: "GET", Path: "/api/v1/admin/posts?status=draft,in_review,scheduled&sort=title", As: admin}},
 		{"admin-post", req{Method: "GET", Path: "/api/v1/admin/posts/1", As: admin}},

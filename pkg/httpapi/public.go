@@ -26,8 +26,11 @@ func publicQuery(c *fiber.Ctx, x entryAPI) (content.Query, []string, error) {
 	if err != nil {
 		return q, nil, err
 	}
-	if q.Sort, err = queryEnum(c, "sort", publicSorts...); err != nil {
+	if q.Sort, err = queryEnum(c, "sort", append(x.sorts, publicSorts...)...); err != nil {
 		return q, nil, err
+	}
+	if q.Sort == "" {
+		q.Sort = x.defaultSort
 	}
 	switch f, err := queryEnum(c, "featured", "true", "false"); {
 	case err != nil:
@@ -165,7 +168,7 @@ func (a *api) search(c *fiber.Ctx) error {
 
 // siteURL is an entry's address on the public site.
 func (a *api) siteURL(t content.Type, slug string) string {
-	return a.content.Links.URL(t, slug)
+	return a.content.Links.URL(t, slug, "")
 }
 
 // sitemap lists every published address, for static builds and sitemaps.
@@ -176,7 +179,7 @@ func (a *api) sitemap(c *fiber.Ctx) error {
 	}
 	out := make([]sitemapJSON, len(entries))
 	for i, e := range entries {
-		out[i] = sitemapJSON{Type: e.Type, Slug: e.Slug, URL: a.siteURL(e.Type, e.Slug), PublishedAt: e.PublishedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC()}
+		out[i] = sitemapJSON{Type: e.Type, Slug: e.Slug, URL: a.content.Links.URL(e.Type, e.Slug, e.Path), PublishedAt: e.PublishedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC()}
 	}
 	return c.JSON(itemJSON{Data: out})
 }

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/folio-cms/folio/pkg/auth"
@@ -24,7 +26,7 @@ type route struct {
 
 // routes is THE route table: every route, with who may call it.
 func (a *api) routes() []route {
-	p, cs := a.posts, a.studies
+	p, cs, pg := a.posts, a.studies, a.pages
 	return append([]route{
 		// The admin app (its own sign-in screen uses the auth API).
 		{method: "GET", path: "/", perm: public, page: true, handle: toAdmin},
@@ -40,6 +42,8 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/posts/:slug", perm: public, deliver: true, handle: a.publicGet(p)},
 		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, params: listParams("industry", "technology"), handle: a.publicList(cs)},
 		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, deliver: true, handle: a.publicGet(cs)},
+		{method: "GET", path: "/api/v1/pages", perm: public, deliver: true, params: listParams("parent"), handle: a.publicList(pg)},
+		{method: "GET", path: "/api/v1/pages/:slug", perm: public, deliver: true, handle: a.publicGet(pg)},
 		{method: "GET", path: "/api/v1/posts/:slug/related", perm: public, deliver: true, params: []string{"limit"}, handle: a.related},
 		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
 		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, params: []string{"q", "type", "page", "per_page"}, handle: a.search},
@@ -96,7 +100,7 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/admin/webhooks/:id/deliveries", perm: auth.PermWebhooks, handle: a.listDeliveries},
 		{method: "POST", path: "/api/v1/admin/webhooks/:id/deliveries/:delivery_id/redeliver", perm: auth.PermWebhooks, handle: a.redeliver},
 		{method: "POST", path: "/api/v1/admin/webhooks/:id/ping", perm: auth.PermWebhooks, handle: a.pingWebhook},
-	}, append(a.entryRoutes(p), a.entryRoutes(cs)...)...)
+	}, slices.Concat(a.entryRoutes(p), a.entryRoutes(cs), a.entryRoutes(pg))...)
 }
 
 // entryRoutes are the admin routes of one entry type: posts and case

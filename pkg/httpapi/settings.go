@@ -14,6 +14,7 @@ type settingsJSON struct {
 	PublicURL     string   `json:"public_url"`
 	PostPath      string   `json:"post_path"`
 	CaseStudyPath string   `json:"case_study_path"`
+	PagePath      string   `json:"page_path"`
 	PublicAPI     string   `json:"public_api"`
 	TrashDays     int      `json:"trash_days"`
 	MaxUpload     int64    `json:"max_upload"`
@@ -23,7 +24,7 @@ type settingsJSON struct {
 
 func (a *api) settings(c *fiber.Ctx) error {
 	return c.JSON(itemJSON{Data: settingsJSON{
-		SiteURL: a.cfg.SiteURL, PublicURL: a.cfg.PublicURL, PostPath: a.cfg.PostPath, CaseStudyPath: a.cfg.CaseStudyPath,
+		SiteURL: a.cfg.SiteURL, PublicURL: a.cfg.PublicURL, PostPath: a.cfg.PostPath, CaseStudyPath: a.cfg.CaseStudyPath, PagePath: a.cfg.PagePath,
 		PublicAPI: a.cfg.PublicAPI, TrashDays: a.cfg.TrashDays, MaxUpload: a.cfg.MaxUpload,
 		WebhookEvents: webhook.Events, Version: a.version,
 	}})

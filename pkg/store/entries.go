@@ -118,6 +118,7 @@ type EntryFilter struct {
 	Featured   *bool
 	Industry   string // case-insensitive equality
 	Technology string // any technology, case-insensitive equality
+	ParentSlug string // pages: only the children of the page with this slug
 	After      *time.Time
 	Before     *time.Time
 	Sort       string // a key of SortKeys; "" means -published_at
@@ -137,6 +138,8 @@ var SortKeys = map[string]string{
 	"-trashed_at":   "entries.trashed_at DESC, entries.id DESC",
 	"created_at":    "entries.created_at ASC, entries.id ASC",
 	"-created_at":   "entries.created_at DESC, entries.id DESC",
+	"menu_order":    "entries.menu_order ASC, entries.title COLLATE NOCASE ASC, entries.id ASC",
+	"-menu_order":   "entries.menu_order DESC, entries.title COLLATE NOCASE DESC, entries.id DESC",
 }
 
 // Entries returns one page of entries matching f (without their bodies) and
@@ -181,6 +184,9 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	}
 	if f.Technology != "" {
 		q = q.Where("EXISTS (SELECT 1 FROM json_each(entries.technologies) WHERE lower(json_each.value) = lower(?))", f.Technology)
+	}
+	if f.ParentSlug != "" {
+		q = q.Where("entries.parent_id IN (SELECT p.id FROM entries p WHERE p.type = 'page' AND p.slug = ?)", f.ParentSlug)
 	}
 	if f.After != nil {
 		q = q.Where("entries.published_at > ?", f.After.UTC())
@@ -275,9 +281,19 @@ func (tx *Tx) InsertEntry(row *EntryRow) error {
 	row.ID = 0
 	row.Version = 1
 	row.CreatedAt, row.UpdatedAt = tx.now, tx.now
-	db := tx.db
+	// Columns left at their zero value take the column's default, the
+	// same value: a row then inserts into a schema older than its struct
+	// as long as it uses nothing newer (tests of migrations do).
+	var omit []string
 	if row.TypeData == "" {
-		db = db.Omit("TypeData") // the column's default
+		omit = append(omit, "TypeData")
+	}
+	if row.ParentID == nil && row.MenuOrder == 0 {
+		omit = append(omit, "ParentID", "MenuOrder")
+	}
+	db := tx.db
+	if len(omit) > 0 {
+		db = db.Omit(omit...)
 	}
 	if err := db.Create(row).Error; err != nil {
 		return translate(err)
@@ -335,6 +351,8 @@ func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
 
 // SitemapEntry is one public address.
 type SitemapEntry struct {
+	ID          int64
+	ParentID    *int64
 	Type        string
 	Slug        string
 	PublishedAt time.Time
@@ -344,7 +362,7 @@ type SitemapEntry struct {
 // Sitemap returns every entry visible at time at, newest first.
 func (r Reader) Sitemap(at time.Time) ([]SitemapEntry, error) {
 	var rows []SitemapEntry
-	err := visible(r.db.Model(&EntryRow{}), at).Select("type", "slug", "published_at", "updated_at").
+	err := visible(r.db.Model(&EntryRow{}), at).Select("id", "parent_id", "type", "slug", "published_at", "updated_at").
 		Order("published_at DESC, id DESC").Scan(&rows).Error
 	return rows, translate(err)
 }
@@ -457,4 +475,32 @@ func (r Reader) NextScheduled() (*time.Time, error) {
 		return nil, translate(err)
 	}
 	return row.PublishedAt, nil
+}
+
+// PageLink is what the path of a page is made from: its slug, its parent,
+// and whether the public may see it.
+type PageLink struct {
+	ID          int64
+	ParentID    *int64
+	Slug        string
+	Status      string
+	PublishedAt *time.Time
+	TrashedAt   *time.Time
+}
+
+// PageLinks returns every page (in the trash too) by id: sites have tens
+// of pages, and a page's path and the check that parents make no cycle
+// walk up through them.
+func (r Reader) PageLinks() (map[int64]PageLink, error) {
+	var rows []PageLink
+	err := r.db.Model(&EntryRow{}).Select("id", "parent_id", "slug", "status", "published_at", "trashed_at").
+		Where("type = 'page'").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]PageLink, len(rows))
+	for _, p := range rows {
+		out[p.ID] = p
+	}
+	return out, nil
 }

@@ -422,6 +422,7 @@ var migrations = []migration{
 		// fields that lists filter and the search index reads, stay columns.
 		`ALTER TABLE entries ADD COLUMN type_data TEXT NOT NULL DEFAULT '{}'`,
 	)},
+	{"pages: a third entry type, with a parent and a menu order", addPages},
 }
 
 // The columns of entries that entries_search reads, and the SQL that adds

@@ -110,6 +110,8 @@ type EntryRow struct {
 	// searches on: a JSON object whose shape the type's spec owns (empty:
 	// the column's default, {}).
 	TypeData         string
+	ParentID         *int64 // pages: the parent page
+	MenuOrder        int    // pages: the place among its siblings
 	Version          int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time

@@ -32,6 +32,7 @@ const All = "*"
 var Events = []string{
 	"post.published", "post.updated", "post.unpublished", "post.deleted",
 	"case_study.published", "case_study.updated", "case_study.unpublished", "case_study.deleted",
+	"page.published", "page.updated", "page.unpublished", "page.deleted",
 	"media.deleted",
 }
 
@@ -48,7 +49,7 @@ type Payload struct {
 
 // Data says what the event is about.
 type Data struct {
-	Type   string `json:"type"` // post, case_study, media or webhook (ping)
+	Type   string `json:"type"` // post, case_study, page, media or webhook (ping)
 	ID     int64  `json:"id"`
 	Slug   string `json:"slug"`
 	Title  string `json:"title"`

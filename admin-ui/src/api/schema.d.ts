@@ -55,7 +55,7 @@ export interface components {
         oldest_pending_at: components["schemas"]["NullableTime"];
       };
     };
-    WebhookEvent: "post.published" | "post.updated" | "post.unpublished" | "post.deleted" | "case_study.published" | "case_study.updated" | "case_study.unpublished" | "case_study.deleted" | "media.deleted" | "*";
+    WebhookEvent: "post.published" | "post.updated" | "post.unpublished" | "post.deleted" | "case_study.published" | "case_study.updated" | "case_study.unpublished" | "case_study.deleted" | "page.published" | "page.updated" | "page.unpublished" | "page.deleted" | "media.deleted" | "*";
     Webhook: {
       id: number;
       name: string;
@@ -208,7 +208,7 @@ export interface components {
       data: components["schemas"]["MediaItem"];
     };
     MediaUse: {
-      type: "post" | "case_study";
+      type: "post" | "case_study" | "page";
       id: number;
       title: string;
       field: string;
@@ -299,7 +299,7 @@ export interface components {
       trashed: number;
     };
     EntrySummary: {
-      type: "post" | "case_study";
+      type: "post" | "case_study" | "page";
       id: number;
       slug: string;
       title: string;
@@ -315,7 +315,7 @@ export interface components {
     NullableTime: string | null;
     PartialItem: { [key: string]: unknown };
     SearchHit: {
-      type: "post" | "case_study";
+      type: "post" | "case_study" | "page";
       slug: string;
       title: string;
       excerpt: string;
@@ -323,7 +323,7 @@ export interface components {
       snippet: string;
     };
     SitemapEntry: {
-      type: "post" | "case_study";
+      type: "post" | "case_study" | "page";
       slug: string;
       url: string;
       published_at: string;
@@ -499,6 +499,147 @@ export interface components {
       seo?: { [key: string]: unknown } | null;
       featured?: boolean | null;
       author_id?: number | null;
+      splice?: { [key: string]: components["schemas"]["Splice"] };
+      version?: number;
+    };
+    PageItem: {
+      id: number;
+      slug: string;
+      title: string;
+      excerpt: string;
+      path: string;
+      parent: string | null;
+      menu_order: number;
+      cover_image: components["schemas"]["NullablePicture"];
+      reading_time_minutes: number;
+      published_at: components["schemas"]["NullableTime"];
+    };
+    Page: {
+      id: number;
+      slug: string;
+      title: string;
+      excerpt: string;
+      path: string;
+      parent: string | null;
+      menu_order: number;
+      cover_image: components["schemas"]["NullablePicture"];
+      reading_time_minutes: number;
+      published_at: components["schemas"]["NullableTime"];
+      html: string;
+      toc: components["schemas"]["Heading"][];
+      seo: components["schemas"]["SEO"];
+      word_count: number;
+      updated_at: string;
+    };
+    AdminPageItem: {
+      id: number;
+      slug: string;
+      title: string;
+      excerpt: string;
+      path: string;
+      parent_id: number | null;
+      menu_order: number;
+      cover_image: components["schemas"]["NullablePicture"];
+      reading_time_minutes: number;
+      published_at: components["schemas"]["NullableTime"];
+      status: components["schemas"]["Status"];
+      author: components["schemas"]["AdminAuthor"] | null;
+      version: number;
+      created_at: string;
+      updated_at: string;
+      updated_by: components["schemas"]["NullableUserRef"];
+      trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
+    };
+    AdminPage: {
+      id: number;
+      slug: string;
+      title: string;
+      excerpt: string;
+      path: string;
+      parent_id: number | null;
+      menu_order: number;
+      cover_image: components["schemas"]["NullablePicture"];
+      reading_time_minutes: number;
+      published_at: components["schemas"]["NullableTime"];
+      status: components["schemas"]["Status"];
+      author: components["schemas"]["AdminAuthor"] | null;
+      version: number;
+      created_at: string;
+      updated_at: string;
+      updated_by: components["schemas"]["NullableUserRef"];
+      trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
+      body: string;
+      auto_excerpt: string;
+      html: string;
+      toc: components["schemas"]["Heading"][];
+      word_count: number;
+      seo: components["schemas"]["SEO"];
+    };
+    AdminPageSpliced: {
+      id: number;
+      slug: string;
+      title: string;
+      excerpt: string;
+      path: string;
+      parent_id: number | null;
+      menu_order: number;
+      cover_image: components["schemas"]["NullablePicture"];
+      reading_time_minutes: number;
+      published_at: components["schemas"]["NullableTime"];
+      status: components["schemas"]["Status"];
+      author: components["schemas"]["AdminAuthor"] | null;
+      version: number;
+      created_at: string;
+      updated_at: string;
+      updated_by: components["schemas"]["NullableUserRef"];
+      trashed_at: components["schemas"]["NullableTime"];
+      first_published_at: components["schemas"]["NullableTime"];
+      body?: string;
+      auto_excerpt: string;
+      html?: string;
+      toc: components["schemas"]["Heading"][];
+      word_count: number;
+      seo: components["schemas"]["SEO"];
+      splices: { [key: string]: components["schemas"]["Splice"] };
+    };
+    AdminPagePatched: {
+      data: components["schemas"]["AdminPage"] | components["schemas"]["AdminPageSpliced"];
+    };
+    AdminPageEnvelope: {
+      data: components["schemas"]["AdminPage"];
+    };
+    PageWrite: {
+      title: string;
+      slug?: string;
+      excerpt?: string;
+      body?: string;
+      parent_id?: number | null;
+      menu_order?: number;
+      cover_image?: components["schemas"]["Image"] | null;
+      seo?: components["schemas"]["SEOInput"] | null;
+      version?: number;
+    };
+    PageFields: {
+      slug: string;
+      title: string;
+      excerpt: string;
+      body: string;
+      parent_id: number | null;
+      menu_order: number;
+      cover_image: components["schemas"]["NullableImage"];
+      seo: components["schemas"]["SEO"];
+    };
+    PagePatch: {
+      title?: string | null;
+      slug?: string | null;
+      excerpt?: string | null;
+      body?: string | null;
+      parent_id?: number | null;
+      menu_order?: number | null;
+      cover_image?: { [key: string]: unknown } | null;
+      seo?: { [key: string]: unknown } | null;
       splice?: { [key: string]: components["schemas"]["Splice"] };
       version?: number;
     };
@@ -770,6 +911,12 @@ export interface paths {
   "/api/v1/posts/{slug}": {
     get: operations["getPost"];
   };
+  "/api/v1/pages": {
+    get: operations["listPages"];
+  };
+  "/api/v1/pages/{slug}": {
+    get: operations["getPage"];
+  };
   "/api/v1/case-studies": {
     get: operations["listCaseStudies"];
   };
@@ -889,6 +1036,46 @@ export interface paths {
   };
   "/api/v1/admin/case-studies/{id}/revisions/{rev}/restore": {
     post: operations["restoreCaseStudyRevision"];
+  };
+  "/api/v1/admin/pages": {
+    get: operations["adminListPages"];
+    post: operations["createPage"];
+  };
+  "/api/v1/admin/pages/{id}": {
+    get: operations["adminGetPage"];
+    put: operations["replacePage"];
+    patch: operations["patchPage"];
+    delete: operations["deletePage"];
+  };
+  "/api/v1/admin/pages/{id}/restore": {
+    post: operations["untrashPage"];
+  };
+  "/api/v1/admin/pages/{id}/submit": {
+    post: operations["submitPage"];
+  };
+  "/api/v1/admin/pages/{id}/publish": {
+    post: operations["publishPage"];
+  };
+  "/api/v1/admin/pages/{id}/schedule": {
+    post: operations["schedulePage"];
+  };
+  "/api/v1/admin/pages/{id}/unschedule": {
+    post: operations["unschedulePage"];
+  };
+  "/api/v1/admin/pages/{id}/unpublish": {
+    post: operations["unpublishPage"];
+  };
+  "/api/v1/admin/pages/{id}/archive": {
+    post: operations["archivePage"];
+  };
+  "/api/v1/admin/pages/{id}/revisions": {
+    get: operations["listPageRevisions"];
+  };
+  "/api/v1/admin/pages/{id}/revisions/{rev}": {
+    get: operations["getPageRevision"];
+  };
+  "/api/v1/admin/pages/{id}/revisions/{rev}/restore": {
+    post: operations["restorePageRevision"];
   };
   "/api/v1/admin/stats": {
     get: operations["adminStats"];
@@ -1029,6 +1216,51 @@ export interface operations {
       404: components["schemas"]["Error"];
     };
   };
+  listPages: {
+    query: {
+      page?: string;
+      per_page?: string;
+      sort?: "menu_order" | "-menu_order" | "-published_at" | "published_at" | "title" | "-title" | "updated_at" | "-updated_at";
+      featured?: "true" | "false";
+      published_after?: string;
+      published_before?: string;
+      parent?: string;
+      fields?: string;
+      preview?: "1" | "0" | "true" | "false";
+    };
+    responses: {
+      200: {
+        data: components["schemas"]["PageItem"] | components["schemas"]["PartialItem"][];
+        meta: components["schemas"]["PageMeta"];
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+    };
+  };
+  getPage: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      preview?: "1" | "0" | "true" | "false";
+    };
+    responses: {
+      200: {
+        data: components["schemas"]["Page"];
+      };
+      301: {
+        data: {
+          slug: string;
+          location: string;
+        };
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+    };
+  };
   listCaseStudies: {
     query: {
       page?: string;
@@ -1108,7 +1340,7 @@ export interface operations {
   search: {
     query: {
       q: string;
-      type?: "post" | "case_study";
+      type?: "post" | "case_study" | "page";
       page?: string;
       per_page?: string;
     };
@@ -1737,12 +1969,277 @@ export interface operations {
       422: components["schemas"]["Error"];
     };
   };
+  adminListPages: {
+    query: {
+      page?: string;
+      per_page?: string;
+      status?: string;
+      q?: string;
+      mine?: "1" | "0" | "true" | "false";
+      sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
+      parent?: string;
+    };
+    responses: {
+      200: {
+        data: components["schemas"]["AdminPageItem"][];
+        meta: components["schemas"]["PageMeta"];
+      };
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      503: components["schemas"]["Error"];
+    };
+  };
+  createPage: {
+    requestBody: components["schemas"]["PageWrite"];
+    responses: {
+      201: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
+    };
+  };
+  adminGetPage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+    };
+  };
+  replacePage: {
+    path: {
+      id: string | number;
+    };
+    requestBody: components["schemas"]["PageWrite"];
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
+      428: components["schemas"]["Error"];
+    };
+  };
+  patchPage: {
+    path: {
+      id: string | number;
+    };
+    requestBody: components["schemas"]["PagePatch"];
+    responses: {
+      200: components["schemas"]["AdminPagePatched"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
+      428: components["schemas"]["Error"];
+    };
+  };
+  deletePage: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      permanent?: "1" | "0" | "true" | "false";
+    };
+    responses: {
+      204: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+    };
+  };
+  untrashPage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+    };
+  };
+  submitPage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
+  publishPage: {
+    path: {
+      id: string | number;
+    };
+    requestBody?: {
+      published_at?: string | null;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
+    };
+  };
+  schedulePage: {
+    path: {
+      id: string | number;
+    };
+    requestBody: {
+      publish_at: string;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
+    };
+  };
+  unschedulePage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
+  unpublishPage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
+  archivePage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
+  listPageRevisions: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      page?: string;
+      per_page?: string;
+    };
+    responses: {
+      200: {
+        data: components["schemas"]["Revision"][];
+        meta: components["schemas"]["PageMeta"];
+      };
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+    };
+  };
+  getPageRevision: {
+    path: {
+      id: string | number;
+      rev: string | number;
+    };
+    responses: {
+      200: {
+        data: components["schemas"]["Revision"] & {
+          snapshot: {
+            status: components["schemas"]["Status"];
+            published_at: components["schemas"]["NullableTime"];
+            fields: components["schemas"]["PageFields"];
+          };
+        };
+      };
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+    };
+  };
+  restorePageRevision: {
+    path: {
+      id: string | number;
+      rev: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
+    };
+  };
   adminStats: {
     responses: {
       200: {
         data: {
           post?: components["schemas"]["StatusCounts"];
           case_study?: components["schemas"]["StatusCounts"];
+          page?: components["schemas"]["StatusCounts"];
         };
       };
       400: components["schemas"]["Error"];
@@ -2052,6 +2549,7 @@ export interface operations {
           public_url: string;
           post_path: string;
           case_study_path: string;
+          page_path: string;
           public_api: "open" | "token";
           trash_days: number;
           max_upload: number;
