@@ -110,8 +110,8 @@ func pageAPI() entryAPI {
 		fields:     func(f content.Fields, _ *int64) any { return pageFieldsOut(f) },
 		publicItem: func(e content.Entry) any { return pageItemOut(e) },
 		publicFull: func(e content.Entry) any { return pageOut(e) },
-		adminItem:  func(e content.Entry) any { return adminPageItemOut(e) },
-		adminFull:  func(e content.Entry) any { return adminPageOut(e) },
+		adminItem:  func(e content.Entry, v auth.Principal) any { return adminPageItemOut(e, v) },
+		adminFull:  func(e content.Entry, v auth.Principal) any { return adminPageOut(e, v) },
 		filters: func(c *fiber.Ctx, q *content.Query) error {
 			var err error
 			q.Parent, err = queryText(c, "parent")

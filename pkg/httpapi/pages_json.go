@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/markdown"
 )
@@ -109,16 +110,16 @@ type adminPageJSON struct {
 	SEO         seoJSON            `json:"seo"`
 }
 
-func adminPageItemOut(e content.Entry) adminPageItemJSON {
+func adminPageItemOut(e content.Entry, viewer auth.Principal) adminPageItemJSON {
 	return adminPageItemJSON{
 		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(), Path: e.Path,
 		ParentID: e.Fields.ParentID, MenuOrder: e.Fields.MenuOrder, CoverImage: pictureOut(e.Cover),
-		ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt), adminMetaJSON: adminMetaOut(e),
+		ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt), adminMetaJSON: adminMetaOut(e, viewer),
 	}
 }
 
-func adminPageOut(e content.Entry) adminPageJSON {
-	item := adminPageItemOut(e)
+func adminPageOut(e content.Entry, viewer auth.Principal) adminPageJSON {
+	item := adminPageItemOut(e, viewer)
 	item.Excerpt = e.Fields.Excerpt // the editable value; auto_excerpt shows the fallback
 	return adminPageJSON{
 		adminPageItemJSON: item, Body: e.Fields.Body, AutoExcerpt: e.Derived.AutoExcerpt, HTML: e.Derived.HTML,

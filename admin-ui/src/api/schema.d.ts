@@ -550,6 +550,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPage: {
       id: number;
@@ -570,6 +571,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
       html: string;
@@ -596,6 +598,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
       html?: string;
