@@ -217,8 +217,10 @@ const (
 	// searchNewest takes the newest matches (by id); its parameter is how many.
 	searchNewest = ` ORDER BY entries_fts.rowid DESC LIMIT ?`
 	// searchTierSQL lists the entries from an id on that match an
-	// expression (restricted to some columns).
-	searchTierSQL = `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid >= ?`
+	// expression restricted to some of the short columns: from the small
+	// index of those alone, which answers in a fraction of the time the
+	// main one takes (it reads no body's positions).
+	searchTierSQL = `SELECT rowid FROM entries_fts_head WHERE entries_fts_head MATCH ? AND rowid >= ?`
 )
 
 // searchIsHeavy tells whether ranking m with BM25 would read more than
