@@ -18,8 +18,9 @@ import (
 // \x02 around each match and … where text was cut, and the number of
 // different phrases it shows (0: none of m is in text).
 func cutSnippet(text string, m searchMatch, n int) (string, int) {
-	// Common words are near the start: look at the first part first.
-	if len(text) > 1536 {
+	// Common words are near the start: look at the first part first (not
+	// for many phrases, which the first part seldom holds all of).
+	if len(text) > 1536 && len(m.phrases) <= 3 {
 		cut := 1536
 		for cut < len(text) && isWordRune(rune(text[cut])) {
 			cut++
