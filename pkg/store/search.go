@@ -94,8 +94,7 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 	var ids []int64
 	if !heavy {
 		// One pass over every match ranks them all, which counts them too.
-		var ranked []int64
-		err := r.db.Raw(searchSQL("entries.id", typed, searchRanked), append(args, lightLimit, 0)...).Scan(&ranked).Error
+		ranked, err := r.ids(searchSQL("entries.id", typed, searchRanked), append(args, lightLimit, 0)...)
 		if err != nil {
 			return res, translate(err)
 		}
@@ -115,8 +114,7 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 	} else {
 		// The newest SearchCap+1 matches, newest first: the count, and the
 		// window the ranking looks at.
-		var window []int64
-		err := r.db.Raw(searchSQL("entries_fts.rowid", typed, searchNewest), append(args, SearchCap+1)...).Scan(&window).Error
+		window, err := r.ids(searchSQL("entries_fts.rowid", typed, searchNewest), append(args, SearchCap+1)...)
 		if err != nil {
 			return res, translate(err)
 		}
@@ -131,8 +129,7 @@ func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 		// the body. Each tier is newest first.
 		oldest := window[len(window)-1]
 		tier := func(cols string) (map[int64]bool, error) {
-			var in []int64
-			err := r.db.Raw(searchTierSQL, `{`+cols+`} : (`+expr+`)`, oldest).Scan(&in).Error
+			in, err := r.ids(searchTierSQL, `{`+cols+`} : (`+expr+`)`, oldest)
 			set := make(map[int64]bool, len(in))
 			for _, id := range in {
 				set[id] = true
@@ -222,6 +219,26 @@ const (
 	// main one takes (it reads no body's positions).
 	searchTierSQL = `SELECT rowid FROM entries_fts_head WHERE entries_fts_head MATCH ? AND rowid >= ?`
 )
+
+// ids runs a query of one integer column and returns its values, without
+// GORM's reflection on every row (for the 1,000 ids of a capped search,
+// about as costly as reading them).
+func (r Reader) ids(sql string, args ...any) ([]int64, error) {
+	rows, err := r.db.Raw(sql, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]int64, 0, 64)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
 
 // searchIsHeavy tells whether ranking m with BM25 would read more than
 // bm25Budget postings, from how many of the newest sampleSize entries
