@@ -417,6 +417,34 @@ test('a marketer lands on case studies and cannot open a post editor', async () 
   await ctx.close();
 });
 
+test('an author: the buttons are the post’s allowed_actions (Save, Submit for review, Move to trash; never Publish), read only once published', async () => {
+  const r = await folio.api('POST', '/api/v1/admin/posts', { as: author, body: { title: 'Ana’s first draft', body: 'A few words.' } });
+  assertEq(r.status, 201, 'an author creates a post');
+  const id = r.json.data.id;
+  assertEq(r.json.data.allowed_actions, ['update', 'submit', 'delete'], 'what the API lets the author do to their draft');
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, author, `/admin/posts/${id}`);
+  const bar = page.locator('.bar .actions');
+  await bar.getByRole('button', { name: 'Submit for review' }).waitFor();
+  await bar.getByRole('button', { name: 'Save' }).waitFor();
+  await bar.getByRole('button', { name: 'Move to trash' }).waitFor();
+  for (const name of ['Publish', 'Schedule', 'Unpublish', 'Archive']) {
+    assertEq(await bar.getByRole('button', { name, exact: true }).count(), 0, `no ${name} for an author`);
+  }
+  await bar.getByRole('button', { name: 'Submit for review' }).click();
+  await until(async () => (await bar.getByRole('button', { name: 'Submit for review' }).count()) === 0, 'Submit for review to go once submitted');
+  await bar.getByRole('button', { name: 'Save' }).waitFor(); // still theirs to edit while in review
+  assertEq(await bar.getByRole('button', { name: 'Publish', exact: true }).count(), 0, 'no Publish in review either');
+  // An editor publishes it: for its author it is read only from now on.
+  assertEq((await folio.api('POST', `/api/v1/admin/posts/${id}/publish`, { as: editor })).status, 200, 'an editor publishes it');
+  await page.goto(`${folio.url}/admin/posts/${id}`);
+  await page.getByText('Authors can edit only their own posts while they are drafts or in review.').waitFor();
+  assertEq(await page.getByRole('button', { name: 'Save' }).count(), 0, 'no Save on their published post');
+  assertEq(await page.getByRole('button', { name: 'Unpublish' }).count(), 0, 'no Unpublish for an author');
+  await ctx.close();
+});
+
 test('case-study editor: chips, sections with preview, metrics rows', async () => {
   const ctx = await newContext();
   const page = await ctx.newPage();
@@ -586,7 +614,7 @@ test('lists: search, status filter, tag filter, sort, badges', async () => {
   await page.getByRole('link', { name: /Choosing a database/ }).waitFor();
   await until(async () => (await page.getByRole('link', { name: 'Tagged for the list test' }).count()) === 0, 'the search to narrow the list');
   await page.goto(folio.url + '/admin/posts');
-  await page.getByLabel('Draft').check();
+  await page.getByLabel('Draft', { exact: true }).check();
   await until(() => page.url().includes('status=draft'), 'the status filter');
   await page.getByRole('link', { name: /How we estimate/ }).waitFor();
   await until(async () => (await page.locator('tbody .badge').filter({ hasNotText: 'Draft' }).count()) === 0, 'only drafts');

@@ -1,21 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { applies, runBulk } from '../src/lib/bulk';
+import type { AllowedAction } from '../src/api/types';
 
-const items = [
-  { id: 1, title: 'Draft', status: 'draft' as const, author: { id: 7 } },
-  { id: 2, title: 'Live', status: 'published' as const, author: { id: 7 } },
-  { id: 3, title: 'Other', status: 'draft' as const, author: { id: 8 } },
+// What the server lists for an editor on these three.
+const editor: Record<number, AllowedAction[]> = {
+  1: ['update', 'submit', 'publish', 'schedule', 'delete'],
+  2: ['update', 'unpublish', 'archive', 'delete'],
+  3: ['update', 'submit', 'publish', 'schedule', 'delete'],
+};
+// And for the author of 1 and 2 (3 is someone else's).
+const author: Record<number, AllowedAction[]> = { 1: ['update', 'submit', 'delete'], 2: [], 3: [] };
+const base = [
+  { id: 1, title: 'Draft', status: 'draft' as const },
+  { id: 2, title: 'Live', status: 'published' as const },
+  { id: 3, title: 'Other', status: 'draft' as const },
 ];
+const as = (who: Record<number, AllowedAction[]>) => base.map((x) => ({ ...x, allowed_actions: who[x.id] }));
 
 describe('bulk actions', () => {
   it('say which chosen entries an action applies to', () => {
-    const ed = applies('publish', 'post', { id: 1, role: 'editor' }, items);
+    const items = as(editor);
+    const ed = applies('publish', items);
     expect(ed.yes.map((x) => x.id)).toEqual([1, 3]);
     expect(ed.no).toEqual([{ item: items[1], why: 'already published' }]);
-    const author = applies('trash', 'post', { id: 7, role: 'author' }, items);
-    expect(author.yes.map((x) => x.id)).toEqual([1]);
-    expect(author.no.map((n) => n.why)).toEqual(['your role cannot', 'your role cannot']);
-    expect(applies('unpublish', 'post', { id: 1, role: 'admin' }, items).yes.map((x) => x.id)).toEqual([2]);
+    const mine = applies('trash', as(author));
+    expect(mine.yes.map((x) => x.id)).toEqual([1]);
+    expect(mine.no.map((n) => n.why)).toEqual(['your role cannot', 'your role cannot']);
+    expect(applies('unpublish', items).yes.map((x) => x.id)).toEqual([2]);
+    expect(applies('tag', as(author)).yes.map((x) => x.id)).toEqual([1]);
   });
 
   it('run on each and collect what failed', async () => {

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -16,6 +17,7 @@ const CaseStudy Type = "case_study"
 type CaseStudyFields struct {
 	Client       string       `json:"client,omitempty"`
 	Industry     string       `json:"industry,omitempty"`
+	Duration     string       `json:"duration,omitempty"` // free text, e.g. "4 months"
 	Services     []string     `json:"services,omitempty"`
 	Technologies []string     `json:"technologies,omitempty"`
 	Summary      string       `json:"summary,omitempty"`
@@ -25,6 +27,14 @@ type CaseStudyFields struct {
 	Metrics      []Metric     `json:"metrics,omitempty"`
 	Testimonial  *Testimonial `json:"testimonial,omitempty"`
 	Logo         *Image       `json:"logo,omitempty"`
+}
+
+// MaxDuration is the longest a case study's duration may be, in characters.
+const MaxDuration = 60
+
+// caseStudyData are a case study's fields kept in its row's JSON object.
+type caseStudyData struct {
+	Duration string `json:"duration,omitempty"`
 }
 
 // Metric is one headline number of a case study, e.g. {"Build time", "-60%"}.
@@ -45,7 +55,7 @@ type Testimonial struct {
 var CaseStudySections = []string{"challenge", "solution", "results"}
 
 var caseStudySpec = register(&Spec{
-	Type: CaseStudy, Noun: "case study", SlugBase: "case-study", Dir: "case-studies",
+	Type: CaseStudy, Noun: "case study", SlugBase: "case-study", Dir: "case-studies", ReservedSlugs: []string{"facets"},
 	Perms: Perms{auth.PermCaseStudyRead, auth.PermCaseStudyCreate, auth.PermCaseStudyUpdate, auth.PermCaseStudyDelete,
 		auth.PermCaseStudySubmit, auth.PermCaseStudyPublish},
 	keep: func(f Fields) Fields {
@@ -55,7 +65,7 @@ var caseStudySpec = register(&Spec{
 	},
 	normalize: func(f *Fields) {
 		c := &f.CaseStudyFields
-		for _, s := range []*string{&c.Summary, &c.Client, &c.Industry} {
+		for _, s := range []*string{&c.Summary, &c.Client, &c.Industry, &c.Duration} {
 			*s = strings.TrimSpace(stripControl(*s))
 		}
 		c.Challenge, c.Solution, c.Results = trimMarkdown(c.Challenge), trimMarkdown(c.Solution), trimMarkdown(c.Results)
@@ -77,6 +87,7 @@ var caseStudySpec = register(&Spec{
 	validate: func(v *errs.Fields, f Fields) {
 		maxLen(v, "client", f.Client, 200)
 		maxLen(v, "industry", f.Industry, 100)
+		maxLen(v, "duration", f.Duration, MaxDuration)
 		maxLen(v, "summary", f.Summary, 1000)
 		checkList(v, "services", f.Services)
 		checkList(v, "technologies", f.Technologies)
@@ -128,6 +139,13 @@ var caseStudySpec = register(&Spec{
 	excerpt: func(e Entry) string { return e.Fields.Summary },
 	loaded: func(e *Entry) {
 		e.Fields.Services, e.Fields.Technologies, e.Fields.Metrics = nonNil(e.Fields.Services), nonNil(e.Fields.Technologies), nonNil(e.Fields.Metrics)
+	},
+	data: func(f Fields) any { return caseStudyData{Duration: f.Duration} },
+	setData: func(raw []byte, f *Fields) error {
+		var d caseStudyData
+		err := json.Unmarshal(raw, &d)
+		f.Duration = d.Duration
+		return err
 	},
 	linkPattern: func(l Links) string { return l.CaseStudyPath },
 })

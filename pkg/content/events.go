@@ -17,6 +17,16 @@ type Links struct {
 
 // URL returns the public address of the entry of type t with slug.
 func (l Links) URL(t Type, slug string) string {
+	p := l.Path(t, slug)
+	if p == "" {
+		return ""
+	}
+	return l.Site + p
+}
+
+// Path returns where on the public site the entry of type t with slug is
+// shown (e.g. /blog/{slug}), or "" when the type has no address.
+func (l Links) Path(t Type, slug string) string {
 	k := specs[t]
 	if k == nil {
 		return ""
@@ -25,7 +35,7 @@ func (l Links) URL(t Type, slug string) string {
 	if pattern == "" {
 		return ""
 	}
-	return l.Site + strings.ReplaceAll(pattern, "{slug}", slug)
+	return strings.ReplaceAll(pattern, "{slug}", slug)
 }
 
 // live reports whether the public sees an entry in row's state as its

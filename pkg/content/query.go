@@ -150,18 +150,7 @@ func (s *Service) Published(ctx context.Context, t Type, slug string, preview bo
 	r := s.Store.Read(ctx)
 	row, err := s.visible(r, t, slug, preview)
 	if store.IsNotFound(err) {
-		id, aerr := r.AliasTarget(string(t), slug)
-		if aerr != nil {
-			return Entry{}, aerr
-		}
-		if id != 0 {
-			if target, err := r.Entry(string(t), id); err == nil {
-				if _, err := s.visible(r, t, target.Slug, preview); err == nil {
-					return Entry{}, &Moved{Slug: target.Slug}
-				}
-			}
-		}
-		return Entry{}, errNotFound(t)
+		return Entry{}, s.movedOrMissing(r, t, slug, preview)
 	}
 	if err != nil {
 		return Entry{}, err
@@ -171,6 +160,24 @@ func (s *Service) Published(ctx context.Context, t Type, slug string, preview bo
 		return Entry{}, err
 	}
 	return entries[0], nil
+}
+
+// movedOrMissing is the answer for a slug that no entry of type t the
+// caller may see has: *Moved when it is an old slug of one they may see,
+// otherwise NotFound.
+func (s *Service) movedOrMissing(r store.Reader, t Type, slug string, preview bool) error {
+	id, err := r.AliasTarget(string(t), slug)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
+		if target, err := r.Entry(string(t), id); err == nil {
+			if _, err := s.visible(r, t, target.Slug, preview); err == nil {
+				return &Moved{Slug: target.Slug}
+			}
+		}
+	}
+	return errNotFound(t)
 }
 
 func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (store.EntryRow, error) {
@@ -210,18 +217,24 @@ func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[
 }
 
 // Related returns up to limit published posts sharing the most tags with
-// the published post at slug, then the newest.
-func (s *Service) Related(ctx context.Context, slug string, limit int) ([]Entry, error) {
+// the published post at slug, then the newest. An old slug of a published
+// post answers *Moved, as the post itself does. With preview, the post and
+// its related posts may have any status but the trash.
+func (s *Service) Related(ctx context.Context, slug string, limit int, preview bool) ([]Entry, error) {
 	r := s.Store.Read(ctx)
-	now := s.now()
-	post, err := r.VisibleEntryBySlug(string(Post), slug, now)
+	post, err := s.visible(r, Post, slug, preview)
 	if store.IsNotFound(err) {
-		return nil, errNotFound(Post)
+		return nil, s.movedOrMissing(r, Post, slug, preview)
 	}
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Related(post.ID, now, limit)
+	var at *time.Time
+	if !preview {
+		now := s.now()
+		at = &now
+	}
+	rows, err := r.Related(post.ID, at, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -259,8 +272,12 @@ func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
 	return out, nil
 }
 
-// Tags returns every tag on a published post, with the number of them.
-func (s *Service) Tags(ctx context.Context) ([]TagCount, error) {
+// Tags returns every tag on a published post, with the number of them;
+// with preview, every tag with its posts of any status not in the trash.
+func (s *Service) Tags(ctx context.Context, preview bool) ([]TagCount, error) {
+	if preview {
+		return s.tags(ctx, nil)
+	}
 	now := s.now()
 	return s.tags(ctx, &now)
 }
@@ -365,4 +382,60 @@ func authorOf(users map[int64]store.UserRow, id *int64) *Author {
 
 func errNotFound(t Type) error {
 	return errs.NotFoundf("No %s with that id or slug.", nounOf(t))
+}
+
+// Redirect is an old address of a visible entry on the public site, and
+// where the entry is now.
+type Redirect struct {
+	Type     Type
+	From, To string // site paths, e.g. /blog/old-slug and /blog/new-slug
+}
+
+// Redirects lists an old address for every retired slug of an entry the
+// public may see now, so a static site can answer them with a 301. Slugs
+// of drafts, the trash and unpublished entries are not listed: they would
+// tell what is not public.
+func (s *Service) Redirects(ctx context.Context) ([]Redirect, error) {
+	rows, err := s.Store.Read(ctx).Redirects(s.now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Redirect, 0, len(rows))
+	for _, r := range rows {
+		from, to := s.Links.Path(Type(r.Type), r.OldSlug), s.Links.Path(Type(r.Type), r.Slug)
+		if from == "" || to == "" || from == to {
+			continue
+		}
+		out = append(out, Redirect{Type: Type(r.Type), From: from, To: to})
+	}
+	return out, nil
+}
+
+// Facet is one value of a filter and how many visible entries have it.
+type Facet struct {
+	Name  string
+	Count int64
+}
+
+// CaseStudyFacets are the values the case-study filters can take, over
+// the case studies the public sees now.
+type CaseStudyFacets struct {
+	Industries, Technologies, Services []Facet
+}
+
+// Facets counts the industries, technologies and services of the visible
+// case studies, for a site's filter pages.
+func (s *Service) Facets(ctx context.Context) (CaseStudyFacets, error) {
+	ind, tech, svc, err := s.Store.Read(ctx).CaseStudyFacets(s.now())
+	if err != nil {
+		return CaseStudyFacets{}, err
+	}
+	conv := func(rows []store.FacetCount) []Facet {
+		out := make([]Facet, len(rows))
+		for i, r := range rows {
+			out[i] = Facet{Name: r.Name, Count: r.Count}
+		}
+		return out
+	}
+	return CaseStudyFacets{Industries: conv(ind), Technologies: conv(tech), Services: conv(svc)}, nil
 }

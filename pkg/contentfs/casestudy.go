@@ -18,6 +18,7 @@ type caseStudyFront struct {
 	PublishedAt  *time.Time   `yaml:"published_at,omitempty"`
 	Client       string       `yaml:"client,omitempty"`
 	Industry     string       `yaml:"industry,omitempty"`
+	Duration     string       `yaml:"duration,omitempty"`
 	Services     []string     `yaml:"services,omitempty"`
 	Technologies []string     `yaml:"technologies,omitempty"`
 	Summary      string       `yaml:"summary,omitempty"`
@@ -58,7 +59,7 @@ func init() {
 			f.Fields = content.Fields{
 				Title: fm.Title, Slug: fm.Slug, Featured: fm.Featured, CoverImage: imageIn(fm.CoverImage), SEO: seoIn(fm.SEO),
 				CaseStudyFields: content.CaseStudyFields{
-					Client: fm.Client, Industry: fm.Industry, Services: fm.Services, Technologies: fm.Technologies,
+					Client: fm.Client, Industry: fm.Industry, Duration: fm.Duration, Services: fm.Services, Technologies: fm.Technologies,
 					Summary: fm.Summary, Logo: imageIn(fm.Logo), Challenge: parts[0], Solution: parts[1], Results: parts[2],
 				},
 			}
@@ -75,7 +76,7 @@ func init() {
 			x := f.Fields
 			fm := caseStudyFront{
 				Title: x.Title, Slug: x.Slug, Status: string(f.Status), PublishedAt: published, Client: x.Client,
-				Industry: x.Industry, Services: x.Services, Technologies: x.Technologies, Summary: x.Summary,
+				Industry: x.Industry, Duration: x.Duration, Services: x.Services, Technologies: x.Technologies, Summary: x.Summary,
 				Featured: x.Featured, CoverImage: imageOut(x.CoverImage), Logo: imageOut(x.Logo), SEO: seoOut(x.SEO),
 			}
 			for _, m := range x.Metrics {

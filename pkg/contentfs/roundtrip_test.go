@@ -78,7 +78,7 @@ func TestRoundTripOfTrickyContentThatIsAccepted(t *testing.T) {
 		"line endings of every kind":          {content.Post, content.Fields{Title: "Windows", Prose: content.Prose{Body: "One.\r\n\r\nTwo.\r\r\nThree.\rFour"}}},
 		"a body that looks like front matter": {content.Post, content.Fields{Title: "Rules", Prose: content.Prose{Body: "---\ntitle: injected\n---\n\nAfter a rule.\n\n---"}}},
 		"YAML look-alikes":                    {content.Post, content.Fields{Title: "yes", Slug: "null", CoverImage: &content.Image{URL: "https://img.example.com/a.png", Alt: "alt: colon"}, Prose: content.Prose{Excerpt: ": colon 'quote' #hash"}, PostFields: content.PostFields{Tags: []string{"true", "1.5", "#hash"}}}},
-		"a full case study":                   {content.CaseStudy, content.Fields{Title: "Acme", CaseStudyFields: content.CaseStudyFields{Client: "Acme", Industry: "Retail", Services: []string{"Search"}, Technologies: []string{"Go"}, Summary: "Faster.", Challenge: "Slow.", Solution: "### Approach\n\nGo.", Results: "Fast.", Metrics: []content.Metric{{Label: "Speed", Value: "3x"}}, Testimonial: &content.Testimonial{Quote: "Great", Author: "Ann", Role: "CTO"}}}},
+		"a full case study":                   {content.CaseStudy, content.Fields{Title: "Acme", CaseStudyFields: content.CaseStudyFields{Client: "Acme", Industry: "Retail", Duration: "3 months", Services: []string{"Search"}, Technologies: []string{"Go"}, Summary: "Faster.", Challenge: "Slow.", Solution: "### Approach\n\nGo.", Results: "Fast.", Metrics: []content.Metric{{Label: "Speed", Value: "3x"}}, Testimonial: &content.Testimonial{Quote: "Great", Author: "Ann", Role: "CTO"}}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if !roundTrip(t, c.typ, c.f) {

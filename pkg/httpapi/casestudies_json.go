@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 )
 
@@ -25,6 +26,7 @@ type caseStudyWriteJSON struct {
 	Title        string           `json:"title"`
 	Client       string           `json:"client"`
 	Industry     string           `json:"industry"`
+	Duration     string           `json:"duration"`
 	Services     []string         `json:"services"`
 	Technologies []string         `json:"technologies"`
 	Summary      string           `json:"summary"`
@@ -42,7 +44,7 @@ type caseStudyWriteJSON struct {
 
 func (p caseStudyWriteJSON) input() content.Input {
 	f := content.Fields{
-		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured, CaseStudyFields: content.CaseStudyFields{Client: p.Client, Industry: p.Industry, Services: p.Services, Technologies: p.Technologies, Summary: p.Summary, Challenge: p.Challenge, Solution: p.Solution, Results: p.Results, Logo: imageIn(p.Logo)},
+		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured, CaseStudyFields: content.CaseStudyFields{Client: p.Client, Industry: p.Industry, Duration: p.Duration, Services: p.Services, Technologies: p.Technologies, Summary: p.Summary, Challenge: p.Challenge, Solution: p.Solution, Results: p.Results, Logo: imageIn(p.Logo)},
 	}
 	for _, m := range p.Metrics {
 		f.Metrics = append(f.Metrics, content.Metric(m))
@@ -59,7 +61,7 @@ func (p caseStudyWriteJSON) input() content.Input {
 func caseStudyFieldsOut(f content.Fields) caseStudyWriteJSON {
 	seo := seoJSON(f.SEO)
 	out := caseStudyWriteJSON{
-		Slug: f.Slug, Title: f.Title, Client: f.Client, Industry: f.Industry,
+		Slug: f.Slug, Title: f.Title, Client: f.Client, Industry: f.Industry, Duration: f.Duration,
 		Services: nonNil(f.Services), Technologies: nonNil(f.Technologies), Summary: f.Summary,
 		Challenge: f.Challenge, Solution: f.Solution, Results: f.Results, Metrics: []metricJSON{},
 		Testimonial: testimonialOut(f.Testimonial), CoverImage: imageOut(f.CoverImage), Logo: imageOut(f.Logo),
@@ -78,6 +80,7 @@ type caseStudyItemJSON struct {
 	Title        string       `json:"title"`
 	Client       string       `json:"client"`
 	Industry     string       `json:"industry"`
+	Duration     string       `json:"duration"`
 	Services     []string     `json:"services"`
 	Technologies []string     `json:"technologies"`
 	Summary      string       `json:"summary"`
@@ -107,7 +110,7 @@ func caseStudyItemOut(e content.Entry) caseStudyItemJSON {
 	}
 	return caseStudyItemJSON{
 		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Client: e.Fields.Client, Industry: e.Fields.Industry,
-		Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: e.Fields.Summary,
+		Duration: e.Fields.Duration, Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: e.Fields.Summary,
 		Metrics: metrics, CoverImage: pictureOut(e.Cover), Logo: pictureOut(e.Logo),
 		Featured: e.Fields.Featured, PublishedAt: utc(e.PublishedAt),
 	}
@@ -151,15 +154,15 @@ type adminCaseStudyJSON struct {
 	ReadingTimeMinutes int              `json:"reading_time_minutes"`
 }
 
-func adminCaseStudyItemOut(e content.Entry) adminCaseStudyItemJSON {
+func adminCaseStudyItemOut(e content.Entry, viewer auth.Principal) adminCaseStudyItemJSON {
 	return adminCaseStudyItemJSON{
-		caseStudyItemJSON: caseStudyItemOut(e), adminMetaJSON: adminMetaOut(e),
+		caseStudyItemJSON: caseStudyItemOut(e), adminMetaJSON: adminMetaOut(e, viewer),
 	}
 }
 
-func adminCaseStudyOut(e content.Entry) adminCaseStudyJSON {
+func adminCaseStudyOut(e content.Entry, viewer auth.Principal) adminCaseStudyJSON {
 	return adminCaseStudyJSON{
-		adminCaseStudyItemJSON: adminCaseStudyItemOut(e),
+		adminCaseStudyItemJSON: adminCaseStudyItemOut(e, viewer),
 		Challenge:              e.Fields.Challenge, Solution: e.Fields.Solution, Results: e.Fields.Results,
 		ChallengeHTML: e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
 		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),

@@ -38,6 +38,13 @@ type sitemapJSON struct {
 	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
+type redirectJSON struct {
+	From   string       `json:"from"`
+	To     string       `json:"to"`
+	Status int          `json:"status"`
+	Type   content.Type `json:"type"`
+}
+
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
 type jsonFeed struct {
 	Version     string           `json:"version"`
@@ -106,4 +113,15 @@ type atomCategory struct {
 type atomText struct {
 	Type string `xml:"type,attr"`
 	Body string `xml:",chardata"`
+}
+
+type facetJSON struct {
+	Name  string `json:"name"`
+	Count int64  `json:"count"`
+}
+
+type facetsJSON struct {
+	Industries   []facetJSON `json:"industries"`
+	Technologies []facetJSON `json:"technologies"`
+	Services     []facetJSON `json:"services"`
 }

@@ -505,3 +505,89 @@ func TestAdminSearch(t *testing.T) {
 	}
 	e.do(req{Method: "GET", Path: "/api/v1/admin/posts?q=" + strings.Repeat("x", 201), As: auth.RoleEditor}).want(t, 400, map[string]any{"error.details.0.field": "q"})
 }
+
+// TestRedirects: every retired slug of a published entry is listed as a
+// site path with where it moved; those of unpublished or trashed entries
+// are not; related follows an old slug as the item does.
+func TestRedirects(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rename := func(path string, id int, slug string) {
+		t.Helper()
+		cur := e.do(req{Method: "GET", Path: fmt.Sprintf("%s/%d", path, id), As: auth.RoleEditor})
+		e.do(req{Method: "PATCH", Path: fmt.Sprintf("%s/%d", path, id), As: auth.RoleEditor,
+			Body: map[string]any{"slug": slug, "version": cur.num("data.version")}}).want(t, 200, map[string]any{"data.slug": slug})
+	}
+	const posts, studies = "/api/v1/admin/posts", "/api/v1/admin/case-studies"
+	post := e.publish(map[string]any{"title": "First name", "body": "Text.", "tags": []string{"Go"}})
+	rename(posts, post, "second-name")
+	rename(posts, post, "third-name")
+	e.publish(map[string]any{"title": "Neighbour", "body": "Text.", "tags": []string{"Go"}})
+	study := e.publishStudy(map[string]any{"title": "Bank rebuild", "client": "A bank"})
+	rename(studies, study, "bank-platform")
+	// Renamed, then taken off the site: its old slug would tell nothing
+	// true, so it is not listed.
+	gone := e.publish(map[string]any{"title": "Gone soon"})
+	rename(posts, gone, "gone-later")
+	e.do(req{Method: "POST", Path: fmt.Sprintf("%s/%d/unpublish", posts, gone), As: auth.RoleEditor}).want(t, 200, nil)
+	trashed := e.publish(map[string]any{"title": "Trashed soon"})
+	rename(posts, trashed, "trashed-later")
+	e.do(req{Method: "DELETE", Path: fmt.Sprintf("%s/%d", posts, trashed), As: auth.RoleEditor}).want(t, 204, nil)
+
+	r := e.do(req{Method: "GET", Path: "/api/v1/redirects"})
+	r.want(t, 200, map[string]any{"data": []map[string]any{
+		{"from": "/case-studies/bank-rebuild", "to": "/case-studies/bank-platform", "status": 301, "type": "case_study"},
+		{"from": "/blog/first-name", "to": "/blog/third-name", "status": 301, "type": "post"},
+		{"from": "/blog/second-name", "to": "/blog/third-name", "status": 301, "type": "post"},
+	}})
+	for _, secret := range []string{"gone-soon", "trashed-soon", "gone-later", "trashed-later"} {
+		if strings.Contains(string(r.Body), secret) {
+			t.Errorf("redirects name %q, a slug of an entry that is not public: %s", secret, r.Body)
+		}
+	}
+	// Cacheable like every public answer.
+	etag := r.Header.Get("ETag")
+	if nm := e.do(req{Method: "GET", Path: "/api/v1/redirects", Headers: map[string]string{"If-None-Match": etag}}); etag == "" || nm.Status != 304 {
+		t.Errorf("redirects with If-None-Match %q: %d", etag, nm.Status)
+	}
+	// related at an old slug: a 301 to the related posts at the new one.
+	rel := e.do(req{Method: "GET", Path: "/api/v1/posts/first-name/related?limit=2"})
+	rel.want(t, 301, map[string]any{"data.slug": "third-name", "data.location": "/api/v1/posts/third-name/related?limit=2"})
+	if got := rel.Header.Get("Location"); got != "/api/v1/posts/third-name/related?limit=2" {
+		t.Errorf("Location = %q", got)
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/posts/third-name/related?limit=2"}).want(t, 200, map[string]any{"data.0.slug": "neighbour"})
+	// An old slug of an unpublished post is a 404, like the post.
+	e.do(req{Method: "GET", Path: "/api/v1/posts/gone-soon/related"}).want(t, 404, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/posts/no-such-post/related"}).want(t, 404, nil)
+}
+
+// TestCaseStudyFacets: the filter values of the published case studies
+// with counts, case folded; drafts count for nothing; "facets" is no slug.
+func TestCaseStudyFacets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publishStudy(map[string]any{"title": "Bank one", "client": "A", "industry": "Fintech", "technologies": []string{"Go", "PostgreSQL"}, "services": []string{"Backend"}})
+	e.publishStudy(map[string]any{"title": "Bank two", "client": "B", "industry": "fintech", "technologies": []string{"go", "Kafka"}, "services": []string{"Backend", "Consulting"}})
+	e.publishStudy(map[string]any{"title": "Clinic", "client": "C", "industry": "Health", "technologies": []string{"Go"}})
+	e.createCaseStudy(map[string]any{"title": "Secret", "client": "D", "industry": "Defence", "technologies": []string{"Rust"}, "services": []string{"Audit"}})
+
+	r := e.do(req{Method: "GET", Path: "/api/v1/case-studies/facets"})
+	r.want(t, 200, map[string]any{"data": map[string]any{
+		"industries":   []map[string]any{{"name": "Fintech", "count": 2}, {"name": "Health", "count": 1}},
+		"technologies": []map[string]any{{"name": "Go", "count": 3}, {"name": "Kafka", "count": 1}, {"name": "PostgreSQL", "count": 1}},
+		"services":     []map[string]any{{"name": "Backend", "count": 2}, {"name": "Consulting", "count": 1}},
+	}})
+	for _, secret := range []string{"Defence", "Rust", "Audit"} {
+		if strings.Contains(string(r.Body), secret) {
+			t.Errorf("facets count a draft's %q: %s", secret, r.Body)
+		}
+	}
+	// A case study can't take the address the facets live at.
+	e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor, Body: map[string]any{"title": "X", "client": "X", "slug": "facets"}}).
+		want(t, 422, map[string]any{"error.details.0.field": "slug"})
+	_, derived := e.createCaseStudy(map[string]any{"title": "Facets", "client": "X"})
+	if s := derived.str("data.slug"); s == "facets" || !strings.HasPrefix(s, "facets-") {
+		t.Errorf("a case study titled Facets got slug %q", s)
+	}
+}

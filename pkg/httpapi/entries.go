@@ -30,8 +30,10 @@ type entryAPI struct {
 	fields     func(f content.Fields, authorID *int64) any
 	publicItem func(content.Entry) any
 	publicFull func(content.Entry) any
-	adminItem  func(content.Entry) any
-	adminFull  func(content.Entry) any
+	// adminItem and adminFull show an entry to a caller of the admin API
+	// (whose allowed_actions it carries).
+	adminItem func(content.Entry, auth.Principal) any
+	adminFull func(content.Entry, auth.Principal) any
 	// filters reads the type's own public list filters.
 	filters func(c *fiber.Ctx, q *content.Query) error
 	// itemFields are the top-level fields of a public list item, for ?fields=.
@@ -52,8 +54,8 @@ func postAPI() entryAPI {
 		fields:     func(f content.Fields, author *int64) any { return postFieldsOut(f, author) },
 		publicItem: func(e content.Entry) any { return postItemOut(e) },
 		publicFull: func(e content.Entry) any { return postOut(e) },
-		adminItem:  func(e content.Entry) any { return adminPostItemOut(e) },
-		adminFull:  func(e content.Entry) any { return adminPostOut(e) },
+		adminItem:  func(e content.Entry, v auth.Principal) any { return adminPostItemOut(e, v) },
+		adminFull:  func(e content.Entry, v auth.Principal) any { return adminPostOut(e, v) },
 		filters: func(c *fiber.Ctx, q *content.Query) error {
 			var err error
 			if q.Tags, err = queryList(c, "tag"); err != nil {
@@ -78,8 +80,8 @@ func caseStudyAPI() entryAPI {
 		fields:     func(f content.Fields, _ *int64) any { return caseStudyFieldsOut(f) },
 		publicItem: func(e content.Entry) any { return caseStudyItemOut(e) },
 		publicFull: func(e content.Entry) any { return caseStudyOut(e) },
-		adminItem:  func(e content.Entry) any { return adminCaseStudyItemOut(e) },
-		adminFull:  func(e content.Entry) any { return adminCaseStudyOut(e) },
+		adminItem:  func(e content.Entry, v auth.Principal) any { return adminCaseStudyItemOut(e, v) },
+		adminFull:  func(e content.Entry, v auth.Principal) any { return adminCaseStudyOut(e, v) },
 		filters: func(c *fiber.Ctx, q *content.Query) error {
 			var err error
 			if q.Industry, err = queryText(c, "industry"); err != nil {
@@ -136,7 +138,8 @@ func (a *api) adminList(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(listJSON{Data: mapItems(page.Items, x.adminItem), Meta: pageMeta(page)})
+		viewer := principal(c)
+		return c.JSON(listJSON{Data: mapItems(page.Items, func(e content.Entry) any { return x.adminItem(e, viewer) }), Meta: pageMeta(page)})
 	}
 }
 
@@ -168,7 +171,7 @@ func versionETag(e content.Entry) string { return `"` + strconv.Itoa(e.Version) 
 // as the ETag (send it back as If-Match to save).
 func sendEntry(c *fiber.Ctx, x entryAPI, e content.Entry) error {
 	c.Set(fiber.HeaderETag, versionETag(e))
-	return c.JSON(itemJSON{Data: x.adminFull(e)})
+	return c.JSON(itemJSON{Data: x.adminFull(e, principal(c))})
 }
 
 func (a *api) create(x entryAPI) fiber.Handler {
@@ -280,7 +283,7 @@ func (a *api) patch(x entryAPI) fiber.Handler {
 			return sendEntry(c, x, e)
 		}
 		before := map[string]string{}
-		if b, err := json.Marshal(x.adminFull(cur)); err == nil {
+		if b, err := json.Marshal(x.adminFull(cur, principal(c))); err == nil {
 			var m map[string]any
 			_ = json.Unmarshal(b, &m)
 			for _, html := range x.markdown {
@@ -288,7 +291,7 @@ func (a *api) patch(x entryAPI) fiber.Handler {
 			}
 		}
 		c.Set(fiber.HeaderETag, versionETag(e))
-		return sendSpliced(c, x, sent, before, x.adminFull(e))
+		return sendSpliced(c, x, sent, before, x.adminFull(e, principal(c)))
 	}
 }
 
@@ -507,7 +510,7 @@ func (a *api) entrySummaries(c *fiber.Ctx, list func(ctx context.Context, actor 
 	}
 	out := make([]entrySummaryJSON, len(page.Items))
 	for i, e := range page.Items {
-		out[i] = entrySummaryOut(e)
+		out[i] = entrySummaryOut(e, principal(c))
 	}
 	return c.JSON(listJSON{Data: out, Meta: pageMeta(page)})
 }

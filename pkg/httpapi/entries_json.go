@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/markdown"
 )
@@ -69,11 +70,14 @@ type entrySummaryJSON struct {
 	UpdatedAt   time.Time           `json:"updated_at"`
 	Version     int                 `json:"version"`
 	Author      *revisionAuthorJSON `json:"author"`
+	// AllowedActions: what the caller may do to it now.
+	AllowedActions []content.Action `json:"allowed_actions"`
 }
 
-func entrySummaryOut(e content.Entry) entrySummaryJSON {
+func entrySummaryOut(e content.Entry, viewer auth.Principal) entrySummaryJSON {
 	out := entrySummaryJSON{Type: e.Type, ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Status: e.Status,
-		PublishedAt: utc(e.PublishedAt), TrashedAt: utc(e.TrashedAt), UpdatedAt: e.UpdatedAt.UTC(), Version: e.Version}
+		PublishedAt: utc(e.PublishedAt), TrashedAt: utc(e.TrashedAt), UpdatedAt: e.UpdatedAt.UTC(), Version: e.Version,
+		AllowedActions: content.AllowedActions(viewer, e)}
 	if e.Author != nil {
 		out.Author = &revisionAuthorJSON{ID: e.Author.ID, Name: e.Author.Name}
 	}
@@ -107,13 +111,16 @@ type adminMetaJSON struct {
 	TrashedAt *time.Time          `json:"trashed_at"`
 	// FirstPublishedAt: when it first went live (null: never).
 	FirstPublishedAt *time.Time `json:"first_published_at"`
+	// AllowedActions: what the caller may do to it now (content.AllowedActions).
+	AllowedActions []content.Action `json:"allowed_actions"`
 }
 
-func adminMetaOut(e content.Entry) adminMetaJSON {
+func adminMetaOut(e content.Entry, viewer auth.Principal) adminMetaJSON {
 	return adminMetaJSON{
 		Status: e.Status, Author: adminAuthorOut(e.Author), Version: e.Version,
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), UpdatedBy: updatedByOut(e.UpdatedBy),
 		TrashedAt: utc(e.TrashedAt), FirstPublishedAt: utc(e.FirstPublishedAt),
+		AllowedActions: content.AllowedActions(viewer, e),
 	}
 }
 

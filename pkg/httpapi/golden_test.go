@@ -85,7 +85,7 @@ func goldenScenario(e *env) {
 	e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/posts/%d", p7), As: auth.RoleEditor}).want(t, 204, nil)
 
 	c1 := create("case-studies", auth.RoleMarketer, map[string]any{
-		"title": "Payments Platform Rebuild", "client": "Acme Bank", "industry": "Fintech",
+		"title": "Payments Platform Rebuild", "client": "Acme Bank", "industry": "Fintech", "duration": "18 months",
 		"services": []string{"Backend", "Consulting"}, "technologies": []string{"Go", "PostgreSQL"},
 		"summary": "We rebuilt the payments core.", "challenge": "Legacy **batch** jobs.\n\n### Scale\n\nMillions a day.",
 		"solution": "A streaming design in Go.", "results": "Settlement in seconds.",

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
 	"github.com/folio-cms/folio/pkg/markdown"
 )
@@ -104,17 +105,17 @@ type adminPostJSON struct {
 	SEO         seoJSON            `json:"seo"`
 }
 
-func adminPostItemOut(e content.Entry) adminPostItemJSON {
+func adminPostItemOut(e content.Entry, viewer auth.Principal) adminPostItemJSON {
 	return adminPostItemJSON{
 		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(),
 		CoverImage: pictureOut(e.Cover), Tags: tagsOut(e.Tags),
 		Featured: e.Fields.Featured, ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt),
-		adminMetaJSON: adminMetaOut(e),
+		adminMetaJSON: adminMetaOut(e, viewer),
 	}
 }
 
-func adminPostOut(e content.Entry) adminPostJSON {
-	item := adminPostItemOut(e)
+func adminPostOut(e content.Entry, viewer auth.Principal) adminPostJSON {
+	item := adminPostItemOut(e, viewer)
 	item.Excerpt = e.Fields.Excerpt // the editable value; auto_excerpt shows the fallback
 	return adminPostJSON{
 		adminPostItemJSON: item, Body: e.Fields.Body, AutoExcerpt: e.Derived.AutoExcerpt, HTML: e.Derived.HTML,

@@ -81,12 +81,7 @@ func (a *api) publicGet(x entryAPI) fiber.Handler {
 		e, err := a.content.Published(c.UserContext(), x.typ, c.Params("slug"), previewing(c))
 		var moved *content.Moved
 		if errors.As(err, &moved) {
-			target := x.publicPath + "/" + moved.Slug
-			if q := string(c.Request().URI().QueryString()); q != "" {
-				target += "?" + q
-			}
-			c.Location(target)
-			return c.Status(fiber.StatusMovedPermanently).JSON(itemJSON{Data: movedJSON{Slug: moved.Slug, Location: target}})
+			return movedTo(c, x.publicPath+"/"+moved.Slug, moved.Slug)
 		}
 		if err != nil {
 			return err
@@ -101,7 +96,11 @@ func (a *api) related(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	posts, err := a.content.Related(c.UserContext(), c.Params("slug"), limit)
+	posts, err := a.content.Related(c.UserContext(), c.Params("slug"), limit, previewing(c))
+	var moved *content.Moved
+	if errors.As(err, &moved) {
+		return movedTo(c, a.posts.publicPath+"/"+moved.Slug+"/related", moved.Slug)
+	}
 	if err != nil {
 		return err
 	}
@@ -116,7 +115,7 @@ func (a *api) tags(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/v1/admin/") {
 		tags, err = a.content.AllTags(c.UserContext(), principal(c))
 	} else {
-		tags, err = a.content.Tags(c.UserContext())
+		tags, err = a.content.Tags(c.UserContext(), previewing(c))
 	}
 	if err != nil {
 		return err
@@ -177,6 +176,20 @@ func (a *api) sitemap(c *fiber.Ctx) error {
 	out := make([]sitemapJSON, len(entries))
 	for i, e := range entries {
 		out[i] = sitemapJSON{Type: e.Type, Slug: e.Slug, URL: a.siteURL(e.Type, e.Slug), PublishedAt: e.PublishedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC()}
+	}
+	return c.JSON(itemJSON{Data: out})
+}
+
+// redirects lists the old addresses of published entries and where each
+// is now, for a static site's redirect rules.
+func (a *api) redirects(c *fiber.Ctx) error {
+	rs, err := a.content.Redirects(c.UserContext())
+	if err != nil {
+		return err
+	}
+	out := make([]redirectJSON, len(rs))
+	for i, r := range rs {
+		out[i] = redirectJSON{From: r.From, To: r.To, Status: fiber.StatusMovedPermanently, Type: r.Type}
 	}
 	return c.JSON(itemJSON{Data: out})
 }
@@ -304,4 +317,31 @@ func project(item any, fields []string) json.RawMessage {
 		out = append(append(append(out, k...), ':'), all[f]...)
 	}
 	return append(out, '}')
+}
+
+// movedTo answers a request for an old slug with a 301 to path (keeping
+// the query) and a body that names the new slug.
+func movedTo(c *fiber.Ctx, path, slug string) error {
+	if q := string(c.Request().URI().QueryString()); q != "" {
+		path += "?" + q
+	}
+	c.Location(path)
+	return c.Status(fiber.StatusMovedPermanently).JSON(itemJSON{Data: movedJSON{Slug: slug, Location: path}})
+}
+
+// facets counts the values of the case-study filters over the published
+// case studies.
+func (a *api) facets(c *fiber.Ctx) error {
+	f, err := a.content.Facets(c.UserContext())
+	if err != nil {
+		return err
+	}
+	conv := func(in []content.Facet) []facetJSON {
+		out := make([]facetJSON, len(in))
+		for i, v := range in {
+			out[i] = facetJSON{Name: v.Name, Count: v.Count}
+		}
+		return out
+	}
+	return c.JSON(itemJSON{Data: facetsJSON{Industries: conv(f.Industries), Technologies: conv(f.Technologies), Services: conv(f.Services)}})
 }

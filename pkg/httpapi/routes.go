@@ -39,11 +39,13 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/posts", perm: public, deliver: true, params: listParams("tag", "author"), handle: a.publicList(p)},
 		{method: "GET", path: "/api/v1/posts/:slug", perm: public, deliver: true, handle: a.publicGet(p)},
 		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, params: listParams("industry", "technology"), handle: a.publicList(cs)},
+		{method: "GET", path: "/api/v1/case-studies/facets", perm: public, deliver: true, handle: a.facets}, // before :slug; "facets" is a reserved slug
 		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, deliver: true, handle: a.publicGet(cs)},
 		{method: "GET", path: "/api/v1/posts/:slug/related", perm: public, deliver: true, params: []string{"limit"}, handle: a.related},
 		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
 		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, params: []string{"q", "type", "page", "per_page"}, handle: a.search},
 		{method: "GET", path: "/api/v1/sitemap", perm: public, deliver: true, handle: a.sitemap},
+		{method: "GET", path: "/api/v1/redirects", perm: public, deliver: true, handle: a.redirects},
 		{method: "GET", path: "/api/v1/feed.xml", perm: public, deliver: true, handle: a.feedXML},
 		{method: "GET", path: "/api/v1/feed.json", perm: public, deliver: true, handle: a.feedJSON},
 

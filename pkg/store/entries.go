@@ -308,12 +308,19 @@ func (tx *Tx) UpdateEntry(row *EntryRow, base int) error {
 	return translate(tx.db.Model(&BodyRow{}).Where("entry_id = ?", row.ID).Select("*").Omit("entry_id").Updates(&row.BodyRow).Error)
 }
 
-// Related returns up to limit posts visible at time at that share tags with
-// post id, most shared tags first, then newest; when fewer share any, the
-// newest other posts fill the list.
-func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
+// Related returns up to limit posts visible at time *at (nil: any not in
+// the trash, for previews) that share tags with post id, most shared tags
+// first, then newest; when fewer share any, the newest other posts fill
+// the list.
+func (r Reader) Related(id int64, at *time.Time, limit int) ([]EntryRow, error) {
+	scope := func() *gorm.DB {
+		if at == nil {
+			return r.db.Model(&EntryRow{}).Where("entries.trashed_at IS NULL")
+		}
+		return visible(r.db.Model(&EntryRow{}), *at)
+	}
 	var rows []EntryRow
-	err := visible(r.db.Model(&EntryRow{}), at).
+	err := scope().
 		Joins(`JOIN (SELECT b.entry_id AS id, COUNT(*) AS shared FROM entry_tags a
 			JOIN entry_tags b ON b.tag_id = a.tag_id AND b.entry_id <> a.entry_id
 			WHERE a.entry_id = ? GROUP BY b.entry_id) s ON s.id = entries.id`, id).
@@ -327,7 +334,7 @@ func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
 		skip = append(skip, row.ID)
 	}
 	var more []EntryRow
-	err = visible(r.db.Model(&EntryRow{}), at).
+	err = scope().
 		Where("entries.type = 'post' AND entries.id NOT IN ?", skip).
 		Order("entries.published_at DESC, entries.id DESC").Limit(limit - len(rows)).Find(&more).Error
 	return append(rows, more...), translate(err)
@@ -457,4 +464,54 @@ func (r Reader) NextScheduled() (*time.Time, error) {
 		return nil, translate(err)
 	}
 	return row.PublishedAt, nil
+}
+
+// RedirectRow is an old slug of an entry and the slug it has now.
+type RedirectRow struct {
+	Type    string
+	OldSlug string
+	Slug    string
+}
+
+// Redirects returns every old slug of the entries visible at at, with the
+// slug each entry has now, by type and old slug.
+func (r Reader) Redirects(at time.Time) ([]RedirectRow, error) {
+	var rows []RedirectRow
+	err := r.db.Raw(`SELECT a.type, a.slug AS old_slug, entries.slug
+		FROM slug_aliases a JOIN entries ON entries.id = a.entry_id AND entries.type = a.type
+		WHERE `+visibleSQL+` AND a.slug <> entries.slug
+		ORDER BY a.type, a.slug`, at.UTC()).Scan(&rows).Error
+	return rows, translate(err)
+}
+
+// FacetCount is one value of a facet and how many entries have it.
+type FacetCount struct {
+	Name  string
+	Count int64
+}
+
+// CaseStudyFacets counts the industries, technologies and services of the
+// case studies visible at at: each value once per case study, values that
+// differ only in case together (under their most used spelling), most used
+// first, then by name.
+func (r Reader) CaseStudyFacets(at time.Time) (industries, technologies, services []FacetCount, err error) {
+	count := func(from, value string) ([]FacetCount, error) {
+		var rows []FacetCount
+		err := r.db.Raw(`WITH v AS (
+				SELECT entries.id AS id, trim(`+value+`) AS name FROM entries`+from+`
+				WHERE entries.type = 'case_study' AND `+visibleSQL+`),
+			spelt AS (SELECT lower(name) AS k, name, COUNT(DISTINCT id) AS n FROM v WHERE name <> '' GROUP BY name)
+			SELECT (SELECT s2.name FROM spelt s2 WHERE s2.k = spelt.k ORDER BY s2.n DESC, s2.name LIMIT 1) AS name,
+				(SELECT COUNT(DISTINCT v.id) FROM v WHERE lower(v.name) = spelt.k) AS count
+			FROM spelt GROUP BY k ORDER BY count DESC, name`, at.UTC()).Scan(&rows).Error
+		return rows, translate(err)
+	}
+	if industries, err = count("", "entries.industry"); err != nil {
+		return
+	}
+	if technologies, err = count(", json_each(entries.technologies) j", "j.value"); err != nil {
+		return
+	}
+	services, err = count(", json_each(entries.services) j", "j.value")
+	return
 }

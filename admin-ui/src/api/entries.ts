@@ -39,6 +39,7 @@ export interface CaseStudyEdit {
   slug: string;
   client: string;
   industry: string;
+  duration: string;
   services: string[];
   technologies: string[];
   summary: string;
@@ -186,6 +187,7 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
     slug: '',
     client: '',
     industry: '',
+    duration: '',
     services: [],
     technologies: [],
     summary: '',
@@ -207,6 +209,7 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
       slug: f.slug,
       client: f.client,
       industry: f.industry,
+      duration: f.duration ?? '',
       services: [...(f.services ?? [])],
       technologies: [...(f.technologies ?? [])],
       summary: f.summary,
@@ -228,6 +231,7 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
       slug: f.slug,
       client: f.client,
       industry: f.industry,
+      duration: f.duration,
       services: f.services,
       technologies: f.technologies,
       summary: f.summary,
@@ -248,6 +252,7 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
     slug: 'Slug',
     client: 'Client',
     industry: 'Industry',
+    duration: 'Duration',
     services: 'Services',
     technologies: 'Technologies',
     summary: 'Summary',

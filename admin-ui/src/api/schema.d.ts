@@ -309,7 +309,9 @@ export interface components {
       updated_at: string;
       version: number;
       author: components["schemas"]["NullableUserRef"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
+    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "delete" | "restore" | "purge")[];
     NullableTime: string | null;
     PartialItem: { [key: string]: unknown };
     SearchHit: {
@@ -326,6 +328,16 @@ export interface components {
       url: string;
       published_at: string;
       updated_at: string;
+    };
+    Redirect: {
+      from: string;
+      to: string;
+      status: 301;
+      type: "post" | "case_study";
+    };
+    Facet: {
+      name: string;
+      count: number;
     };
     JSONFeed: {
       version: "https://jsonfeed.org/version/1.1";
@@ -397,6 +409,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPost: {
       id: number;
@@ -416,6 +429,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
       html: string;
@@ -441,6 +455,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
       html?: string;
@@ -503,6 +518,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -518,6 +534,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -540,6 +557,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -556,6 +574,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminCaseStudy: {
       id: number;
@@ -563,6 +582,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -579,6 +599,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge: string;
       solution: string;
       results: string;
@@ -596,6 +617,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -612,6 +634,7 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      allowed_actions: components["schemas"]["AllowedActions"];
       challenge?: string;
       solution?: string;
       results?: string;
@@ -635,6 +658,7 @@ export interface components {
       slug?: string;
       client?: string;
       industry?: string;
+      duration?: string;
       services?: string[];
       technologies?: string[];
       summary?: string;
@@ -655,6 +679,7 @@ export interface components {
       title: string;
       client: string;
       industry: string;
+      duration: string;
       services: string[];
       technologies: string[];
       summary: string;
@@ -673,6 +698,7 @@ export interface components {
       slug?: string | null;
       client?: string | null;
       industry?: string | null;
+      duration?: string | null;
       services?: string[] | null;
       technologies?: string[] | null;
       summary?: string | null;
@@ -726,6 +752,7 @@ export interface components {
       token_type: "Bearer";
       expires_in: number;
       user: components["schemas"]["User"];
+      permissions: { [key: string]: "own" | "any" };
     };
     Rendered: {
       html: string;
@@ -756,6 +783,9 @@ export interface paths {
   "/api/v1/case-studies": {
     get: operations["listCaseStudies"];
   };
+  "/api/v1/case-studies/facets": {
+    get: operations["caseStudyFacets"];
+  };
   "/api/v1/case-studies/{slug}": {
     get: operations["getCaseStudy"];
   };
@@ -770,6 +800,9 @@ export interface paths {
   };
   "/api/v1/sitemap": {
     get: operations["sitemap"];
+  };
+  "/api/v1/redirects": {
+    get: operations["listRedirects"];
   };
   "/api/v1/feed.xml": {
     get: operations["feedAtom"];
@@ -987,6 +1020,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   getPost: {
@@ -1009,6 +1043,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1033,6 +1068,22 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+    };
+  };
+  caseStudyFacets: {
+    responses: {
+      200: {
+        data: {
+          industries: components["schemas"]["Facet"][];
+          technologies: components["schemas"]["Facet"][];
+          services: components["schemas"]["Facet"][];
+        };
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   getCaseStudy: {
@@ -1055,6 +1106,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1069,6 +1121,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   relatedPosts: {
@@ -1082,9 +1135,16 @@ export interface operations {
       200: {
         data: components["schemas"]["PostItem"][];
       };
+      301: {
+        data: {
+          slug: string;
+          location: string;
+        };
+      };
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1103,6 +1163,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       503: components["schemas"]["Error"];
     };
   };
@@ -1114,6 +1175,18 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+    };
+  };
+  listRedirects: {
+    responses: {
+      200: {
+        data: components["schemas"]["Redirect"][];
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   feedAtom: {
@@ -1122,6 +1195,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   feedJSON: {
@@ -1130,6 +1204,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   openapi: {

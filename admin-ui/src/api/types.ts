@@ -7,6 +7,8 @@ export type Role = S['Role'];
 export type Status = S['Status'];
 export type User = S['User'];
 export type LoginResponse = S['LoginResponse'];
+/** How far each permission of the signed-in user's role reaches (from sign-in). */
+export type Permissions = LoginResponse['permissions'];
 export type PageMeta = S['PageMeta'];
 export type ApiErrorBody = S['Error'];
 export type FieldDetail = ApiErrorBody['error']['details'][number];
@@ -20,6 +22,7 @@ export type TagCount = S['TagCount'];
 export type UserRef = S['UserRef'];
 export type StatusCounts = S['StatusCounts'];
 export type EntrySummary = S['EntrySummary'];
+export type AllowedAction = S['AllowedActions'][number];
 export type AdminPost = S['AdminPost'];
 export type AdminPostItem = S['AdminPostItem'];
 export type AdminCaseStudy = S['AdminCaseStudy'];

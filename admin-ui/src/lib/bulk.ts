@@ -3,8 +3,8 @@
 // and running it on each, a few at a time, collecting what failed. The API
 // has one request per entry and checks each one itself.
 import { describe } from '../api/errors';
-import { actions, type Actor } from './permissions';
-import type { EntryType, Status } from '../api/types';
+import { actions } from './permissions';
+import type { AllowedAction, Status } from '../api/types';
 
 export type BulkAction = 'publish' | 'unpublish' | 'trash' | 'tag';
 
@@ -12,7 +12,8 @@ export interface BulkItem {
   id: number;
   title: string;
   status: Status;
-  author?: { id: number } | null;
+  /** What the user may do to it (the server's answer). */
+  allowed_actions: readonly AllowedAction[];
 }
 
 export const BULK_LABEL: Record<BulkAction, { verb: string; done: string }> = {
@@ -23,11 +24,11 @@ export const BULK_LABEL: Record<BulkAction, { verb: string; done: string }> = {
 };
 
 /** applies splits the chosen items into those the action applies to and the others (with why). */
-export function applies<T extends BulkItem>(a: BulkAction, type: EntryType, actor: Actor, items: T[]): { yes: T[]; no: Array<{ item: T; why: string }> } {
+export function applies<T extends BulkItem>(a: BulkAction, items: T[]): { yes: T[]; no: Array<{ item: T; why: string }> } {
   const yes: T[] = [];
   const no: Array<{ item: T; why: string }> = [];
   for (const x of items) {
-    const can = actions(actor, type, { status: x.status, authorId: x.author?.id ?? null, trashed: false });
+    const can = actions(x);
     const need = a === 'tag' ? 'save' : a;
     if (can.includes(need)) yes.push(x);
     else if (a === 'publish' && x.status === 'published') no.push({ item: x, why: 'already published' });

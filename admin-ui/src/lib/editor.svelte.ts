@@ -12,7 +12,7 @@ import { BackupStore, BackupWriter, backupKey, offer, type Aside, type Backup } 
 import { changedKeys, equal, mergeFields, mergePatch, mergeRemote } from './merge';
 import { EntryTabs, editorChannel } from './tabs';
 import { applySplice, spliceOf, SPLICE_FROM, type Splice } from './splice';
-import { actions as allowedActions, type Action } from './permissions';
+import { actions as entryActions, canCreate, type Action } from './permissions';
 import { everPublished, SlugFollower } from './slug';
 import { client, messages, navigate, setGuard, session } from './app.svelte';
 
@@ -641,14 +641,12 @@ export class EditorModel<F extends AnyEdit> {
     if (this.id === null && this.needsTitle && !this.fields.title.trim()) this.errors = { ...this.errors, title: 'Give it a title to save it.' };
   }
 
+  /** allowed: what the toolbar offers: the entry's allowed_actions; for a new entry, saving it if the role may create one. */
   allowed(): Action[] {
     const u = session.user;
     if (!u) return [];
-    const e = this.entry;
-    return allowedActions(
-      { id: u.id, role: u.role },
-      this.kind.type,
-      e ? { status: e.status, authorId: e.author?.id ?? null, trashed: !!e.trashed_at } : null,
-    );
+    if (this.id === null) return canCreate(session.permissions, this.kind.type) ? ['save'] : [];
+    return this.entry ? entryActions(this.entry) : [];
   }
+
 }

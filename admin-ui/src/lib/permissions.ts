@@ -1,73 +1,65 @@
-// What the UI offers, by role and status: the same table as the server
-// (pkg/auth/roles.go, README). The server still decides; a 403 is handled
-// like any other error.
-import type { EntryType, Role, Status } from '../api/types';
+// What the UI offers, as the server says: it copies no role table. For an
+// entry, what this user may do to it now is its `allowed_actions` (the
+// server's one permission check and the workflow): the toolbar, the lists,
+// bulk actions and the trash read that. What needs no entry (may the user
+// see or create a type at all, upload, manage users) is the `permissions`
+// of the sign-in answer: the role's permissions and how far each reaches.
+// The server decides either way; a 403 is handled like any other error.
+import type { AllowedAction, EntryType, Permissions, Role, Status } from '../api/types';
 
 export type Action = 'save' | 'submit' | 'publish' | 'schedule' | 'unschedule' | 'unpublish' | 'archive' | 'trash';
 
-export interface Actor {
-  id: number;
-  role: Role;
+/** What the UI needs to know of an entry to offer actions on it. */
+export interface Actionable {
+  allowed_actions: readonly AllowedAction[];
 }
 
-export interface EntryState {
-  status: Status;
-  authorId: number | null;
-  trashed: boolean;
+/** The name each entry type's permissions start with (pkg/auth/roles.go: posts.read, case_studies.create, …). */
+const PERMS_OF: Record<EntryType, string> = { post: 'posts', case_study: 'case_studies' };
+
+/** can: does the user's role hold permission p (on some records at least)? */
+export function can(perms: Permissions, p: string): boolean {
+  return perms[p] === 'any' || perms[p] === 'own';
 }
 
-const AUTHOR_EDITABLE: Status[] = ['draft', 'in_review'];
-
-export function canRead(role: Role, type: EntryType): boolean {
-  return type === 'post' ? true : role !== 'author';
+export function canRead(perms: Permissions, type: EntryType): boolean {
+  return can(perms, `${PERMS_OF[type]}.read`);
 }
 
-export function canCreate(role: Role, type: EntryType): boolean {
-  if (role === 'admin' || role === 'editor') return true;
-  return type === 'post' ? role === 'author' : role === 'marketer';
+export function canCreate(perms: Permissions, type: EntryType): boolean {
+  return can(perms, `${PERMS_OF[type]}.create`);
 }
 
-/** canEdit: may the actor change this entry's fields (and trash it)? */
-export function canEdit(a: Actor, type: EntryType, e: EntryState | null): boolean {
-  if (e?.trashed) return false;
-  if (a.role === 'admin' || a.role === 'editor') return true;
-  if (type === 'case_study') return a.role === 'marketer';
-  if (a.role !== 'author') return false;
-  if (e === null) return true; // a new post
-  return e.authorId === a.id && AUTHOR_EDITABLE.includes(e.status);
+/** may: does the entry's allowed_actions list this action? */
+export function may(e: Actionable | null | undefined, a: AllowedAction): boolean {
+  return !!e && e.allowed_actions.includes(a);
 }
 
-function canPublish(role: Role, type: EntryType): boolean {
-  if (role === 'admin' || role === 'editor') return true;
-  return type === 'case_study' && role === 'marketer';
+/** canEdit: may the user change this entry's fields (the server's "update")? */
+export function canEdit(e: Actionable | null | undefined): boolean {
+  return may(e, 'update');
 }
 
-/** From which statuses each workflow action may start (pkg/content/workflow.go). */
-export const FROM: Record<Exclude<Action, 'save' | 'trash'>, Status[]> = {
-  submit: ['draft'],
-  publish: ['draft', 'in_review', 'scheduled'],
-  schedule: ['draft', 'in_review'],
-  unschedule: ['scheduled'],
-  unpublish: ['published', 'archived'],
-  archive: ['published'],
+/** The editor's names for the server's actions (restore and purge belong to the trash). */
+const EDITOR_ACTION: Partial<Record<AllowedAction, Action>> = {
+  update: 'save',
+  submit: 'submit',
+  publish: 'publish',
+  schedule: 'schedule',
+  unschedule: 'unschedule',
+  unpublish: 'unpublish',
+  archive: 'archive',
+  delete: 'trash',
 };
 
-/** actions lists what the actor may do to the entry now, in toolbar order. */
-export function actions(a: Actor, type: EntryType, e: EntryState | null): Action[] {
+/** actions lists what the editor offers for the entry, in the server's (toolbar) order. */
+export function actions(e: Actionable): Action[] {
   const out: Action[] = [];
-  if (!canEdit(a, type, e)) return out;
-  out.push('save');
-  if (e === null) return out;
-  for (const act of ['submit', 'publish', 'schedule', 'unschedule', 'unpublish', 'archive'] as const) {
-    if (!FROM[act].includes(e.status)) continue;
-    if (act === 'submit' || canPublish(a.role, type)) out.push(act);
+  for (const a of e.allowed_actions) {
+    const ui = EDITOR_ACTION[a];
+    if (ui && !out.includes(ui)) out.push(ui);
   }
-  out.push('trash');
   return out;
-}
-
-export function isAdmin(role: Role | undefined): boolean {
-  return role === 'admin';
 }
 
 /** home is where a role lands after signing in. */
@@ -104,21 +96,12 @@ export interface MediaRights {
 }
 
 /**
- * mediaRights: what the role may do to a media item (pkg/auth/roles.go):
- * admins everything; editors and marketers upload, edit and delete, but
- * never delete what is in use; authors upload and edit the text of their
- * own items. `own`: did this user upload the item?
+ * mediaRights: what the user may do to a media item, from the permissions
+ * (pkg/auth/roles.go): a permission that reaches only the user's own items
+ * (an author's media.update) applies to the items they uploaded. `own`:
+ * did this user upload the item?
  */
-export function mediaRights(role: Role, own: boolean): MediaRights {
-  switch (role) {
-    case 'admin':
-      return { upload: true, edit: true, delete: true, force: true };
-    case 'editor':
-    case 'marketer':
-      return { upload: true, edit: true, delete: true, force: false };
-    case 'author':
-      return { upload: true, edit: own, delete: false, force: false };
-    default:
-      return { upload: false, edit: false, delete: false, force: false };
-  }
+export function mediaRights(perms: Permissions, own: boolean): MediaRights {
+  const reaches = (p: string) => perms[p] === 'any' || (perms[p] === 'own' && own);
+  return { upload: can(perms, 'media.upload'), edit: reaches('media.update'), delete: reaches('media.delete'), force: reaches('media.force_delete') };
 }
