@@ -313,7 +313,46 @@ export interface components {
     };
     AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "delete" | "restore" | "purge")[];
     NullableTime: string | null;
-    PartialItem: { [key: string]: unknown };
+    PartialPostItem: {
+      id?: number;
+      slug?: string;
+      title?: string;
+      excerpt?: string;
+      cover_image?: components["schemas"]["Picture"] | null;
+      tags?: components["schemas"]["Tag"][];
+      author?: components["schemas"]["Author"] | null;
+      reading_time_minutes?: number;
+      published_at?: string | null;
+      featured?: boolean;
+    };
+    PartialCaseStudyItem: {
+      id?: number;
+      slug?: string;
+      title?: string;
+      client?: string;
+      industry?: string;
+      duration?: string;
+      services?: string[];
+      technologies?: string[];
+      summary?: string;
+      metrics?: components["schemas"]["Metric"][];
+      cover_image?: components["schemas"]["Picture"] | null;
+      logo?: components["schemas"]["Picture"] | null;
+      featured?: boolean;
+      published_at?: string | null;
+    };
+    PartialPageItem: {
+      id?: number;
+      slug?: string;
+      title?: string;
+      excerpt?: string;
+      path?: string;
+      parent?: string | null;
+      menu_order?: number;
+      cover_image?: components["schemas"]["Picture"] | null;
+      reading_time_minutes?: number;
+      published_at?: string | null;
+    };
     SearchHit: {
       type: "post" | "case_study" | "page";
       slug: string;
@@ -1191,20 +1230,20 @@ export interface operations {
   };
   listPosts: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       sort?: "-published_at" | "published_at" | "title" | "-title" | "updated_at" | "-updated_at";
-      featured?: "true" | "false";
+      featured?: boolean;
       published_after?: string;
       published_before?: string;
       tag?: string;
       author?: string;
       fields?: string;
-      preview?: "1" | "0" | "true" | "false";
+      preview?: boolean;
     };
     responses: {
       200: {
-        data: components["schemas"]["PostItem"] | components["schemas"]["PartialItem"][];
+        data: components["schemas"]["PostItem"] | components["schemas"]["PartialPostItem"][];
         meta: components["schemas"]["PageMeta"];
       };
       304: null;
@@ -1218,7 +1257,7 @@ export interface operations {
       slug: string | number;
     };
     query: {
-      preview?: "1" | "0" | "true" | "false";
+      preview?: boolean;
     };
     responses: {
       200: {
@@ -1239,19 +1278,19 @@ export interface operations {
   };
   listPages: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       sort?: "menu_order" | "-menu_order" | "-published_at" | "published_at" | "title" | "-title" | "updated_at" | "-updated_at";
-      featured?: "true" | "false";
+      featured?: boolean;
       published_after?: string;
       published_before?: string;
       parent?: string;
       fields?: string;
-      preview?: "1" | "0" | "true" | "false";
+      preview?: boolean;
     };
     responses: {
       200: {
-        data: components["schemas"]["PageItem"] | components["schemas"]["PartialItem"][];
+        data: components["schemas"]["PageItem"] | components["schemas"]["PartialPageItem"][];
         meta: components["schemas"]["PageMeta"];
       };
       304: null;
@@ -1264,7 +1303,7 @@ export interface operations {
       slug: string | number;
     };
     query: {
-      preview?: "1" | "0" | "true" | "false";
+      preview?: boolean;
     };
     responses: {
       200: {
@@ -1284,20 +1323,20 @@ export interface operations {
   };
   listCaseStudies: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       sort?: "-published_at" | "published_at" | "title" | "-title" | "updated_at" | "-updated_at";
-      featured?: "true" | "false";
+      featured?: boolean;
       published_after?: string;
       published_before?: string;
       industry?: string;
       technology?: string;
       fields?: string;
-      preview?: "1" | "0" | "true" | "false";
+      preview?: boolean;
     };
     responses: {
       200: {
-        data: components["schemas"]["CaseStudyItem"] | components["schemas"]["PartialItem"][];
+        data: components["schemas"]["CaseStudyItem"] | components["schemas"]["PartialCaseStudyItem"][];
         meta: components["schemas"]["PageMeta"];
       };
       304: null;
@@ -1326,7 +1365,7 @@ export interface operations {
       slug: string | number;
     };
     query: {
-      preview?: "1" | "0" | "true" | "false";
+      preview?: boolean;
     };
     responses: {
       200: {
@@ -1347,7 +1386,7 @@ export interface operations {
   };
   listTags: {
     query: {
-      preview?: "1" | "0" | "true" | "false";
+      preview?: boolean;
     };
     responses: {
       200: {
@@ -1364,7 +1403,7 @@ export interface operations {
       slug: string | number;
     };
     query: {
-      limit?: string;
+      limit?: number;
     };
     responses: {
       200: {
@@ -1387,8 +1426,8 @@ export interface operations {
     query: {
       q: string;
       type?: "post" | "case_study" | "page";
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
     };
     responses: {
       200: {
@@ -1508,11 +1547,11 @@ export interface operations {
   };
   adminListPosts: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       status?: string;
       q?: string;
-      mine?: "1" | "0" | "true" | "false";
+      mine?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       tag?: string;
       author?: string;
@@ -1594,7 +1633,7 @@ export interface operations {
       id: string | number;
     };
     query: {
-      permanent?: "1" | "0" | "true" | "false";
+      permanent?: boolean;
     };
     responses: {
       204: null;
@@ -1721,8 +1760,8 @@ export interface operations {
       id: string | number;
     };
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
     };
     responses: {
       200: {
@@ -1773,11 +1812,11 @@ export interface operations {
   };
   adminListCaseStudys: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       status?: string;
       q?: string;
-      mine?: "1" | "0" | "true" | "false";
+      mine?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       industry?: string;
       technology?: string;
@@ -1859,7 +1898,7 @@ export interface operations {
       id: string | number;
     };
     query: {
-      permanent?: "1" | "0" | "true" | "false";
+      permanent?: boolean;
     };
     responses: {
       204: null;
@@ -1986,8 +2025,8 @@ export interface operations {
       id: string | number;
     };
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
     };
     responses: {
       200: {
@@ -2038,11 +2077,11 @@ export interface operations {
   };
   adminListPages: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       status?: string;
       q?: string;
-      mine?: "1" | "0" | "true" | "false";
+      mine?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       parent?: string;
     };
@@ -2123,7 +2162,7 @@ export interface operations {
       id: string | number;
     };
     query: {
-      permanent?: "1" | "0" | "true" | "false";
+      permanent?: boolean;
     };
     responses: {
       204: null;
@@ -2250,8 +2289,8 @@ export interface operations {
       id: string | number;
     };
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
     };
     responses: {
       200: {
@@ -2325,8 +2364,8 @@ export interface operations {
   };
   listScheduled: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
     };
     responses: {
       200: {
@@ -2339,8 +2378,8 @@ export interface operations {
   };
   listTrash: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
     };
     responses: {
       200: {
@@ -2368,8 +2407,8 @@ export interface operations {
   };
   listMedia: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       q?: string;
       type?: "image" | "document";
     };
@@ -2434,7 +2473,7 @@ export interface operations {
       id: string | number;
     };
     query: {
-      force?: "1" | "0" | "true" | "false";
+      force?: boolean;
     };
     responses: {
       204: null;
@@ -2462,8 +2501,8 @@ export interface operations {
   };
   listUsers: {
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       q?: string;
     };
     responses: {
@@ -2592,11 +2631,11 @@ export interface operations {
   };
   auditLog: {
     query: {
-      page?: string;
-      per_page?: string;
-      user?: string;
+      page?: number;
+      per_page?: number;
+      user?: number;
       record_type?: "post" | "case_study" | "user" | "api_token" | "media" | "webhook" | "revision";
-      record_id?: string;
+      record_id?: number;
     };
     responses: {
       200: {
@@ -2695,8 +2734,8 @@ export interface operations {
       id: string | number;
     };
     query: {
-      page?: string;
-      per_page?: string;
+      page?: number;
+      per_page?: number;
       status?: "pending" | "delivered" | "failed";
     };
     responses: {
