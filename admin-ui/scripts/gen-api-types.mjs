@@ -163,8 +163,20 @@ function union(parts) {
   return [...new Set(parts)].map(paren).join(' | ');
 }
 
+// paren wraps a type in parentheses unless it is one term (so that `T[]`
+// and `T & U` keep their meaning): a union or intersection outside any
+// brackets or braces needs them.
 function paren(t) {
-  return /^[\w".\[\]]+$/.test(t) || t.startsWith('{') || t.startsWith('components[') ? t : `(${t})`;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i];
+    if (c === '"') {
+      for (i++; i < t.length && t[i] !== '"'; i++) if (t[i] === '\\') i++;
+    } else if ('{[('.includes(c)) depth++;
+    else if ('}])'.includes(c)) depth--;
+    else if (depth === 0 && (c === '|' || c === '&')) return `(${t})`;
+  }
+  return t;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

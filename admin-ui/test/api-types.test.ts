@@ -14,6 +14,31 @@ describe('generated API types', () => {
   it('src/api/schema.d.ts is what api/openapi.yaml generates (run `npm run gen:api`)', () => {
     expect(readFileSync(outPath, 'utf8')).toBe(generate(spec));
   });
+
+  it('an array of a union is an array of the union, not a union with an array', () => {
+    const out: string = generate(`
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A: {type: object, properties: {a: {type: string}}}
+    B: {type: object, properties: {b: {type: string}}}
+    List:
+      type: object
+      properties:
+        items: {type: array, items: {anyOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}}
+        maybe: {type: array, items: {type: [string, 'null']}}
+        words: {type: array, items: {enum: ['a|b', 'c"|d']}}
+        both: {type: array, items: {allOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}}
+        one: {type: array, items: {$ref: '#/components/schemas/A'}}
+`);
+    expect(out).toContain('items?: (components["schemas"]["A"] | components["schemas"]["B"])[];');
+    expect(out).toContain('maybe?: (string | null)[];');
+    expect(out).toContain('words?: ("a|b" | "c\\"|d")[];');
+    expect(out).toContain('both?: (components["schemas"]["A"] & components["schemas"]["B"])[];');
+    expect(out).toContain('one?: components["schemas"]["A"][];');
+  });
 });
 
 function files(dir: string): string[] {

@@ -1243,7 +1243,7 @@ export interface operations {
     };
     responses: {
       200: {
-        data: components["schemas"]["PostItem"] | components["schemas"]["PartialPostItem"][];
+        data: (components["schemas"]["PostItem"] | components["schemas"]["PartialPostItem"])[];
         meta: components["schemas"]["PageMeta"];
       };
       304: null;
@@ -1290,7 +1290,7 @@ export interface operations {
     };
     responses: {
       200: {
-        data: components["schemas"]["PageItem"] | components["schemas"]["PartialPageItem"][];
+        data: (components["schemas"]["PageItem"] | components["schemas"]["PartialPageItem"])[];
         meta: components["schemas"]["PageMeta"];
       };
       304: null;
@@ -1336,7 +1336,7 @@ export interface operations {
     };
     responses: {
       200: {
-        data: components["schemas"]["CaseStudyItem"] | components["schemas"]["PartialCaseStudyItem"][];
+        data: (components["schemas"]["CaseStudyItem"] | components["schemas"]["PartialCaseStudyItem"])[];
         meta: components["schemas"]["PageMeta"];
       };
       304: null;
