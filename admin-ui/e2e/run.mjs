@@ -614,7 +614,7 @@ test('lists: search, status filter, tag filter, sort, badges', async () => {
   await page.getByRole('link', { name: /Choosing a database/ }).waitFor();
   await until(async () => (await page.getByRole('link', { name: 'Tagged for the list test' }).count()) === 0, 'the search to narrow the list');
   await page.goto(folio.url + '/admin/posts');
-  await page.getByLabel('Draft').check();
+  await page.getByLabel('Draft', { exact: true }).check();
   await until(() => page.url().includes('status=draft'), 'the status filter');
   await page.getByRole('link', { name: /How we estimate/ }).waitFor();
   await until(async () => (await page.locator('tbody .badge').filter({ hasNotText: 'Draft' }).count()) === 0, 'only drafts');

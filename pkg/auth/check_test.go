@@ -347,6 +347,7 @@ var uncheckedMethods = map[string]string{
 	"content.Service.Latest":         "public read: live content only (feeds)",
 	"content.Service.Sitemap":        "public read: live content only",
 	"content.Service.Redirects":      "public read: old slugs of live entries only",
+	"content.Service.Facets":         "public read: counts over live case studies",
 	"content.Service.Tags":           "public read: counts of live posts",
 	"content.Service.Search":         "public read: live content only",
 	"content.Service.All":            "folio's own: the export command",

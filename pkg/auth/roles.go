@@ -168,6 +168,24 @@ func Allowed(actor Principal, p Permission, rec Record) bool {
 	return false
 }
 
+// Reach says how far each permission actor holds reaches: "own" (only
+// records actor owns, while they are open) or "any". Permissions actor
+// lacks are left out. It is the permission table itself, for clients that
+// show what a user may do before there is a record to ask about (what the
+// admin app offers); a record's own answer is its allowed actions.
+func Reach(actor Principal) map[Permission]string {
+	out := map[Permission]string{}
+	for _, p := range AllPermissions {
+		switch scopeOf(actor.Role, p) {
+		case ScopeAny:
+			out[p] = "any"
+		case ScopeOwn:
+			out[p] = "own"
+		}
+	}
+	return out
+}
+
 // ErrForbidden is what Check returns for a caller who may not.
 var ErrForbidden = errs.New(errs.Forbidden, "forbidden", "You are not allowed to do this.")
 

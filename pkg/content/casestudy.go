@@ -55,7 +55,7 @@ type Testimonial struct {
 var CaseStudySections = []string{"challenge", "solution", "results"}
 
 var caseStudySpec = register(&Spec{
-	Type: CaseStudy, Noun: "case study", SlugBase: "case-study", Dir: "case-studies",
+	Type: CaseStudy, Noun: "case study", SlugBase: "case-study", Dir: "case-studies", ReservedSlugs: []string{"facets"},
 	Perms: Perms{auth.PermCaseStudyRead, auth.PermCaseStudyCreate, auth.PermCaseStudyUpdate, auth.PermCaseStudyDelete,
 		auth.PermCaseStudySubmit, auth.PermCaseStudyPublish},
 	keep: func(f Fields) Fields {

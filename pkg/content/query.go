@@ -434,3 +434,32 @@ func (s *Service) Redirects(ctx context.Context) ([]Redirect, error) {
 	}
 	return out, nil
 }
+
+// Facet is one value of a filter and how many visible entries have it.
+type Facet struct {
+	Name  string
+	Count int64
+}
+
+// CaseStudyFacets are the values the case-study filters can take, over
+// the case studies the public sees now.
+type CaseStudyFacets struct {
+	Industries, Technologies, Services []Facet
+}
+
+// Facets counts the industries, technologies and services of the visible
+// case studies, for a site's filter pages.
+func (s *Service) Facets(ctx context.Context) (CaseStudyFacets, error) {
+	ind, tech, svc, err := s.Store.Read(ctx).CaseStudyFacets(s.now())
+	if err != nil {
+		return CaseStudyFacets{}, err
+	}
+	conv := func(rows []store.FacetCount) []Facet {
+		out := make([]Facet, len(rows))
+		for i, r := range rows {
+			out[i] = Facet{Name: r.Name, Count: r.Count}
+		}
+		return out
+	}
+	return CaseStudyFacets{Industries: conv(ind), Technologies: conv(tech), Services: conv(svc)}, nil
+}

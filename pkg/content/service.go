@@ -353,8 +353,15 @@ func setAuthor(tx *store.Tx, actor auth.Principal, k *Spec, row *store.EntryRow,
 // slug or old slug), or derives a free one from the title (adding -2, -3, …
 // on a clash).
 func claimSlug(ctx context.Context, tx *store.Tx, t Type, f *Fields, id int64) error {
+	reserved := specs[t].ReservedSlugs
 	taken := func(_ context.Context, candidate string) (bool, error) {
+		if slices.Contains(reserved, candidate) {
+			return true, nil
+		}
 		return tx.SlugTaken(string(t), candidate, id)
+	}
+	if slices.Contains(reserved, f.Slug) {
+		return errs.Validationf("slug", "is reserved: the API answers something else at this address")
 	}
 	if f.Slug != "" {
 		used, err := taken(ctx, f.Slug)

@@ -20,6 +20,9 @@ type Spec struct {
 	Noun string
 	// SlugBase is the slug of an entry whose title makes none.
 	SlugBase string
+	// ReservedSlugs are slugs no entry of the type may take: the public API
+	// answers other things at those addresses (/api/v1/case-studies/facets).
+	ReservedSlugs []string
 	// Dir is the folder of the type's content files (contentfs).
 	Dir string
 	// Perms are the permissions each step of the workflow needs.

@@ -40,7 +40,7 @@ var everyAction = []string{"update", "submit", "publish", "schedule", "unschedul
 // steps start only from their statuses; in the trash an entry can only be
 // restored or purged.
 func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
-	manage := role == auth.RoleAdmin || role == auth.RoleEditor || (role == auth.RoleMarketer && typ == "case-studies")
+	manage := role == auth.RoleAdmin || role == auth.RoleEditor || (role == auth.RoleMarketer && typ != "posts")
 	authorOwn := role == auth.RoleAuthor && typ == "posts" && own && (s.status == "draft" || s.status == "in_review")
 	from := map[string][]string{
 		"submit": {"draft"}, "publish": {"draft", "in_review", "scheduled"}, "schedule": {"draft", "in_review"},
@@ -99,20 +99,20 @@ func after(action string, s entryState) entryState {
 // one is refused with a 403 or a 409, and changes nothing.
 func TestAllowedActions(t *testing.T) {
 	t.Parallel()
-	for _, typ := range []string{"posts", "case-studies"} {
+	for _, typ := range []string{"posts", "case-studies", "pages"} {
 		for _, role := range auth.Roles {
 			t.Run(fmt.Sprintf("%s as %s", typ, role), func(t *testing.T) {
 				t.Parallel()
 				e := newEnv(t)
 				n := 0
-				reads := role != auth.RoleAuthor || typ == "posts" // authors don't see case studies at all
+				reads := role != auth.RoleAuthor || typ != "case-studies" // authors don't see case studies at all; they read pages
 				// Owners: the caller itself when it may create this type, and
 				// someone else.
 				owners := map[bool]auth.Role{false: auth.RoleEditor}
 				if role == auth.RoleEditor {
 					owners[false] = auth.RoleAdmin
 				}
-				if typ == "case-studies" && role != auth.RoleAuthor || typ == "posts" && role != auth.RoleMarketer {
+				if typ != "posts" && role != auth.RoleAuthor || typ == "posts" && role != auth.RoleMarketer {
 					owners[true] = role
 				}
 				for _, own := range []bool{true, false} {
@@ -243,4 +243,43 @@ func strs(l []any) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// TestSignInSaysWhatTheRoleMay: the sign-in answer lists the permissions
+// of the user's role and how far each reaches, as README's roles table
+// gives them: what the admin app offers before there is an entry to ask.
+func TestSignInSaysWhatTheRoleMay(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	perms := func(role auth.Role) map[string]any {
+		r := e.login(e.users[role].Email, testPassword)
+		r.want(t, 200, nil)
+		return r.obj("permissions")
+	}
+	author := map[string]any{
+		"signed_in": "any", "posts.read": "any", "posts.create": "any", "posts.update": "own", "posts.delete": "own", "posts.submit": "own",
+		"pages.read": "any", "media.read": "any", "media.upload": "any", "media.update": "own",
+	}
+	got := perms(auth.RoleAuthor)
+	if d := cmp.Diff(author, got); d != "" {
+		t.Errorf("an author's permissions (-want +got):\n%s", d)
+	}
+	m := perms(auth.RoleMarketer)
+	for p, want := range map[string]any{"posts.read": "any", "case_studies.create": "any", "case_studies.publish": "any", "media.delete": "any",
+		"pages.create": "any", "pages.publish": "any"} {
+		if m[p] != want {
+			t.Errorf("a marketer's %s = %v, want %v", p, m[p], want)
+		}
+	}
+	for _, p := range []string{"posts.create", "posts.update", "posts.publish", "users.manage", "content.purge", "media.force_delete"} {
+		if v, ok := m[p]; ok {
+			t.Errorf("a marketer holds %s (%v)", p, v)
+		}
+	}
+	a := perms(auth.RoleAdmin)
+	for _, p := range []string{"users.manage", "content.purge", "webhooks.manage", "media.force_delete", "posts.publish"} {
+		if a[p] != "any" {
+			t.Errorf("an admin's %s = %v, want any", p, a[p])
+		}
+	}
 }

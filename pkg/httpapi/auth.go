@@ -71,6 +71,7 @@ func (a *api) sendSession(c *fiber.Ctx, s auth.Session) error {
 	setRefreshCookie(c, s)
 	return c.JSON(loginResponseJSON{
 		AccessToken: s.AccessToken, TokenType: "Bearer", ExpiresIn: int(s.ExpiresIn.Seconds()), User: userOut(s.User),
+		Permissions: auth.Reach(auth.Principal{User: s.User}),
 	})
 }
 

@@ -114,3 +114,14 @@ type atomText struct {
 	Type string `xml:"type,attr"`
 	Body string `xml:",chardata"`
 }
+
+type facetJSON struct {
+	Name  string `json:"name"`
+	Count int64  `json:"count"`
+}
+
+type facetsJSON struct {
+	Industries   []facetJSON `json:"industries"`
+	Technologies []facetJSON `json:"technologies"`
+	Services     []facetJSON `json:"services"`
+}

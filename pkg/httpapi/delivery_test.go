@@ -561,3 +561,33 @@ func TestRedirects(t *testing.T) {
 	e.do(req{Method: "GET", Path: "/api/v1/posts/gone-soon/related"}).want(t, 404, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/posts/no-such-post/related"}).want(t, 404, nil)
 }
+
+// TestCaseStudyFacets: the filter values of the published case studies
+// with counts, case folded; drafts count for nothing; "facets" is no slug.
+func TestCaseStudyFacets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publishStudy(map[string]any{"title": "Bank one", "client": "A", "industry": "Fintech", "technologies": []string{"Go", "PostgreSQL"}, "services": []string{"Backend"}})
+	e.publishStudy(map[string]any{"title": "Bank two", "client": "B", "industry": "fintech", "technologies": []string{"go", "Kafka"}, "services": []string{"Backend", "Consulting"}})
+	e.publishStudy(map[string]any{"title": "Clinic", "client": "C", "industry": "Health", "technologies": []string{"Go"}})
+	e.createCaseStudy(map[string]any{"title": "Secret", "client": "D", "industry": "Defence", "technologies": []string{"Rust"}, "services": []string{"Audit"}})
+
+	r := e.do(req{Method: "GET", Path: "/api/v1/case-studies/facets"})
+	r.want(t, 200, map[string]any{"data": map[string]any{
+		"industries":   []map[string]any{{"name": "Fintech", "count": 2}, {"name": "Health", "count": 1}},
+		"technologies": []map[string]any{{"name": "Go", "count": 3}, {"name": "Kafka", "count": 1}, {"name": "PostgreSQL", "count": 1}},
+		"services":     []map[string]any{{"name": "Backend", "count": 2}, {"name": "Consulting", "count": 1}},
+	}})
+	for _, secret := range []string{"Defence", "Rust", "Audit"} {
+		if strings.Contains(string(r.Body), secret) {
+			t.Errorf("facets count a draft's %q: %s", secret, r.Body)
+		}
+	}
+	// A case study can't take the address the facets live at.
+	e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor, Body: map[string]any{"title": "X", "client": "X", "slug": "facets"}}).
+		want(t, 422, map[string]any{"error.details.0.field": "slug"})
+	_, derived := e.createCaseStudy(map[string]any{"title": "Facets", "client": "X"})
+	if s := derived.str("data.slug"); s == "facets" || !strings.HasPrefix(s, "facets-") {
+		t.Errorf("a case study titled Facets got slug %q", s)
+	}
+}

@@ -331,3 +331,20 @@ func movedTo(c *fiber.Ctx, path, slug string) error {
 	c.Location(path)
 	return c.Status(fiber.StatusMovedPermanently).JSON(itemJSON{Data: movedJSON{Slug: slug, Location: path}})
 }
+
+// facets counts the values of the case-study filters over the published
+// case studies.
+func (a *api) facets(c *fiber.Ctx) error {
+	f, err := a.content.Facets(c.UserContext())
+	if err != nil {
+		return err
+	}
+	conv := func(in []content.Facet) []facetJSON {
+		out := make([]facetJSON, len(in))
+		for i, v := range in {
+			out[i] = facetJSON{Name: v.Name, Count: v.Count}
+		}
+		return out
+	}
+	return c.JSON(itemJSON{Data: facetsJSON{Industries: conv(f.Industries), Technologies: conv(f.Technologies), Services: conv(f.Services)}})
+}

@@ -41,6 +41,7 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/posts", perm: public, deliver: true, params: listParams("tag", "author"), handle: a.publicList(p)},
 		{method: "GET", path: "/api/v1/posts/:slug", perm: public, deliver: true, handle: a.publicGet(p)},
 		{method: "GET", path: "/api/v1/case-studies", perm: public, deliver: true, params: listParams("industry", "technology"), handle: a.publicList(cs)},
+		{method: "GET", path: "/api/v1/case-studies/facets", perm: public, deliver: true, handle: a.facets}, // before :slug; "facets" is a reserved slug
 		{method: "GET", path: "/api/v1/case-studies/:slug", perm: public, deliver: true, handle: a.publicGet(cs)},
 		{method: "GET", path: "/api/v1/pages", perm: public, deliver: true, params: listParams("parent"), handle: a.publicList(pg)},
 		{method: "GET", path: "/api/v1/pages/:slug", perm: public, deliver: true, handle: a.publicGet(pg)},

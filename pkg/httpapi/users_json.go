@@ -94,4 +94,6 @@ type loginResponseJSON struct {
 	TokenType   string   `json:"token_type"`
 	ExpiresIn   int      `json:"expires_in"`
 	User        userJSON `json:"user"`
+	// Permissions: how far each permission of the user reaches (auth.Reach).
+	Permissions map[auth.Permission]string `json:"permissions"`
 }

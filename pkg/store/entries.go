@@ -524,3 +524,35 @@ func (r Reader) Redirects(at time.Time) ([]RedirectRow, error) {
 		ORDER BY a.type, a.slug`, at.UTC()).Scan(&rows).Error
 	return rows, translate(err)
 }
+
+// FacetCount is one value of a facet and how many entries have it.
+type FacetCount struct {
+	Name  string
+	Count int64
+}
+
+// CaseStudyFacets counts the industries, technologies and services of the
+// case studies visible at at: each value once per case study, values that
+// differ only in case together (under their most used spelling), most used
+// first, then by name.
+func (r Reader) CaseStudyFacets(at time.Time) (industries, technologies, services []FacetCount, err error) {
+	count := func(from, value string) ([]FacetCount, error) {
+		var rows []FacetCount
+		err := r.db.Raw(`WITH v AS (
+				SELECT entries.id AS id, trim(`+value+`) AS name FROM entries`+from+`
+				WHERE entries.type = 'case_study' AND `+visibleSQL+`),
+			spelt AS (SELECT lower(name) AS k, name, COUNT(DISTINCT id) AS n FROM v WHERE name <> '' GROUP BY name)
+			SELECT (SELECT s2.name FROM spelt s2 WHERE s2.k = spelt.k ORDER BY s2.n DESC, s2.name LIMIT 1) AS name,
+				(SELECT COUNT(DISTINCT v.id) FROM v WHERE lower(v.name) = spelt.k) AS count
+			FROM spelt GROUP BY k ORDER BY count DESC, name`, at.UTC()).Scan(&rows).Error
+		return rows, translate(err)
+	}
+	if industries, err = count("", "entries.industry"); err != nil {
+		return
+	}
+	if technologies, err = count(", json_each(entries.technologies) j", "j.value"); err != nil {
+		return
+	}
+	services, err = count(", json_each(entries.services) j", "j.value")
+	return
+}

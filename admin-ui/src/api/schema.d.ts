@@ -335,6 +335,10 @@ export interface components {
       status: 301;
       type: "post" | "case_study" | "page";
     };
+    Facet: {
+      name: string;
+      count: number;
+    };
     JSONFeed: {
       version: "https://jsonfeed.org/version/1.1";
       title: string;
@@ -892,6 +896,7 @@ export interface components {
       token_type: "Bearer";
       expires_in: number;
       user: components["schemas"]["User"];
+      permissions: { [key: string]: "own" | "any" };
     };
     Rendered: {
       html: string;
@@ -927,6 +932,9 @@ export interface paths {
   };
   "/api/v1/case-studies": {
     get: operations["listCaseStudies"];
+  };
+  "/api/v1/case-studies/facets": {
+    get: operations["caseStudyFacets"];
   };
   "/api/v1/case-studies/{slug}": {
     get: operations["getCaseStudy"];
@@ -1289,6 +1297,20 @@ export interface operations {
       200: {
         data: components["schemas"]["CaseStudyItem"] | components["schemas"]["PartialItem"][];
         meta: components["schemas"]["PageMeta"];
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+    };
+  };
+  caseStudyFacets: {
+    responses: {
+      200: {
+        data: {
+          industries: components["schemas"]["Facet"][];
+          technologies: components["schemas"]["Facet"][];
+          services: components["schemas"]["Facet"][];
+        };
       };
       304: null;
       400: components["schemas"]["Error"];

@@ -7,6 +7,8 @@ export type Role = S['Role'];
 export type Status = S['Status'];
 export type User = S['User'];
 export type LoginResponse = S['LoginResponse'];
+/** How far each permission of the signed-in user's role reaches (from sign-in). */
+export type Permissions = LoginResponse['permissions'];
 export type PageMeta = S['PageMeta'];
 export type ApiErrorBody = S['Error'];
 export type FieldDetail = ApiErrorBody['error']['details'][number];

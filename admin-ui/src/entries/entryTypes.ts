@@ -5,11 +5,11 @@
 // the types only through this table; a new type is one row here.
 import type { Component } from 'svelte';
 import { caseStudyKind, kindOf, type AnyEdit, type AnyFull, type AnyItem, type Kind } from '../api/entries';
-import type { AdminCaseStudyItem, AdminPostItem, EntryType, Role } from '../api/types';
+import type { AdminCaseStudyItem, AdminPostItem, EntryType, Permissions } from '../api/types';
 import { client } from '../lib/app.svelte';
 import { entries, type EditorModel } from '../lib/editor.svelte';
 import type { FilterKey } from '../lib/listQuery';
-import { isAdmin } from '../lib/permissions';
+import { can } from '../lib/permissions';
 import CaseStudyForm from './CaseStudyForm.svelte';
 import PostForm from './PostForm.svelte';
 
@@ -23,7 +23,7 @@ export interface EntryTypeUI {
   /** The list's column of this type's own: its heading, its label on a phone, its text. */
   column: { head: string; label: string; text: (x: AnyItem) => string };
   /** Fetches the choices of the list's filters, calling set as each arrives (the filtering is the server's). */
-  choices: (role: Role, set: (key: FilterKey, choices: Choice[]) => void) => void;
+  choices: (perms: Permissions, set: (key: FilterKey, choices: Choice[]) => void) => void;
   /** The editor's form for the type's fields: part 'main' beside the text, 'settings' in the settings panel. */
   Form: Component<{ model: EditorModel<AnyEdit>; part: FormPart }>;
   /** The fields the settings panel holds (an error about one opens the panel). */
@@ -41,12 +41,12 @@ export const ENTRY_TYPES: Record<EntryType, EntryTypeUI> = {
   post: {
     kind: kindOf('post'),
     column: { head: 'Tags', label: 'Tags', text: (x) => (x as AdminPostItem).tags.map((t) => t.name).join(', ') },
-    choices: (role, set) => {
+    choices: (perms, set) => {
       client
         .call('get', '/api/v1/admin/tags', {})
         .then((r) => set('tag', r.data.map((t) => ({ value: t.slug, label: t.name }))))
         .catch(() => {});
-      if (isAdmin(role)) {
+      if (can(perms, 'users.manage')) {
         client
           .call('get', '/api/v1/admin/users', { query: { per_page: '100' } })
           .then((r) => set('author', r.data.map((u) => ({ value: u.slug, label: u.name })).sort((a, b) => a.label.localeCompare(b.label))))

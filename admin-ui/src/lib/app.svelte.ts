@@ -1,6 +1,6 @@
 // App-wide reactive state: the session, the current location, messages.
 import { Client } from '../api/client';
-import type { User } from '../api/types';
+import type { Permissions, User } from '../api/types';
 import { browserLock } from './lock';
 import { BASE, match, type Route } from './router';
 import { Session, type SessionState } from './session';
@@ -13,11 +13,14 @@ export const client = new Client(session);
 class AuthState {
   state = $state<SessionState>('unknown');
   user = $state<User | null>(null);
+  /** What the user's role may do (lib/permissions.ts reads it). */
+  permissions = $state<Permissions>({});
 }
 export const auth = new AuthState();
 session.subscribe(() => {
   auth.state = session.state;
   auth.user = session.user;
+  auth.permissions = session.permissions;
 });
 
 // ---- location ----

@@ -645,7 +645,7 @@ export class EditorModel<F extends AnyEdit> {
   allowed(): Action[] {
     const u = session.user;
     if (!u) return [];
-    if (this.id === null) return canCreate(u.role, this.kind.type) ? ['save'] : [];
+    if (this.id === null) return canCreate(session.permissions, this.kind.type) ? ['save'] : [];
     return this.entry ? entryActions(this.entry) : [];
   }
 

@@ -1,11 +1,11 @@
-// What the UI offers. For an entry, the server says what this user may do
-// to it now (`allowed_actions`, from its one permission check and the
-// workflow): the toolbar, the lists, bulk actions and the trash read that
-// and copy no role table. What needs no entry (may this role create or see
-// a type at all, the media rights) is still decided here, from the role as
-// README's table gives it. The server decides either way; a 403 is handled
-// like any other error.
-import type { AllowedAction, EntryType, Role, Status } from '../api/types';
+// What the UI offers, as the server says: it copies no role table. For an
+// entry, what this user may do to it now is its `allowed_actions` (the
+// server's one permission check and the workflow): the toolbar, the lists,
+// bulk actions and the trash read that. What needs no entry (may the user
+// see or create a type at all, upload, manage users) is the `permissions`
+// of the sign-in answer: the role's permissions and how far each reaches.
+// The server decides either way; a 403 is handled like any other error.
+import type { AllowedAction, EntryType, Permissions, Role, Status } from '../api/types';
 
 export type Action = 'save' | 'submit' | 'publish' | 'schedule' | 'unschedule' | 'unpublish' | 'archive' | 'trash';
 
@@ -14,13 +14,20 @@ export interface Actionable {
   allowed_actions: readonly AllowedAction[];
 }
 
-export function canRead(role: Role, type: EntryType): boolean {
-  return type === 'post' ? true : role !== 'author';
+/** The name each entry type's permissions start with (pkg/auth/roles.go: posts.read, case_studies.create, …). */
+const PERMS_OF: Record<EntryType, string> = { post: 'posts', case_study: 'case_studies' };
+
+/** can: does the user's role hold permission p (on some records at least)? */
+export function can(perms: Permissions, p: string): boolean {
+  return perms[p] === 'any' || perms[p] === 'own';
 }
 
-export function canCreate(role: Role, type: EntryType): boolean {
-  if (role === 'admin' || role === 'editor') return true;
-  return type === 'post' ? role === 'author' : role === 'marketer';
+export function canRead(perms: Permissions, type: EntryType): boolean {
+  return can(perms, `${PERMS_OF[type]}.read`);
+}
+
+export function canCreate(perms: Permissions, type: EntryType): boolean {
+  return can(perms, `${PERMS_OF[type]}.create`);
 }
 
 /** may: does the entry's allowed_actions list this action? */
@@ -53,10 +60,6 @@ export function actions(e: Actionable): Action[] {
     if (ui && !out.includes(ui)) out.push(ui);
   }
   return out;
-}
-
-export function isAdmin(role: Role | undefined): boolean {
-  return role === 'admin';
 }
 
 /** home is where a role lands after signing in. */
@@ -93,21 +96,12 @@ export interface MediaRights {
 }
 
 /**
- * mediaRights: what the role may do to a media item (pkg/auth/roles.go):
- * admins everything; editors and marketers upload, edit and delete, but
- * never delete what is in use; authors upload and edit the text of their
- * own items. `own`: did this user upload the item?
+ * mediaRights: what the user may do to a media item, from the permissions
+ * (pkg/auth/roles.go): a permission that reaches only the user's own items
+ * (an author's media.update) applies to the items they uploaded. `own`:
+ * did this user upload the item?
  */
-export function mediaRights(role: Role, own: boolean): MediaRights {
-  switch (role) {
-    case 'admin':
-      return { upload: true, edit: true, delete: true, force: true };
-    case 'editor':
-    case 'marketer':
-      return { upload: true, edit: true, delete: true, force: false };
-    case 'author':
-      return { upload: true, edit: own, delete: false, force: false };
-    default:
-      return { upload: false, edit: false, delete: false, force: false };
-  }
+export function mediaRights(perms: Permissions, own: boolean): MediaRights {
+  const reaches = (p: string) => perms[p] === 'any' || (perms[p] === 'own' && own);
+  return { upload: can(perms, 'media.upload'), edit: reaches('media.update'), delete: reaches('media.delete'), force: reaches('media.force_delete') };
 }

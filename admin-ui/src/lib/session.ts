@@ -4,7 +4,7 @@
 // lock, because presenting a refresh token that was already rotated ends the
 // whole session.
 import { ApiError, networkError } from '../api/errors';
-import type { LoginResponse, User } from '../api/types';
+import type { LoginResponse, Permissions, User } from '../api/types';
 import type { WithLock } from './lock';
 
 export type SessionState =
@@ -32,6 +32,8 @@ export const REFRESH_AHEAD_MS = 60_000;
 export class Session {
   state: SessionState = 'unknown';
   user: User | null = null;
+  /** What the user's role may do, as the server's permission table says (from sign-in and refresh). */
+  permissions: Permissions = {};
   private accessToken: string | null = null;
   private expiresAt = 0;
   private inflight: Promise<RefreshResult> | null = null;
@@ -204,6 +206,7 @@ export class Session {
     this.accessToken = r.access_token;
     this.expiresAt = this.d.now() + r.expires_in * 1000;
     this.user = r.user;
+    this.permissions = r.permissions ?? {};
     this.schedule(Math.max(5_000, r.expires_in * 1000 - REFRESH_AHEAD_MS));
     this.setState('signed-in');
   }
