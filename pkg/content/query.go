@@ -224,18 +224,23 @@ func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[
 
 // Related returns up to limit published posts sharing the most tags with
 // the published post at slug, then the newest. An old slug of a published
-// post answers *Moved, as the post itself does.
-func (s *Service) Related(ctx context.Context, slug string, limit int) ([]Entry, error) {
+// post answers *Moved, as the post itself does. With preview, the post and
+// its related posts may have any status but the trash.
+func (s *Service) Related(ctx context.Context, slug string, limit int, preview bool) ([]Entry, error) {
 	r := s.Store.Read(ctx)
-	now := s.now()
-	post, err := r.VisibleEntryBySlug(string(Post), slug, now)
+	post, err := s.visible(r, Post, slug, preview)
 	if store.IsNotFound(err) {
-		return nil, s.movedOrMissing(r, Post, slug, false)
+		return nil, s.movedOrMissing(r, Post, slug, preview)
 	}
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.Related(post.ID, now, limit)
+	var at *time.Time
+	if !preview {
+		now := s.now()
+		at = &now
+	}
+	rows, err := r.Related(post.ID, at, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -280,8 +285,12 @@ func (s *Service) Sitemap(ctx context.Context) ([]SitemapEntry, error) {
 	return out, nil
 }
 
-// Tags returns every tag on a published post, with the number of them.
-func (s *Service) Tags(ctx context.Context) ([]TagCount, error) {
+// Tags returns every tag on a published post, with the number of them;
+// with preview, every tag with its posts of any status not in the trash.
+func (s *Service) Tags(ctx context.Context, preview bool) ([]TagCount, error) {
+	if preview {
+		return s.tags(ctx, nil)
+	}
 	now := s.now()
 	return s.tags(ctx, &now)
 }

@@ -18,7 +18,8 @@ const keyPreview ctxKey = 100
 // even where none is needed. With FOLIO_PUBLIC_API=token a valid token is
 // required. A preview-scope token together with ?preview=1 switches on
 // preview (drafts and scheduled items are shown), and such answers are
-// never stored by any cache.
+// never stored by any cache; ?preview=1 without a token is a 401, with a
+// content-scope token a 403 (preview_not_allowed).
 func (a *api) deliver(c *fiber.Ctx) error {
 	c.Vary(fiber.HeaderAuthorization)
 	preview, err := queryFlag(c, "preview")
@@ -30,13 +31,21 @@ func (a *api) deliver(c *fiber.Ctx) error {
 		if a.cfg.PublicAPI == config.PublicToken {
 			return errs.New(errs.Unauthenticated, "api_token_required", "This API needs an API token: send \"Authorization: Bearer <token>\" or ?key=<token>.")
 		}
+		if preview {
+			return errs.New(errs.Unauthenticated, "preview_token_required", "A preview needs a preview token: send \"Authorization: Bearer <token>\" or ?key=<token> with ?preview=1.")
+		}
 		return a.cached(c)
 	}
 	tok, err := a.auth.VerifyAPIToken(c.UserContext(), secret)
 	if err != nil {
 		return err
 	}
-	if tok.Scope == auth.ScopePreview && preview {
+	if preview && tok.Scope != auth.ScopePreview {
+		// Saying so beats answering the published content as if it were
+		// the preview the frontend asked for.
+		return errs.New(errs.Forbidden, "preview_not_allowed", "This API token may read published content only: previews need a token with the preview scope.")
+	}
+	if preview {
 		c.Locals(keyPreview, true)
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 		return c.Next() // previews are never cached, here or anywhere

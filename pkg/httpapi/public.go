@@ -99,7 +99,7 @@ func (a *api) related(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	posts, err := a.content.Related(c.UserContext(), c.Params("slug"), limit)
+	posts, err := a.content.Related(c.UserContext(), c.Params("slug"), limit, previewing(c))
 	var moved *content.Moved
 	if errors.As(err, &moved) {
 		return movedTo(c, a.posts.publicPath+"/"+moved.Slug+"/related", moved.Slug)
@@ -118,7 +118,7 @@ func (a *api) tags(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/v1/admin/") {
 		tags, err = a.content.AllTags(c.UserContext(), principal(c))
 	} else {
-		tags, err = a.content.Tags(c.UserContext())
+		tags, err = a.content.Tags(c.UserContext(), previewing(c))
 	}
 	if err != nil {
 		return err

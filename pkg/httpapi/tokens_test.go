@@ -37,10 +37,20 @@ func TestAPITokens(t *testing.T) {
 	bearer := map[string]string{"Authorization": "Bearer " + secret}
 	e.do(req{Method: "GET", Path: "/api/v1/posts", Headers: bearer}).want(t, 200, map[string]any{"meta.total": 1})
 	e.do(req{Method: "GET", Path: "/api/v1/posts?key=" + secret}).want(t, 200, map[string]any{"meta.total": 1})
-	// A content token cannot preview.
-	r := e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1", Headers: bearer})
-	r.want(t, 200, map[string]any{"meta.total": 1})
-	e.do(req{Method: "GET", Path: "/api/v1/posts/draft?preview=1", Headers: bearer}).want(t, 404, nil)
+	// A content token cannot preview, and says so rather than answering
+	// published content as if it were the preview.
+	for _, path := range []string{"/api/v1/posts?preview=1", "/api/v1/posts/draft?preview=1", "/api/v1/posts/live/related?preview=1", "/api/v1/tags?preview=1&key=" + secret} {
+		h := bearer
+		if strings.Contains(path, "key=") {
+			h = nil
+		}
+		r := e.do(req{Method: "GET", Path: path, Headers: h})
+		r.want(t, 403, map[string]any{"error.code": "preview_not_allowed"})
+		if strings.Contains(string(r.Body), "Draft") {
+			t.Errorf("%s: the refusal shows the draft: %s", path, r.Body)
+		}
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/posts?preview=0", Headers: bearer}).want(t, 200, map[string]any{"meta.total": 1})
 
 	// The list never shows the secret; it shows when the token was last used.
 	list := e.do(req{Method: "GET", Path: "/api/v1/admin/tokens", As: auth.RoleAdmin})
@@ -70,9 +80,12 @@ func TestPreviewTokens(t *testing.T) {
 	_, preview := e.apiToken("preview")
 	pv := map[string]string{"Authorization": "Bearer " + preview}
 
-	// Open mode: anyone reads published content; ?preview=1 alone changes nothing.
-	e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1"}).want(t, 200, map[string]any{"meta.total": 1})
-	e.do(req{Method: "GET", Path: "/api/v1/posts/draft?preview=1"}).want(t, 404, nil)
+	// Open mode: anyone reads published content; ?preview=1 without a
+	// token is refused (a 401 that says what is missing), not answered
+	// with the published content as if it were a preview.
+	e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1"}).want(t, 401, map[string]any{"error.code": "preview_token_required"})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/draft?preview=1"}).want(t, 401, map[string]any{"error.code": "preview_token_required"})
+	e.do(req{Method: "GET", Path: "/api/v1/posts?preview=0"}).want(t, 200, map[string]any{"meta.total": 1})
 	// A preview token without ?preview=1 also changes nothing.
 	e.do(req{Method: "GET", Path: "/api/v1/posts", Headers: pv}).want(t, 200, map[string]any{"meta.total": 1})
 	// Both together show drafts, and the answer must not be cached by anyone.
@@ -86,6 +99,16 @@ func TestPreviewTokens(t *testing.T) {
 	}
 	e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1", Headers: pv}).want(t, 200, map[string]any{"meta.total": 2})
 	e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1&key=" + preview}).want(t, 200, map[string]any{"meta.total": 2})
+	// related and tags honour the preview too: a draft's related posts, and
+	// the tags only drafts carry.
+	e.createPost(map[string]any{"title": "Draft sibling", "tags": []string{"Unreleased"}})
+	e.createPost(map[string]any{"title": "Tagged draft", "tags": []string{"Unreleased"}})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/tagged-draft/related?preview=1", Headers: pv}).
+		want(t, 200, map[string]any{"data.0.slug": "draft-sibling"})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/tagged-draft/related"}).want(t, 404, nil)
+	e.do(req{Method: "GET", Path: "/api/v1/tags?preview=1", Headers: pv}).
+		want(t, 200, map[string]any{"data": []map[string]any{{"slug": "unreleased", "name": "Unreleased", "post_count": 2}}})
+	e.do(req{Method: "GET", Path: "/api/v1/tags"}).want(t, 200, map[string]any{"data": []map[string]any{}})
 }
 
 func TestAuditLog(t *testing.T) {

@@ -324,12 +324,19 @@ func (tx *Tx) UpdateEntry(row *EntryRow, base int) error {
 	return translate(tx.db.Model(&BodyRow{}).Where("entry_id = ?", row.ID).Select("*").Omit("entry_id").Updates(&row.BodyRow).Error)
 }
 
-// Related returns up to limit posts visible at time at that share tags with
-// post id, most shared tags first, then newest; when fewer share any, the
-// newest other posts fill the list.
-func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
+// Related returns up to limit posts visible at time *at (nil: any not in
+// the trash, for previews) that share tags with post id, most shared tags
+// first, then newest; when fewer share any, the newest other posts fill
+// the list.
+func (r Reader) Related(id int64, at *time.Time, limit int) ([]EntryRow, error) {
+	scope := func() *gorm.DB {
+		if at == nil {
+			return r.db.Model(&EntryRow{}).Where("entries.trashed_at IS NULL")
+		}
+		return visible(r.db.Model(&EntryRow{}), *at)
+	}
 	var rows []EntryRow
-	err := visible(r.db.Model(&EntryRow{}), at).
+	err := scope().
 		Joins(`JOIN (SELECT b.entry_id AS id, COUNT(*) AS shared FROM entry_tags a
 			JOIN entry_tags b ON b.tag_id = a.tag_id AND b.entry_id <> a.entry_id
 			WHERE a.entry_id = ? GROUP BY b.entry_id) s ON s.id = entries.id`, id).
@@ -343,7 +350,7 @@ func (r Reader) Related(id int64, at time.Time, limit int) ([]EntryRow, error) {
 		skip = append(skip, row.ID)
 	}
 	var more []EntryRow
-	err = visible(r.db.Model(&EntryRow{}), at).
+	err = scope().
 		Where("entries.type = 'post' AND entries.id NOT IN ?", skip).
 		Order("entries.published_at DESC, entries.id DESC").Limit(limit - len(rows)).Find(&more).Error
 	return append(rows, more...), translate(err)

@@ -1210,6 +1210,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   getPost: {
@@ -1232,6 +1233,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1301,6 +1303,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   caseStudyFacets: {
@@ -1315,6 +1318,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   getCaseStudy: {
@@ -1337,6 +1341,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1351,6 +1356,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   relatedPosts: {
@@ -1373,6 +1379,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
     };
   };
@@ -1391,6 +1398,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
       503: components["schemas"]["Error"];
     };
   };
@@ -1402,6 +1410,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   listRedirects: {
@@ -1412,6 +1421,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   feedAtom: {
@@ -1420,6 +1430,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   feedJSON: {
@@ -1428,6 +1439,7 @@ export interface operations {
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
     };
   };
   openapi: {
