@@ -445,6 +445,65 @@ test('an author: the buttons are the post’s allowed_actions (Save, Submit for 
   await ctx.close();
 });
 
+test('pages: a parent and a child (the picker never offers a page itself or one below it), both published, the child’s path; shown as a tree; authors read only', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, editor, '/admin/pages');
+  await page.getByRole('heading', { name: 'Pages' }).waitFor();
+  // The parent.
+  await page.getByRole('link', { name: 'New page' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Our services');
+  await typeInEditor(page, 'What we do for our clients.');
+  await until(() => /\/admin\/pages\/\d+$/.test(page.url()), 'the new page to get its address');
+  const parentId = Number(page.url().split('/').pop());
+  await waitSaved(page);
+  await page.locator('.bar').getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('.head .badge', { hasText: 'Published' }).waitFor();
+  // The child, under it, second in its menu.
+  await page.goto(`${folio.url}/admin/pages/new`);
+  await page.getByLabel('Title', { exact: true }).fill('Backend development');
+  await typeInEditor(page, 'APIs, databases and the services behind them.');
+  await until(() => /\/admin\/pages\/\d+$/.test(page.url()), 'the child page to get its address');
+  const childId = Number(page.url().split('/').pop());
+  await openSettings(page);
+  await page.getByLabel('Parent page').selectOption({ label: 'Our services' });
+  await page.getByLabel('Menu order').fill('2');
+  await waitSaved(page);
+  await page.getByTestId('page-path').getByText('/our-services/backend-development').waitFor();
+  await shot(page, 'page-settings');
+  await page.locator('.bar').getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('.head .badge', { hasText: 'Published' }).waitFor();
+  const r = await folio.api('GET', '/api/v1/pages/backend-development');
+  assertEq(r.status, 200, 'the child in the public API');
+  assertEq(r.json.data.path, '/our-services/backend-development', 'the child’s path comes from its parent’s slug');
+  // The parent's picker offers neither the parent itself nor its child.
+  await page.goto(`${folio.url}/admin/pages/${parentId}`);
+  await openSettings(page);
+  const options = await page.getByLabel('Parent page').locator('option').allTextContents();
+  assert(!options.some((o) => o.includes('Our services') || o.includes('Backend development')), `the parent picker offers: ${options.join(' | ')}`);
+  // The list: the child indented under its parent.
+  await page.goto(`${folio.url}/admin/pages`);
+  const titles = page.locator('table.entries tbody td.title');
+  await titles.first().waitFor();
+  const rows = (await titles.allTextContents()).map((t) => t.trim());
+  const at = rows.findIndex((t) => t.startsWith('Our services'));
+  assert(at >= 0 && rows[at + 1]?.includes('└') && rows[at + 1]?.includes('Backend development'), `the list as a tree: ${rows.join(' | ')}`);
+  await page.locator('table.entries').getByText('/our-services/backend-development').waitFor();
+  await shot(page, 'pages-list');
+  await ctx.close();
+  // Authors read pages and cannot change them.
+  const actx = await newContext();
+  const ap = await actx.newPage();
+  await signIn(ap, author, '/admin/pages');
+  await ap.getByRole('heading', { name: 'Pages' }).waitFor();
+  assertEq(await ap.getByRole('link', { name: 'New page' }).count(), 0, 'no New page for authors');
+  await ap.goto(`${folio.url}/admin/pages/${childId}`);
+  await ap.getByText('Authors can read pages but not edit them.').waitFor();
+  assertEq(await ap.getByRole('button', { name: 'Publish', exact: true }).count(), 0, 'no Publish for authors');
+  assertEq(await ap.getByRole('button', { name: 'Save' }).count(), 0, 'no Save for authors');
+  await actx.close();
+});
+
 test('case-study editor: chips, sections with preview, metrics rows', async () => {
   const ctx = await newContext();
   const page = await ctx.newPage();

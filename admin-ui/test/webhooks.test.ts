@@ -83,6 +83,7 @@ describe('choosing events', () => {
     expect(groupEvents(KNOWN_EVENTS).map((g) => [g.label, g.events.length])).toEqual([
       ['Posts', 4],
       ['Case studies', 4],
+      ['Pages', 4],
       ['Media', 1],
     ]);
   });

@@ -35,10 +35,10 @@ var everyAction = []string{"update", "submit", "publish", "schedule", "unschedul
 
 // wantAllowed is what allowed_actions must say, written from the issue and
 // README's roles (not read from the code): admins and editors manage every
-// entry, marketers case studies; authors change, submit and trash their own
-// posts while those are drafts or in review; only admins purge. Workflow
-// steps start only from their statuses; in the trash an entry can only be
-// restored or purged.
+// entry, marketers case studies and pages; authors change, submit and trash
+// their own posts while those are drafts or in review, and only read pages;
+// only admins purge. Workflow steps start only from their statuses; in the
+// trash an entry can only be restored or purged.
 func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
 	manage := role == auth.RoleAdmin || role == auth.RoleEditor || (role == auth.RoleMarketer && typ != "posts")
 	authorOwn := role == auth.RoleAuthor && typ == "posts" && own && (s.status == "draft" || s.status == "in_review")
@@ -105,7 +105,7 @@ func TestAllowedActions(t *testing.T) {
 				t.Parallel()
 				e := newEnv(t)
 				n := 0
-				reads := role != auth.RoleAuthor || typ != "case-studies" // authors don't see case studies at all; they read pages
+				reads := role != auth.RoleAuthor || typ != "case-studies" // authors don't see case studies at all
 				// Owners: the caller itself when it may create this type, and
 				// someone else.
 				owners := map[bool]auth.Role{false: auth.RoleEditor}
@@ -258,10 +258,9 @@ func TestSignInSaysWhatTheRoleMay(t *testing.T) {
 	}
 	author := map[string]any{
 		"signed_in": "any", "posts.read": "any", "posts.create": "any", "posts.update": "own", "posts.delete": "own", "posts.submit": "own",
-		"pages.read": "any", "media.read": "any", "media.upload": "any", "media.update": "own",
+		"media.read": "any", "media.upload": "any", "media.update": "own", "pages.read": "any",
 	}
-	got := perms(auth.RoleAuthor)
-	if d := cmp.Diff(author, got); d != "" {
+	if d := cmp.Diff(author, perms(auth.RoleAuthor)); d != "" {
 		t.Errorf("an author's permissions (-want +got):\n%s", d)
 	}
 	m := perms(auth.RoleMarketer)

@@ -7,11 +7,15 @@ import type {
   AdminCaseStudyItem,
   AdminPost,
   AdminPostItem,
+  AdminPage,
+  AdminPageItem,
   CaseStudyFields,
   CaseStudyWrite,
   EntryType,
   Image,
+  PageFields,
   PageMeta,
+  PageWrite,
   PostFields,
   PostWrite,
   Rendered,
@@ -54,9 +58,21 @@ export interface CaseStudyEdit {
   featured: boolean;
 }
 
-export type AnyEdit = PostEdit | CaseStudyEdit;
-export type AnyFull = AdminPost | AdminCaseStudy;
-export type AnyItem = AdminPostItem | AdminCaseStudyItem;
+/** A page: a Markdown body like a post's, below an optional parent page, in a menu order. */
+export interface PageEdit {
+  title: string;
+  slug: string;
+  excerpt: string;
+  body: string;
+  parent_id: number | null;
+  menu_order: number;
+  cover_image: EditImage;
+  seo: SEO;
+}
+
+export type AnyEdit = PostEdit | CaseStudyEdit | PageEdit;
+export type AnyFull = AdminPost | AdminCaseStudy | AdminPage;
+export type AnyItem = AdminPostItem | AdminCaseStudyItem | AdminPageItem;
 
 export interface RevisionDetail<F> extends Revision {
   snapshot: { status: Status; published_at: string | null; fields: F };
@@ -91,7 +107,7 @@ const seo = (s: Partial<SEO> | null | undefined): SEO => ({
 /** Kind describes one entry type to the editor. */
 export interface Kind<F extends AnyEdit, Full extends AnyFull> {
   type: EntryType;
-  seg: 'posts' | 'case-studies';
+  seg: 'posts' | 'case-studies' | 'pages';
   /** What people call one ("post", "Post") and several ("posts", "Posts"). */
   noun: string;
   Noun: string;
@@ -99,7 +115,7 @@ export interface Kind<F extends AnyEdit, Full extends AnyFull> {
   Nouns: string;
   empty(): F;
   fromFull(e: Full): F;
-  fromSnapshot(f: PostFields | CaseStudyFields): F;
+  fromSnapshot(f: PostFields | CaseStudyFields | PageFields): F;
   /** toWrite is the PUT/POST body for the fields (without version). */
   toWrite(f: F): Record<string, unknown>;
   /** How a conflict merges each field. */
@@ -273,7 +289,56 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
   },
 };
 
-const KINDS = { post: postKind, case_study: caseStudyKind } as unknown as Record<EntryType, Kind<AnyEdit, AnyFull>>;
+export const pageKind: Kind<PageEdit, AdminPage> = {
+  type: 'page',
+  seg: 'pages',
+  noun: 'page',
+  Noun: 'Page',
+  nouns: 'pages',
+  Nouns: 'Pages',
+  empty: () => ({ title: '', slug: '', excerpt: '', body: '', parent_id: null, menu_order: 0, cover_image: img(null), seo: seo(null) }),
+  fromFull: (p) => ({ ...pageKind.fromSnapshot(p as unknown as PageFields), cover_image: img(p.cover_image) }),
+  fromSnapshot: (f0) => {
+    const f = f0 as PageFields;
+    return {
+      title: f.title,
+      slug: f.slug,
+      excerpt: f.excerpt ?? '',
+      body: f.body ?? '',
+      parent_id: f.parent_id ?? null,
+      menu_order: f.menu_order ?? 0,
+      cover_image: img(f.cover_image),
+      seo: seo(f.seo),
+    };
+  },
+  toWrite: (f) =>
+    ({
+      title: f.title,
+      slug: f.slug,
+      excerpt: f.excerpt,
+      body: f.body,
+      parent_id: f.parent_id,
+      menu_order: f.menu_order,
+      cover_image: imgOut(f.cover_image),
+      seo: f.seo,
+    }) satisfies PageWrite,
+  mergeKinds: { body: 'text', excerpt: 'text' },
+  labels: {
+    title: 'Title',
+    slug: 'Slug',
+    excerpt: 'Excerpt',
+    body: 'Body',
+    parent_id: 'Parent page',
+    menu_order: 'Menu order',
+    cover_image: 'Cover image',
+    seo: 'SEO',
+  },
+  markdown: { body: 'html' },
+  rendered: (p, field) =>
+    field === 'body' ? { html: p.html, toc: p.toc, excerpt: p.auto_excerpt, word_count: p.word_count, reading_time_minutes: p.reading_time_minutes } : null,
+};
+
+const KINDS = { post: postKind, case_study: caseStudyKind, page: pageKind } as unknown as Record<EntryType, Kind<AnyEdit, AnyFull>>;
 
 /** kindOf is the Kind of an entry type. */
 export function kindOf(type: EntryType): Kind<AnyEdit, AnyFull> {

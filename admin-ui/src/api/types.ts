@@ -30,6 +30,10 @@ export type AdminCaseStudyItem = S['AdminCaseStudyItem'];
 export type PostWrite = S['PostWrite'];
 export type PostPatch = S['PostPatch'];
 export type PostFields = S['PostFields'];
+export type AdminPage = S['AdminPage'];
+export type AdminPageItem = S['AdminPageItem'];
+export type PageWrite = S['PageWrite'];
+export type PageFields = S['PageFields'];
 export type CaseStudyWrite = S['CaseStudyWrite'];
 export type CaseStudyPatch = S['CaseStudyPatch'];
 export type CaseStudyFields = S['CaseStudyFields'];
@@ -55,4 +59,4 @@ export type Delivery = S['Delivery'];
 export type DeliveryStatus = Delivery['status'];
 
 /** The two kinds of entries, as the API names them in summaries. */
-export type EntryType = 'post' | 'case_study';
+export type EntryType = 'post' | 'case_study' | 'page';

@@ -5,12 +5,13 @@
 // the types only through this table; a new type is one row here.
 import type { Component } from 'svelte';
 import { caseStudyKind, kindOf, type AnyEdit, type AnyFull, type AnyItem, type Kind } from '../api/entries';
-import type { AdminCaseStudyItem, AdminPostItem, EntryType, Permissions } from '../api/types';
+import type { AdminCaseStudyItem, AdminPageItem, AdminPostItem, EntryType, Permissions } from '../api/types';
 import { client } from '../lib/app.svelte';
 import { entries, type EditorModel } from '../lib/editor.svelte';
 import type { FilterKey } from '../lib/listQuery';
 import { can } from '../lib/permissions';
 import CaseStudyForm from './CaseStudyForm.svelte';
+import PageForm from './PageForm.svelte';
 import PostForm from './PostForm.svelte';
 
 export interface Choice {
@@ -30,6 +31,12 @@ export interface EntryTypeUI {
   settings: string[];
   /** Whether the list offers "Add a tag" to several entries at once (the type has tags). */
   tags: boolean;
+  /**
+   * Entries of the type form a tree (pages under their parent): the list shows
+   * them indented under their parents, siblings by menu order, when sorted by
+   * default; it asks for parent and menu order of each.
+   */
+  tree?: (x: AnyItem) => { parent: number | null; menu_order: number };
 }
 
 export type FormPart = 'main' | 'settings';
@@ -80,6 +87,15 @@ export const ENTRY_TYPES: Record<EntryType, EntryTypeUI> = {
     Form: form(CaseStudyForm),
     settings: ['slug', 'cover_image', 'logo', 'seo', 'featured'],
     tags: false,
+  },
+  page: {
+    kind: kindOf('page'),
+    column: { head: 'Path', label: 'Path', text: (x) => (x as AdminPageItem).path },
+    choices: () => {},
+    Form: form(PageForm),
+    settings: ['slug', 'parent_id', 'menu_order', 'excerpt', 'cover_image', 'seo'],
+    tags: false,
+    tree: (x) => ({ parent: (x as AdminPageItem).parent_id ?? null, menu_order: (x as AdminPageItem).menu_order }),
   },
 };
 

@@ -31,6 +31,7 @@ export type FilterKey = 'tag' | 'author' | 'industry' | 'technology';
 export const FILTERS: Record<EntryType, FilterKey[]> = {
   post: ['tag', 'author'],
   case_study: ['industry', 'technology'],
+  page: [],
 };
 
 export interface ListState {

@@ -76,7 +76,7 @@ export function usedByFrom(err: unknown): MediaUse[] | null {
   if (!Array.isArray(list)) return [];
   return list.filter(
     (u): u is MediaUse =>
-      !!u && typeof u === 'object' && (u.type === 'post' || u.type === 'case_study') && typeof u.id === 'number' && typeof u.title === 'string' && typeof u.field === 'string',
+      !!u && typeof u === 'object' && (u.type === 'post' || u.type === 'case_study' || u.type === 'page') && typeof u.id === 'number' && typeof u.title === 'string' && typeof u.field === 'string',
   );
 }
 

@@ -15,7 +15,7 @@ export interface Actionable {
 }
 
 /** The name each entry type's permissions start with (pkg/auth/roles.go: posts.read, case_studies.create, …). */
-const PERMS_OF: Record<EntryType, string> = { post: 'posts', case_study: 'case_studies' };
+const PERMS_OF: Record<EntryType, string> = { post: 'posts', case_study: 'case_studies', page: 'pages' };
 
 /** can: does the user's role hold permission p (on some records at least)? */
 export function can(perms: Permissions, p: string): boolean {

@@ -4,7 +4,7 @@ import type { EntryType } from '../api/types';
 export const BASE = '/admin/';
 
 /** Where each entry type's list and editors live: /admin/posts, /admin/posts/12, /admin/posts/new. */
-const SEGMENTS = { post: 'posts', case_study: 'case-studies' } as const satisfies Record<EntryType, string>;
+const SEGMENTS = { post: 'posts', case_study: 'case-studies', page: 'pages' } as const satisfies Record<EntryType, string>;
 
 export type Route =
   | { name: 'dashboard' }

@@ -15,6 +15,10 @@ export const KNOWN_EVENTS = [
   'case_study.updated',
   'case_study.unpublished',
   'case_study.deleted',
+  'page.published',
+  'page.updated',
+  'page.unpublished',
+  'page.deleted',
   'media.deleted',
 ];
 
@@ -47,7 +51,7 @@ export function toEvents(c: EventChoice, known: readonly string[] = KNOWN_EVENTS
   return [...new Set(c.events)].sort((a, b) => order(a) - order(b) || a.localeCompare(b)) as WebhookEvent[];
 }
 
-const NOUN: Record<string, string> = { post: 'Post', case_study: 'Case study', media: 'Media item', webhook: 'Webhook' };
+const NOUN: Record<string, string> = { post: 'Post', case_study: 'Case study', page: 'Page', media: 'Media item', webhook: 'Webhook' };
 
 /** eventLabel: "post.published" → "Post published". */
 export function eventLabel(e: string): string {
@@ -66,7 +70,7 @@ export function eventsSummary(events: readonly string[]): string {
 
 /** groupEvents puts the known events under headings (Posts, Case studies, Media). */
 export function groupEvents(known: readonly string[]): Array<{ label: string; events: string[] }> {
-  const heading: Record<string, string> = { post: 'Posts', case_study: 'Case studies', media: 'Media' };
+  const heading: Record<string, string> = { post: 'Posts', case_study: 'Case studies', page: 'Pages', media: 'Media' };
   const out: Array<{ label: string; events: string[] }> = [];
   for (const e of known) {
     const type = e.split('.')[0];
