@@ -423,6 +423,25 @@ var migrations = []migration{
 		`ALTER TABLE entries ADD COLUMN type_data TEXT NOT NULL DEFAULT '{}'`,
 	)},
 	{"pages: a third entry type, with a parent and a menu order", addPages},
+	{"search: a small index of titles, excerpts and meta", sqlStep(
+		// Searches for words in most entries are ranked by where they match
+		// (title, then excerpt or meta, then body). Asking the main index
+		// which of its matches have the words in the title reads every
+		// position of those words in every body; this index holds only the
+		// short columns, so the same question reads a few positions per
+		// entry (see docs/PERFORMANCE.md). It reads the same view, and
+		// follows the changes of the entries' columns it shows (bodies are
+		// not in it).
+		`CREATE VIRTUAL TABLE entries_fts_head USING fts5(title, excerpt, meta,
+			content = 'entries_search', content_rowid = 'id', prefix = '2 3 4',
+			tokenize = 'unicode61 remove_diacritics 2')`,
+		`CREATE TRIGGER entries_head_insert AFTER INSERT ON entries BEGIN `+ftsHeadAdd("new.id")+` END`,
+		`CREATE TRIGGER entries_head_before_update BEFORE UPDATE OF `+ftsEntryColumns+` ON entries BEGIN `+ftsHeadRemove("old.id")+` END`,
+		`CREATE TRIGGER entries_head_update AFTER UPDATE OF `+ftsEntryColumns+` ON entries BEGIN `+ftsHeadAdd("new.id")+` END`,
+		`CREATE TRIGGER entries_head_delete BEFORE DELETE ON entries BEGIN `+ftsHeadRemove("old.id")+` END`,
+		`INSERT INTO entries_fts_head (entries_fts_head) VALUES ('rebuild')`,
+		`INSERT INTO entries_fts_head (entries_fts_head) VALUES ('optimize')`,
+	)},
 }
 
 // The columns of entries that entries_search reads, and the SQL that adds
@@ -444,6 +463,18 @@ func ftsAdd(id string) string {
 func ftsRemove(id string) string {
 	return `INSERT INTO entries_fts (entries_fts, rowid, title, excerpt, body, meta)
 		SELECT 'delete', id, title, excerpt, body, meta FROM entries_search WHERE id = ` + id + `;`
+}
+
+// ftsHeadAdd and ftsHeadRemove add an entry's short columns to
+// entries_fts_head, or remove them, as entries_search shows them.
+func ftsHeadAdd(id string) string {
+	return `INSERT INTO entries_fts_head (rowid, title, excerpt, meta)
+		SELECT id, title, excerpt, meta FROM entries_search WHERE id = ` + id + `;`
+}
+
+func ftsHeadRemove(id string) string {
+	return `INSERT INTO entries_fts_head (entries_fts_head, rowid, title, excerpt, meta)
+		SELECT 'delete', id, title, excerpt, meta FROM entries_search WHERE id = ` + id + `;`
 }
 
 // ftsReindex is the SQL that rewrites the search index row of entry id.

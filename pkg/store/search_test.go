@@ -50,7 +50,7 @@ func TestSearchQueriesAreDrivenByTheIndex(t *testing.T) {
 		}
 		plan := strings.Join(details, "\n")
 		t.Logf("%s:\n%s", name, plan)
-		if !strings.Contains(plan, "SCAN entries_fts VIRTUAL TABLE") {
+		if !strings.Contains(plan, "SCAN entries_fts VIRTUAL TABLE") && !strings.Contains(plan, "SCAN entries_fts_head VIRTUAL TABLE") {
 			t.Errorf("%s does not read the full-text index:\n%s", name, plan)
 		}
 		if strings.Contains(plan, "CORRELATED") {
@@ -115,8 +115,10 @@ func fill(t testing.TB, s *Store, n int, text func(i int) (title, body string)) 
 // with what the view entries_search shows.
 func checkIndex(t *testing.T, s *Store) {
 	t.Helper()
-	if err := s.w.Exec(`INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 1)`).Error; err != nil {
-		t.Fatalf("the search index does not match the entries: %v", err)
+	for _, fts := range []string{"entries_fts", "entries_fts_head"} {
+		if err := s.w.Exec(`INSERT INTO ` + fts + ` (` + fts + `, rank) VALUES ('integrity-check', 1)`).Error; err != nil {
+			t.Fatalf("the search index %s does not match the entries: %v", fts, err)
+		}
 	}
 }
 

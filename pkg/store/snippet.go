@@ -2,6 +2,7 @@ package store
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,8 +18,9 @@ import (
 // \x02 around each match and … where text was cut, and the number of
 // different phrases it shows (0: none of m is in text).
 func cutSnippet(text string, m searchMatch, n int) (string, int) {
-	// Common words are near the start: look at the first part first.
-	if len(text) > 1536 {
+	// Common words are near the start: look at the first part first (not
+	// for many phrases, which the first part seldom holds all of).
+	if len(text) > 1536 && len(m.phrases) <= 3 {
 		cut := 1536
 		for cut < len(text) && isWordRune(rune(text[cut])) {
 			cut++
@@ -34,23 +36,43 @@ func cutSnippet(text string, m searchMatch, n int) (string, int) {
 }
 
 func cutSnippetIn(text string, m searchMatch, n int) (string, int) {
-	toks := tokenize(text)
-	if len(toks) == 0 {
+	buf := snippetBufs.Get().(*snippetBuf)
+	defer snippetBufs.Put(buf)
+	toks := buf.scan(text)
+	if len(toks.spans) == 0 {
 		return "", 0
 	}
 	// hit[i] is the phrase (1-based) whose match starts at token i, and
 	// size[i] its length in tokens.
-	hit := make([]int, len(toks))
-	size := make([]int, len(toks))
-	for i := range toks {
-		for p, ph := range m.phrases {
-			if ph.matchesAt(toks, i) {
-				hit[i], size[i] = p+1, len(ph.words)
-				break
+	hit, size := buf.hits(len(toks.spans))
+	firsts := m.firstWords()
+	for i, sp := range toks.spans {
+		// Most words can't start a phrase: tell them by their first
+		// letter and length before looking them up.
+		if c := toks.lower[sp.from]; c < utf8.RuneSelf && !firsts.bytes[c] {
+			continue
+		}
+		w := toks.word(i)
+		if len(firsts.prefix) == 0 && (len(w) >= 64 || firsts.lengths&(1<<len(w)) == 0) {
+			continue
+		}
+		best := -1
+		for _, p := range firsts.exact[w] {
+			if (best < 0 || p < best) && m.phrases[p].matchesAt(&toks, i) {
+				best = p
 			}
 		}
+		for _, p := range firsts.prefix {
+			if (best < 0 || p < best) && strings.HasPrefix(w, m.phrases[p].words[0]) && m.phrases[p].matchesAt(&toks, i) {
+				best = p
+			}
+		}
+		if best >= 0 {
+			hit[i], size[i] = int32(best+1), int32(len(m.phrases[best].words))
+		}
 	}
-	n = min(n, len(toks))
+	ntok := len(toks.spans)
+	n = min(n, ntok)
 	seen := make([]int, len(m.phrases)+1)
 	distinct, hits := 0, 0
 	add := func(i, d int) {
@@ -68,11 +90,11 @@ func cutSnippetIn(text string, m searchMatch, n int) (string, int) {
 	// Windows of n tokens, each starting at a match (or at the start).
 	bestStart, bestScore := -1, 0
 	end := 0
-	for start := range toks {
+	for start := range ntok {
 		if start > 0 {
 			add(start-1, -1)
 		}
-		for ; end < min(len(toks), start+n); end++ {
+		for ; end < min(ntok, start+n); end++ {
 			add(end, 1)
 		}
 		if hit[start] != 0 || start == 0 {
@@ -84,24 +106,25 @@ func cutSnippetIn(text string, m searchMatch, n int) (string, int) {
 	if bestStart < 0 {
 		return "", 0
 	}
+	sp := toks.spans
 	// Begin a little before the first match, as a reader would quote it:
 	// at the start of its sentence if that is near, and never so early
 	// that the window loses a match at its end.
 	lastEnd := bestStart
-	for i := bestStart; i < min(len(toks), bestStart+n); i++ {
+	for i := bestStart; i < min(ntok, bestStart+n); i++ {
 		if hit[i] != 0 {
-			lastEnd = max(lastEnd, min(len(toks), i+size[i]))
+			lastEnd = max(lastEnd, min(ntok, i+int(size[i])))
 		}
 	}
 	earliest := max(0, lastEnd-n, bestStart-n/4)
 	start := max(earliest, bestStart-n/8)
 	for i := bestStart; i >= earliest; i-- {
-		if i == 0 || strings.ContainsAny(text[toks[i-1].to:toks[i].from], ".!?\n") {
+		if i == 0 || strings.ContainsAny(text[sp[i-1].to:sp[i].from], ".!?\n") {
 			start = i
 			break
 		}
 	}
-	end = min(len(toks), start+n)
+	end = min(ntok, start+n)
 	if end-start < n { // near the end: show n words all the same
 		start = max(0, end-n)
 	}
@@ -109,21 +132,21 @@ func cutSnippetIn(text string, m searchMatch, n int) (string, int) {
 	if start > 0 {
 		b.WriteString("…")
 	}
-	pos, closeAt := toks[start].from, -1
+	pos, closeAt := int(sp[start].from), -1
 	for i := start; i < end; i++ {
-		b.WriteString(text[pos:toks[i].from])
+		b.WriteString(text[pos:sp[i].from])
 		if hit[i] != 0 && closeAt < 0 {
 			b.WriteByte(1)
-			closeAt = min(end, i+size[i]) - 1
+			closeAt = min(end, i+int(size[i])) - 1
 		}
-		b.WriteString(text[toks[i].from:toks[i].to])
+		b.WriteString(text[sp[i].from:sp[i].to])
 		if i == closeAt {
 			b.WriteByte(2)
 			closeAt = -1
 		}
-		pos = toks[i].to
+		pos = int(sp[i].to)
 	}
-	if end < len(toks) {
+	if end < ntok {
 		b.WriteString("…")
 	}
 	return b.String(), bestScore / 1000
@@ -138,25 +161,77 @@ type token struct {
 // remove_diacritics 2) does: runs of letters and digits, lowercased and
 // without diacritics.
 func tokenize(text string) []token {
-	out := make([]token, 0, len(text)/6)
-	lower := asciiLower(text)
-	from, plain := -1, true // plain: the token is ASCII so far
-	emit := func(to int) {
-		w := lower[from:to]
-		if !plain {
-			w = fold(text[from:to])
-		}
-		out = append(out, token{from, to, w})
-		from, plain = -1, true
+	var buf snippetBuf
+	toks := buf.scan(text)
+	out := make([]token, len(toks.spans))
+	for i, s := range toks.spans {
+		out[i] = token{int(s.from), int(s.to), toks.word(i)}
 	}
+	return out
+}
+
+// span is where a token is in a text, in bytes.
+type span struct{ from, to int32 }
+
+// tokens is a text split into words: their places (no pointers, so a
+// long text's tokens cost the garbage collector nothing), and each word
+// folded as the index folds it: a slice of the ASCII-lowercased text, or
+// for words with other letters, folded apart.
+type tokens struct {
+	lower  string
+	spans  []span
+	folded map[int]string
+}
+
+func (t *tokens) word(i int) string {
+	if t.folded != nil {
+		if w, ok := t.folded[i]; ok {
+			return w
+		}
+	}
+	return t.lower[t.spans[i].from:t.spans[i].to]
+}
+
+// snippetBuf keeps the buffers of one snippet between uses.
+type snippetBuf struct {
+	spans     []span
+	hit, size []int32
+}
+
+var snippetBufs = sync.Pool{New: func() any { return new(snippetBuf) }}
+
+// hits returns n zeroed entries of the hit and size buffers.
+func (b *snippetBuf) hits(n int) (hit, size []int32) {
+	if cap(b.hit) < n {
+		b.hit, b.size = make([]int32, n), make([]int32, n)
+	}
+	hit, size = b.hit[:n], b.size[:n]
+	clear(hit)
+	clear(size)
+	return hit, size
+}
+
+// scan splits text into its words (see tokenize).
+func (b *snippetBuf) scan(text string) tokens {
+	t := tokens{lower: asciiLower(text), spans: b.spans[:0]}
+	if cap(t.spans) < len(text)/5 {
+		t.spans = make([]span, 0, len(text)/5)
+	}
+	lower := t.lower
+	from, plain := -1, true // plain: the token is ASCII so far
 	for i := 0; i < len(text); {
-		if c := lower[i]; c < utf8.RuneSelf {
-			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+		c := lower[i]
+		if c < utf8.RuneSelf {
+			if asciiWord[c] {
 				if from < 0 {
 					from = i
 				}
-			} else if from >= 0 {
-				emit(i)
+				i++
+				continue
+			}
+			if from >= 0 {
+				t.emit(text, from, i, plain)
+				from, plain = -1, true
 			}
 			i++
 			continue
@@ -168,15 +243,36 @@ func tokenize(text string) []token {
 			}
 			plain = false
 		} else if from >= 0 {
-			emit(i)
+			t.emit(text, from, i, plain)
+			from, plain = -1, true
 		}
 		i += size
 	}
 	if from >= 0 {
-		emit(len(text))
+		t.emit(text, from, len(text), plain)
 	}
-	return out
+	b.spans = t.spans
+	return t
 }
+
+func (t *tokens) emit(text string, from, to int, plain bool) {
+	if !plain {
+		if t.folded == nil {
+			t.folded = map[int]string{}
+		}
+		t.folded[len(t.spans)] = fold(text[from:to])
+	}
+	t.spans = append(t.spans, span{int32(from), int32(to)})
+}
+
+// asciiWord tells the ASCII bytes that are word characters (after
+// lowercasing).
+var asciiWord = func() (w [utf8.RuneSelf]bool) {
+	for c := range w {
+		w[c] = 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+	}
+	return w
+}()
 
 // asciiLower returns text with A-Z lowercased: the same length, so that
 // offsets in one are offsets in the other.
@@ -212,21 +308,50 @@ func fold(w string) string {
 }
 
 // matchesAt tells whether phrase p matches the tokens from i on.
-func (p searchPhrase) matchesAt(toks []token, i int) bool {
-	if i+len(p.words) > len(toks) {
+func (p searchPhrase) matchesAt(t *tokens, i int) bool {
+	if i+len(p.words) > len(t.spans) {
 		return false
 	}
 	for k, w := range p.words {
-		t := toks[i+k].word
+		tw := t.word(i + k)
 		if p.prefix && k == len(p.words)-1 {
-			if !strings.HasPrefix(t, w) {
+			if !strings.HasPrefix(tw, w) {
 				return false
 			}
-		} else if t != w {
+		} else if tw != w {
 			return false
 		}
 	}
 	return true
+}
+
+// phraseStarts indexes a search's phrases by their first word: exact
+// words, and first words that match as a prefix.
+type phraseStarts struct {
+	exact  map[string][]int
+	prefix []int
+	// bytes: the ASCII bytes a first word starts with (any byte not ASCII
+	// is let through); lengths: bit k set when an exact first word has k
+	// bytes (or is longer than 63).
+	bytes   [utf8.RuneSelf]bool
+	lengths uint64
+}
+
+func (m searchMatch) firstWords() phraseStarts {
+	f := phraseStarts{exact: make(map[string][]int, len(m.phrases))}
+	for p, ph := range m.phrases {
+		w := ph.words[0]
+		if ph.prefix && len(ph.words) == 1 {
+			f.prefix = append(f.prefix, p)
+		} else {
+			f.exact[w] = append(f.exact[w], p)
+			f.lengths |= 1 << min(len(w), 63)
+		}
+		if w[0] < utf8.RuneSelf {
+			f.bytes[w[0]] = true
+		}
+	}
+	return f
 }
 
 func isWordRune(r rune) bool {
