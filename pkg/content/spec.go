@@ -12,8 +12,8 @@ import (
 
 // Spec declares one entry type: everything the shared workflow needs to
 // know about it. Each type's spec lives in its own file (post.go,
-// casestudy.go); the workflow reaches a type only through its spec, never
-// by comparing types.
+// casestudy.go, page.go); the workflow reaches a type only through its
+// spec, never by comparing types (TestNoTypeSwitches holds it).
 type Spec struct {
 	Type Type
 	// Noun names the type for people ("case study").

@@ -1,6 +1,6 @@
 // Package content is Folio's editorial domain for every entry type alike:
 // one shared workflow (status, slugs, versions, revisions, publishing,
-// trash) and one spec file per type (post.go, casestudy.go) that declares
+// trash) and one spec file per type (post.go, casestudy.go, page.go) that declares
 // its fields and rules. The workflow knows a type only through its spec.
 package content
 

@@ -94,7 +94,8 @@ func Seed(ctx context.Context, path string, n Size, progress func(string)) error
 		_, _, err := svc.Upsert(ctx, auth.System, content.Post, content.Record{
 			Status: content.Published, PublishedAt: &at, AuthorID: &authors[i%len(authors)],
 			Fields: content.Fields{
-				Slug: p.Slug, Title: p.Title, CoverImage: &content.Image{URL: fmt.Sprintf("https://images.example.com/%d.jpg", i), Alt: "A cover"}, Prose: content.Prose{Body: p.Body}, PostFields: content.PostFields{Tags: p.Tags},
+				Slug: p.Slug, Title: p.Title, CoverImage: &content.Image{URL: fmt.Sprintf("https://images.example.com/%d.jpg", i), Alt: "A cover"},
+				Prose: content.Prose{Body: p.Body}, PostFields: content.PostFields{Tags: p.Tags},
 			},
 		})
 		if err != nil {
@@ -110,7 +111,11 @@ func Seed(ctx context.Context, path string, n Size, progress func(string)) error
 		_, _, err := svc.Upsert(ctx, auth.System, content.CaseStudy, content.Record{
 			Status: content.Published, PublishedAt: &at,
 			Fields: content.Fields{
-				Slug: cs.Slug, Title: cs.Title, CaseStudyFields: content.CaseStudyFields{Client: cs.Client, Industry: cs.Industry, Technologies: cs.Technologies, Summary: cs.Summary, Challenge: cs.Challenge, Solution: cs.Solution, Results: cs.Results, Metrics: []content.Metric{{Label: "Latency", Value: "-40%"}, {Label: "Cost", Value: "-25%"}}},
+				Slug: cs.Slug, Title: cs.Title, CaseStudyFields: content.CaseStudyFields{
+					Client: cs.Client, Industry: cs.Industry, Technologies: cs.Technologies, Summary: cs.Summary,
+					Challenge: cs.Challenge, Solution: cs.Solution, Results: cs.Results,
+					Metrics: []content.Metric{{Label: "Latency", Value: "-40%"}, {Label: "Cost", Value: "-25%"}},
+				},
 			},
 		})
 		if err != nil {

@@ -44,7 +44,11 @@ type caseStudyWriteJSON struct {
 
 func (p caseStudyWriteJSON) input() content.Input {
 	f := content.Fields{
-		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured, CaseStudyFields: content.CaseStudyFields{Client: p.Client, Industry: p.Industry, Duration: p.Duration, Services: p.Services, Technologies: p.Technologies, Summary: p.Summary, Challenge: p.Challenge, Solution: p.Solution, Results: p.Results, Logo: imageIn(p.Logo)},
+		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured,
+		CaseStudyFields: content.CaseStudyFields{
+			Client: p.Client, Industry: p.Industry, Duration: p.Duration, Services: p.Services, Technologies: p.Technologies,
+			Summary: p.Summary, Challenge: p.Challenge, Solution: p.Solution, Results: p.Results, Logo: imageIn(p.Logo),
+		},
 	}
 	for _, m := range p.Metrics {
 		f.Metrics = append(f.Metrics, content.Metric(m))

@@ -131,3 +131,36 @@ func TestPageRedirects(t *testing.T) {
 	e.do(req{Method: "GET", Path: "/api/v1/redirects"}).want(t, 200, map[string]any{"data": []map[string]any{
 		{"from": "/services/backend", "to": "/services/apis", "status": 301, "type": "page"}}})
 }
+
+// TestPagePreviewAndCaching: pages answer with ETags and 304s like posts;
+// a preview token shows a draft page, with its draft parent in its path,
+// and such answers are never cached.
+func TestPagePreviewAndCaching(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	parent := e.newPage(map[string]any{"title": "Company"})
+	child := e.newPage(map[string]any{"title": "Careers", "parent_id": parent})
+	e.pageAction(child, "publish")
+	r := e.do(req{Method: "GET", Path: "/api/v1/pages/careers"})
+	r.want(t, 200, map[string]any{"data.path": "/careers"})
+	etag := r.Header.Get("ETag")
+	if etag == "" || r.Header.Get("Cache-Control") != "public, max-age=60, stale-while-revalidate=600" {
+		t.Fatalf("ETag %q, Cache-Control %q", etag, r.Header.Get("Cache-Control"))
+	}
+	if nm := e.do(req{Method: "GET", Path: "/api/v1/pages/careers", Headers: map[string]string{"If-None-Match": etag}}); nm.Status != 304 || len(nm.Body) != 0 {
+		t.Errorf("If-None-Match: %d %q", nm.Status, nm.Body)
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/pages/company"}).want(t, 404, map[string]any{"error.code": "not_found"})
+	_, preview := e.apiToken("preview")
+	bearer := map[string]string{"Authorization": "Bearer " + preview}
+	p := e.do(req{Method: "GET", Path: "/api/v1/pages/careers?preview=1", Headers: bearer})
+	p.want(t, 200, map[string]any{"data.path": "/company/careers", "data.parent": "company"})
+	if p.Header.Get("Cache-Control") != "private, no-store" {
+		t.Errorf("preview Cache-Control = %q", p.Header.Get("Cache-Control"))
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/pages/company?preview=1", Headers: bearer}).want(t, 200, map[string]any{"data.title": "Company"})
+	// Publishing the parent changes the child's public path, and so its ETag.
+	e.pageAction(parent, "publish")
+	again := e.do(req{Method: "GET", Path: "/api/v1/pages/careers", Headers: map[string]string{"If-None-Match": etag}})
+	again.want(t, 200, map[string]any{"data.path": "/company/careers"})
+}

@@ -27,7 +27,8 @@ type postWriteJSON struct {
 
 func (p postWriteJSON) input() content.Input {
 	return content.Input{AuthorID: p.AuthorID, Fields: content.Fields{
-		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured, Prose: content.Prose{Excerpt: p.Excerpt, Body: p.Body}, PostFields: content.PostFields{Tags: p.Tags},
+		Slug: p.Slug, Title: p.Title, CoverImage: imageIn(p.CoverImage), SEO: seoIn(p.SEO), Featured: p.Featured,
+		Prose: content.Prose{Excerpt: p.Excerpt, Body: p.Body}, PostFields: content.PostFields{Tags: p.Tags},
 	}}
 }
 

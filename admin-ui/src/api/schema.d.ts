@@ -412,6 +412,7 @@ export interface components {
       reading_time_minutes: number;
       published_at: components["schemas"]["NullableTime"];
       featured: boolean;
+      updated_at: string;
     };
     Post: {
       id: number;
@@ -562,6 +563,7 @@ export interface components {
       cover_image: components["schemas"]["NullablePicture"];
       reading_time_minutes: number;
       published_at: components["schemas"]["NullableTime"];
+      updated_at: string;
     };
     Page: {
       id: number;
@@ -709,6 +711,7 @@ export interface components {
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
       featured: boolean;
+      updated_at: string;
       published_at: components["schemas"]["NullableTime"];
     };
     CaseStudy: {
@@ -1236,6 +1239,7 @@ export interface operations {
       featured?: boolean;
       published_after?: string;
       published_before?: string;
+      updated_after?: string;
       tag?: string;
       author?: string;
       fields?: string;
@@ -1284,6 +1288,7 @@ export interface operations {
       featured?: boolean;
       published_after?: string;
       published_before?: string;
+      updated_after?: string;
       parent?: string;
       fields?: string;
       preview?: boolean;
@@ -1329,6 +1334,7 @@ export interface operations {
       featured?: boolean;
       published_after?: string;
       published_before?: string;
+      updated_after?: string;
       industry?: string;
       technology?: string;
       fields?: string;
