@@ -35,10 +35,13 @@ export async function postsPage(page: number, tag: string) {
 
 export async function postSlugs() {
   // `fields` leaves the other fields out; the ones asked for are typed.
-  const { data } = await api.GET('/api/v1/posts', { params: { query: { fields: 'slug,title', per_page: 100 } } });
+  const { data } = await api.GET('/api/v1/posts', {
+    params: { query: { fields: 'slug,updated_at', sort: 'updated_at', updated_after: '2026-01-01T00:00:00Z', per_page: 100 } },
+  });
   const slugs: (string | undefined)[] = (data?.data ?? []).map((p) => p.slug);
   const ids: (number | undefined)[] = (data?.data ?? []).map((p) => p.id);
-  return { slugs, ids };
+  const saved: (string | undefined)[] = (data?.data ?? []).map((p) => p.updated_at);
+  return { slugs, ids, saved };
 }
 
 export async function post(slug: string) {

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -219,4 +220,47 @@ func TestUnknownQueryParametersAreRefused(t *testing.T) {
 		e.do(req{Method: "GET", Path: path}).want(t, 200, nil)
 	}
 	e.do(req{Method: "GET", Path: "/api/v1/posts?key=folio_nonsense"}).want(t, 401, nil)
+}
+
+// TestPartialItemsAreTheirItemsFields: a public list's items are its full
+// item or, with `fields`, a partial one; the partial one must have every
+// field `fields` can name, each the item's own schema, so that a generated
+// client (api/client-check) gets typed fields from either (issue 19: an
+// untyped partial item made every list item an empty object to TypeScript).
+func TestPartialItemsAreTheirItemsFields(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi3.NewLoader().LoadFromFile("../../api/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v1/posts", "/api/v1/case-studies", "/api/v1/pages"} {
+		op := doc.Paths.Find(path).Get
+		var fields []string
+		for _, p := range op.Parameters {
+			if p.Value.Name == "fields" {
+				alt, _, _ := strings.Cut(strings.TrimPrefix(p.Value.Schema.Value.Pattern, "^("), ")")
+				fields = strings.Split(alt, "|")
+			}
+		}
+		items := op.Responses.Status(200).Value.Content.Get("application/json").Schema.Value.Properties["data"].Value.Items
+		if len(items.Value.AnyOf) != 2 {
+			t.Fatalf("%s: items are %d schemas, want the item and the partial item", path, len(items.Value.AnyOf))
+		}
+		full, partial := items.Value.AnyOf[0], items.Value.AnyOf[1]
+		fullNames := slices.Sorted(maps.Keys(full.Value.Properties))
+		if got := slices.Sorted(maps.Keys(partial.Value.Properties)); !slices.Equal(got, fullNames) {
+			t.Errorf("%s: %s has fields %v, %s has %v", path, partial.Ref, got, full.Ref, fullNames)
+		}
+		if got := slices.Sorted(slices.Values(fields)); !slices.Equal(got, fullNames) {
+			t.Errorf("%s: fields= takes %v, the item has %v", path, got, fullNames)
+		}
+		if len(partial.Value.Required) != 0 || partial.Value.MinProps != 1 {
+			t.Errorf("%s: %s requires %v (min %d properties), want none required and at least one", path, partial.Ref, partial.Value.Required, partial.Value.MinProps)
+		}
+		for name, s := range partial.Value.Properties {
+			if want := full.Ref + "/properties/" + name; s.Ref != want {
+				t.Errorf("%s: %s.%s is %q, want a $ref to %s", path, partial.Ref, name, s.Ref, want)
+			}
+		}
+	}
 }

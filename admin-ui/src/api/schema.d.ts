@@ -323,6 +323,7 @@ export interface components {
       author?: components["schemas"]["Author"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
+      updated_at?: string;
       featured?: boolean;
     };
     PartialCaseStudyItem: {
@@ -340,6 +341,7 @@ export interface components {
       logo?: components["schemas"]["Picture"] | null;
       featured?: boolean;
       published_at?: string | null;
+      updated_at?: string;
     };
     PartialPageItem: {
       id?: number;
@@ -352,6 +354,7 @@ export interface components {
       cover_image?: components["schemas"]["Picture"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
+      updated_at?: string;
     };
     SearchHit: {
       type: "post" | "case_study" | "page";
