@@ -93,6 +93,10 @@ type Config struct {
 	// instead of folio's /media/ (FOLIO_MEDIA_PUBLIC_URL): media URLs are
 	// built on it, and /media/ redirects there.
 	MediaPublicURL string
+	// FeedURL and JSONFeedURL are where the site serves the feeds of posts,
+	// for their self links (FOLIO_FEED_URL, FOLIO_JSON_FEED_URL); empty:
+	// folio's own addresses.
+	FeedURL, JSONFeedURL string
 	// SeedDir, for serve: samples to import into an empty database (FOLIO_SEED_DIR).
 	SeedDir string
 	// UserPassword, for user create: the new user's password (FOLIO_USER_PASSWORD).
@@ -323,6 +327,7 @@ func (c Config) validate() []error {
 		p = append(p, errors.New("metrics token: must be at least 16 characters"))
 	}
 	p = append(p, c.validateMedia()...)
+	p = append(p, c.validateFeeds()...)
 	return p
 }
 
@@ -349,6 +354,20 @@ func (c Config) WithMediaStore(store string) (Config, error) {
 		c.tidyS3()
 	}
 	return c, nil
+}
+
+// validateFeeds checks the feeds' addresses, when set.
+func (c Config) validateFeeds() []error {
+	var p []error
+	for name, v := range map[string]string{"feed URL": c.FeedURL, "JSON feed URL": c.JSONFeedURL} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p = append(p, fmt.Errorf("%s %q: want an absolute http(s) URL such as https://example.com/feed.xml", name, v))
+		}
+	}
+	return p
 }
 
 // validateMedia checks the media store's settings: an S3 store needs a

@@ -54,6 +54,8 @@ func TestInvalidValues(t *testing.T) {
 		{map[string]string{"FOLIO_PUBLIC_API": "closed"}, nil, "public API"},
 		{map[string]string{"FOLIO_LOG_LEVEL": "loud"}, nil, "log level"},
 		{map[string]string{"FOLIO_SITE_URL": "example.com"}, nil, "site URL"},
+		{map[string]string{"FOLIO_FEED_URL": "/feed.xml"}, nil, "feed URL"},
+		{map[string]string{"FOLIO_JSON_FEED_URL": "ftp://example.com/feed.json"}, nil, "JSON feed URL"},
 		{map[string]string{"FOLIO_CORS_ORIGINS": "https://a.example.com/path"}, nil, "CORS"},
 		{map[string]string{"FOLIO_JWT_SECRET": "short"}, nil, "32"},
 		{map[string]string{"FOLIO_TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, nil, "trusted proxy \"proxy.local\""},
@@ -98,6 +100,7 @@ func TestSizes(t *testing.T) {
 var examples = map[string]string{
 	"FOLIO_ADDR": "0.0.0.0:9000", "FOLIO_DATA_DIR": "/var/lib/folio", "FOLIO_PUBLIC_URL": "https://cms.example.com",
 	"FOLIO_SITE_URL": "https://example.com", "FOLIO_POST_PATH": "/posts/{slug}", "FOLIO_CASE_STUDY_PATH": "/work/{slug}", "FOLIO_PAGE_PATH": "/site{path}",
+	"FOLIO_FEED_URL": "https://example.com/feed.xml", "FOLIO_JSON_FEED_URL": "https://example.com/feed.json",
 	"FOLIO_PUBLIC_API": "token", "FOLIO_CORS_ORIGINS": "https://a.example.com,https://b.example.com", "FOLIO_TRUSTED_PROXIES": "10.0.0.1,192.168.0.0/16",
 	"FOLIO_PUBLIC_CACHE_CONTROL": "public, max-age=5", "FOLIO_CACHE_MB": "7", "FOLIO_MAX_UPLOAD": "2MiB",
 	"FOLIO_JWT_SECRET": strings.Repeat("j", 40), "FOLIO_ADMIN_EMAIL": "boss@example.com", "FOLIO_ADMIN_PASSWORD": " spaced out password ",

@@ -55,7 +55,7 @@ type Testimonial struct {
 var CaseStudySections = []string{"challenge", "solution", "results"}
 
 var caseStudySpec = register(&Spec{
-	Type: CaseStudy, Noun: "case study", SlugBase: "case-study", Dir: "case-studies", ReservedSlugs: []string{"facets"},
+	Type: CaseStudy, Noun: "case study", Plural: "case studies", SlugBase: "case-study", Dir: "case-studies", ReservedSlugs: []string{"facets"},
 	Perms: Perms{auth.PermCaseStudyRead, auth.PermCaseStudyCreate, auth.PermCaseStudyUpdate, auth.PermCaseStudyDelete,
 		auth.PermCaseStudySubmit, auth.PermCaseStudyPublish},
 	keep: func(f Fields) Fields {
@@ -137,6 +137,17 @@ var caseStudySpec = register(&Spec{
 		return []picture{{"logo", &f.Logo, func(e *Entry) **Picture { return &e.Logo }}}
 	},
 	excerpt: func(e Entry) string { return e.Fields.Summary },
+	html: func(e Entry) string {
+		var b strings.Builder
+		for _, s := range []struct{ heading, html string }{
+			{"Challenge", e.Derived.ChallengeHTML}, {"Solution", e.Derived.SolutionHTML}, {"Results", e.Derived.ResultsHTML},
+		} {
+			if s.html != "" {
+				b.WriteString("<h2>" + s.heading + "</h2>\n" + s.html)
+			}
+		}
+		return b.String()
+	},
 	loaded: func(e *Entry) {
 		e.Fields.Services, e.Fields.Technologies, e.Fields.Metrics = nonNil(e.Fields.Services), nonNil(e.Fields.Technologies), nonNil(e.Fields.Metrics)
 	},

@@ -27,7 +27,7 @@ const (
 )
 
 var pageSpec = register(&Spec{
-	Type: SitePage, Noun: "page", SlugBase: "page", Dir: "pages",
+	Type: SitePage, Noun: "page", Plural: "pages", SlugBase: "page", Dir: "pages",
 	Perms: Perms{auth.PermPageRead, auth.PermPageCreate, auth.PermPageUpdate, auth.PermPageDelete,
 		auth.PermPageSubmit, auth.PermPagePublish},
 	keep: func(f Fields) Fields {

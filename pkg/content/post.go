@@ -25,7 +25,7 @@ type PostFields struct {
 }
 
 var postSpec = register(&Spec{
-	Type: Post, Noun: "post", SlugBase: "post", Dir: "posts", HasAuthor: true,
+	Type: Post, Noun: "post", Plural: "posts", SlugBase: "post", Dir: "posts", HasAuthor: true,
 	Perms: Perms{auth.PermPostRead, auth.PermPostCreate, auth.PermPostUpdate, auth.PermPostDelete,
 		auth.PermPostSubmit, auth.PermPostPublish},
 	keep: func(f Fields) Fields {

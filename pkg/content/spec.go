@@ -18,6 +18,8 @@ type Spec struct {
 	Type Type
 	// Noun names the type for people ("case study").
 	Noun string
+	// Plural names several ("case studies").
+	Plural string
 	// SlugBase is the slug of an entry whose title makes none.
 	SlugBase string
 	// ReservedSlugs are slugs no entry of the type may take: the public API
@@ -48,6 +50,9 @@ type Spec struct {
 	images func(f *Fields) []picture
 	// excerpt is the short text lists show.
 	excerpt func(e Entry) string
+	// html is the entry's whole text as one HTML document, for feeds (nil:
+	// the rendered body, Derived.HTML).
+	html func(e Entry) string
 	// loaded completes an entry read from its row (nil: nothing to do).
 	loaded func(e *Entry)
 	// data and setData are the type's own fields kept in the row's JSON

@@ -152,6 +152,15 @@ func (e Entry) Excerpt() string {
 	return ""
 }
 
+// HTML is the entry's whole text as one HTML document (a case study's
+// sections under their headings), for feeds.
+func (e Entry) HTML() string {
+	if k := specs[e.Type]; k != nil && k.html != nil {
+		return k.html(e)
+	}
+	return e.Derived.HTML
+}
+
 // Page is one page of a list.
 type Page[T any] = paging.Page[T]
 

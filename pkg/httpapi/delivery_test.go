@@ -591,3 +591,86 @@ func TestCaseStudyFacets(t *testing.T) {
 		t.Errorf("a case study titled Facets got slug %q", s)
 	}
 }
+
+// TestFeedsLinkToThemselves: a feed's self link is an address that serves
+// it (folio's own, or where FOLIO_FEED_URL says the site serves it), never
+// a guess under the site; ?type=case_study is a feed of case studies with
+// their sections.
+func TestFeedsLinkToThemselves(t *testing.T) {
+	t.Parallel()
+	type atom struct {
+		ID    string `xml:"id"`
+		Title string `xml:"title"`
+		Links []struct {
+			Rel  string `xml:"rel,attr"`
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+		Entries []struct {
+			Title   string `xml:"title"`
+			Content string `xml:"content"`
+		} `xml:"entry"`
+	}
+	parse := func(t *testing.T, r *resp) (a atom, self string) {
+		t.Helper()
+		if err := xml.Unmarshal(r.Body, &a); err != nil {
+			t.Fatalf("not XML: %v\n%s", err, r.Body)
+		}
+		for _, l := range a.Links {
+			if l.Rel == "self" {
+				self = l.Href
+			}
+		}
+		return a, self
+	}
+	e := newEnv(t, func(c *config.Config) {
+		c.SiteURL = "https://northwind.example"
+		c.PublicURL = "https://cms.northwind.example"
+	})
+	e.publish(map[string]any{"title": "A post", "body": "Text."})
+	e.publishStudy(map[string]any{"title": "A study", "client": "Acme", "challenge": "Slow **reports**.", "results": "Fast."})
+
+	posts, self := parse(t, e.do(req{Method: "GET", Path: "/api/v1/feed.xml"}))
+	if self != "https://cms.northwind.example/api/v1/feed.xml" || posts.ID != "https://northwind.example/" || len(posts.Entries) != 1 || posts.Entries[0].Title != "A post" {
+		t.Errorf("posts' feed: self %q, %+v", self, posts)
+	}
+	studies, self := parse(t, e.do(req{Method: "GET", Path: "/api/v1/feed.xml?type=case_study"}))
+	if self != "https://cms.northwind.example/api/v1/feed.xml?type=case_study" || studies.ID == posts.ID || studies.Title != "northwind.example: case studies" ||
+		len(studies.Entries) != 1 || studies.Entries[0].Title != "A study" ||
+		!strings.Contains(studies.Entries[0].Content, "<h2>Challenge</h2>\n<p>Slow <strong>reports</strong>.</p>") || !strings.Contains(studies.Entries[0].Content, "<h2>Results</h2>") ||
+		strings.Contains(studies.Entries[0].Content, "<h2>Solution</h2>") {
+		t.Errorf("case studies' feed: self %q, %+v", self, studies)
+	}
+	jsonFeed := func(t *testing.T, r *resp) (feedURL string, items []map[string]any) {
+		t.Helper()
+		var f struct {
+			FeedURL string           `json:"feed_url"`
+			Items   []map[string]any `json:"items"`
+		}
+		if err := json.Unmarshal(r.Body, &f); err != nil || r.Status != 200 {
+			t.Fatalf("%d, not a JSON feed: %v\n%s", r.Status, err, r.Body)
+		}
+		return f.FeedURL, f.Items
+	}
+	if u, items := jsonFeed(t, e.do(req{Method: "GET", Path: "/api/v1/feed.json?type=case_study"})); u != "https://cms.northwind.example/api/v1/feed.json?type=case_study" ||
+		len(items) != 1 || items[0]["url"] != "https://northwind.example/case-studies/a-study" {
+		t.Errorf("case studies' JSON feed: feed_url %q, items %v", u, items)
+	}
+	if u, items := jsonFeed(t, e.do(req{Method: "GET", Path: "/api/v1/feed.json"})); u != "https://cms.northwind.example/api/v1/feed.json" || len(items) != 1 || items[0]["title"] != "A post" {
+		t.Errorf("posts' JSON feed: feed_url %q, items %v", u, items)
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/feed.xml?type=page"}).want(t, 400, map[string]any{"error.details.0.field": "type"})
+
+	// Where the site serves the feeds of posts itself, their self links say so.
+	site := newEnv(t, func(c *config.Config) {
+		c.FeedURL, c.JSONFeedURL = "https://northwind.example/rss.xml", "https://northwind.example/feed.json"
+	})
+	if _, self := parse(t, site.do(req{Method: "GET", Path: "/api/v1/feed.xml"})); self != "https://northwind.example/rss.xml" {
+		t.Errorf("self = %q, want FOLIO_FEED_URL", self)
+	}
+	if u, _ := jsonFeed(t, site.do(req{Method: "GET", Path: "/api/v1/feed.json"})); u != "https://northwind.example/feed.json" {
+		t.Errorf("feed_url = %q, want FOLIO_JSON_FEED_URL", u)
+	}
+	if _, self := parse(t, site.do(req{Method: "GET", Path: "/api/v1/feed.xml?type=case_study"})); !strings.HasSuffix(self, "/api/v1/feed.xml?type=case_study") {
+		t.Errorf("the case studies' self link = %q, want folio's own", self)
+	}
+}

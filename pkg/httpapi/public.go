@@ -205,21 +205,59 @@ const feedSize = 20
 // each Atom entry (or on the feed), and readers show one.
 func (a *api) feedAuthor() string { return a.cfg.SiteName() }
 
-// feedJSON answers with a JSON Feed 1.1 of the latest posts.
+// feed is what both feeds of one type hold.
+type feed struct {
+	typ     content.Type
+	title   string
+	id      string // the Atom feed's permanent id
+	self    string // the feed's own address
+	home    string // the site
+	entries []content.Entry
+}
+
+// feedOf reads a feed's ?type= (posts by default, or case studies) and
+// returns its latest entries, its title and its own address: folio's,
+// unless FOLIO_FEED_URL or FOLIO_JSON_FEED_URL says where the site serves
+// the feed of posts.
+func (a *api) feedOf(c *fiber.Ctx, ext, siteAddress string) (feed, error) {
+	typ, err := queryEnum(c, "type", string(content.Post), string(content.CaseStudy))
+	if err != nil {
+		return feed{}, err
+	}
+	f := feed{typ: content.Post, title: a.cfg.SiteName(), self: a.cfg.PublicURL + "/api/v1/feed." + ext, home: a.cfg.SiteURL + "/"}
+	if typ != "" {
+		f.typ = content.Type(typ)
+		f.self += "?type=" + typ
+	}
+	if typ == "" && siteAddress != "" {
+		f.self = siteAddress
+	}
+	f.id = f.home // the posts' feed has always had the site as its id
+	if f.typ != content.Post {
+		f.title += ": " + content.SpecOf(f.typ).Plural
+		f.id = a.cfg.PublicURL + "/api/v1/feed.xml?type=" + typ
+	}
+	f.entries, err = a.content.Latest(c.UserContext(), f.typ, feedSize)
+	return f, err
+}
+
+// feedJSON answers with a JSON Feed 1.1 of the latest posts (or, with
+// ?type=case_study, case studies).
 func (a *api) feedJSON(c *fiber.Ctx) error {
-	posts, err := a.content.Latest(c.UserContext(), content.Post, feedSize)
+	fd, err := a.feedOf(c, "json", a.cfg.JSONFeedURL)
 	if err != nil {
 		return err
 	}
 	site := []jsonFeedAuthor{{Name: a.feedAuthor()}}
 	f := jsonFeed{
-		Version: "https://jsonfeed.org/version/1.1", Title: a.cfg.SiteName(), HomePageURL: a.cfg.SiteURL + "/",
-		FeedURL: a.cfg.SiteURL + "/feed.json", Authors: site, Items: []jsonFeedItem{},
+		Version: "https://jsonfeed.org/version/1.1", Title: fd.title, HomePageURL: fd.home,
+		FeedURL: fd.self, Authors: site, Items: []jsonFeedItem{},
 	}
-	for _, p := range posts {
+	for _, p := range fd.entries {
+		url := a.siteURL(fd.typ, p.Fields.Slug)
 		item := jsonFeedItem{
-			ID: a.siteURL(content.Post, p.Fields.Slug), URL: a.siteURL(content.Post, p.Fields.Slug), Title: p.Fields.Title,
-			ContentHTML: p.Derived.HTML, Summary: p.Excerpt(), DatePublished: p.PublishedAt.UTC(), DateModified: p.UpdatedAt.UTC(),
+			ID: url, URL: url, Title: p.Fields.Title,
+			ContentHTML: p.HTML(), Summary: p.Excerpt(), DatePublished: p.PublishedAt.UTC(), DateModified: p.UpdatedAt.UTC(),
 			Tags: []string{},
 		}
 		if p.Fields.CoverImage != nil {
@@ -242,29 +280,30 @@ func (a *api) feedJSON(c *fiber.Ctx) error {
 	return c.Send(body)
 }
 
-// feedXML answers with an Atom 1.0 feed of the latest posts.
+// feedXML answers with an Atom 1.0 feed of the latest posts (or, with
+// ?type=case_study, case studies).
 func (a *api) feedXML(c *fiber.Ctx) error {
-	posts, err := a.content.Latest(c.UserContext(), content.Post, feedSize)
+	fd, err := a.feedOf(c, "xml", a.cfg.FeedURL)
 	if err != nil {
 		return err
 	}
 	f := atomFeed{
-		XMLNS: "http://www.w3.org/2005/Atom", ID: a.cfg.SiteURL + "/", Title: a.cfg.SiteName(), Author: atomAuthor{Name: a.feedAuthor()},
-		Links:   []atomLink{{Rel: "alternate", Href: a.cfg.SiteURL + "/"}, {Rel: "self", Href: a.cfg.SiteURL + "/feed.xml"}},
+		XMLNS: "http://www.w3.org/2005/Atom", ID: fd.id, Title: fd.title, Author: atomAuthor{Name: a.feedAuthor()},
+		Links:   []atomLink{{Rel: "alternate", Href: fd.home}, {Rel: "self", Href: fd.self}},
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 	}
-	for i, p := range posts {
+	for i, p := range fd.entries {
 		if i == 0 {
 			f.Updated = p.UpdatedAt.UTC().Format(time.RFC3339)
 		}
 		if u := p.UpdatedAt.UTC().Format(time.RFC3339); u > f.Updated {
 			f.Updated = u
 		}
-		url := a.siteURL(content.Post, p.Fields.Slug)
+		url := a.siteURL(fd.typ, p.Fields.Slug)
 		e := atomEntry{
 			ID: url, Title: p.Fields.Title, Links: []atomLink{{Rel: "alternate", Href: url}},
 			Published: p.PublishedAt.UTC().Format(time.RFC3339), Updated: p.UpdatedAt.UTC().Format(time.RFC3339),
-			Summary: atomText{Type: "text", Body: p.Excerpt()}, Content: atomText{Type: "html", Body: p.Derived.HTML},
+			Summary: atomText{Type: "text", Body: p.Excerpt()}, Content: atomText{Type: "html", Body: p.HTML()},
 		}
 		if p.Author != nil {
 			e.Author.Name = p.Author.Name

@@ -50,8 +50,8 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, params: []string{"q", "type", "page", "per_page"}, handle: a.search},
 		{method: "GET", path: "/api/v1/sitemap", perm: public, deliver: true, handle: a.sitemap},
 		{method: "GET", path: "/api/v1/redirects", perm: public, deliver: true, handle: a.redirects},
-		{method: "GET", path: "/api/v1/feed.xml", perm: public, deliver: true, handle: a.feedXML},
-		{method: "GET", path: "/api/v1/feed.json", perm: public, deliver: true, handle: a.feedJSON},
+		{method: "GET", path: "/api/v1/feed.xml", perm: public, deliver: true, params: []string{"type"}, handle: a.feedXML},
+		{method: "GET", path: "/api/v1/feed.json", perm: public, deliver: true, params: []string{"type"}, handle: a.feedJSON},
 
 		// The contract, as a file and as a page.
 		{method: "GET", path: "/api/openapi.yaml", perm: public, handle: a.openapi},

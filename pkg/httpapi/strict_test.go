@@ -197,7 +197,7 @@ func TestUnknownQueryParametersAreRefused(t *testing.T) {
 		{"/api/v1/posts/live/related?limit=2&offset=1", "offset", "limit, key, preview"},
 		{"/api/v1/search?q=live&query=live", "query", "q, type, page, per_page, key, preview"},
 		{"/api/v1/tags?sort=name", "sort", "key, preview"},
-		{"/api/v1/feed.xml?type=post", "type", "key, preview"},
+		{"/api/v1/feed.xml?kind=post", "kind", "type, key, preview"},
 		{"/api/v1/sitemap?page=2", "page", "key, preview"},
 	}
 	for _, c := range cases {

@@ -1425,6 +1425,9 @@ export interface operations {
     };
   };
   feedAtom: {
+    query: {
+      type?: "post" | "case_study";
+    };
     responses: {
       200: null;
       304: null;
@@ -1434,6 +1437,9 @@ export interface operations {
     };
   };
   feedJSON: {
+    query: {
+      type?: "post" | "case_study";
+    };
     responses: {
       200: null;
       304: null;
