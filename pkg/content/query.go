@@ -13,26 +13,27 @@ import (
 // Query selects a page of entries. The HTTP layer has validated its values;
 // Sort must be a key of store.SortKeys.
 type Query struct {
-	Statuses   []Status // admin only
-	Q          string   // admin only: full-text search (short text: title contains)
-	Tags       []string // tag slugs, any of
-	Author     string   // author slug
-	AuthorID   *int64   // admin only: entries by this user
-	Featured   *bool
-	Industry   string
-	Technology string
-	Parent     string // pages: the slug of their parent
-	After      *time.Time
-	Before     *time.Time
-	Sort       string
-	Page       int
-	PerPage    int
+	Statuses     []Status // admin only
+	Q            string   // admin only: full-text search (short text: title contains)
+	Tags         []string // tag slugs, any of
+	Author       string   // author slug
+	AuthorID     *int64   // admin only: entries by this user
+	Featured     *bool
+	Industry     string
+	Technology   string
+	Parent       string // pages: the slug of their parent
+	After        *time.Time
+	Before       *time.Time
+	ChangedAfter *time.Time // updated_after: entries saved after this time
+	Sort         string
+	Page         int
+	PerPage      int
 }
 
 func (q Query) filter(types ...Type) store.EntryFilter {
 	f := store.EntryFilter{
 		Search: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
-		Industry: q.Industry, Technology: q.Technology, ParentSlug: q.Parent, After: q.After, Before: q.Before, Sort: q.Sort,
+		Industry: q.Industry, Technology: q.Technology, ParentSlug: q.Parent, After: q.After, Before: q.Before, UpdatedAfter: q.ChangedAfter, Sort: q.Sort,
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage,
 	}
 	for _, st := range q.Statuses {

@@ -674,3 +674,31 @@ func TestFeedsLinkToThemselves(t *testing.T) {
 		t.Errorf("the case studies' self link = %q, want folio's own", self)
 	}
 }
+
+// TestChangedSince: list items say when they were last saved, and
+// updated_after keeps only what changed since, for incremental builds.
+func TestChangedSince(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	old := e.publish(map[string]any{"title": "Old post", "body": "Text."})
+	e.publish(map[string]any{"title": "Untouched", "body": "Text."})
+	since := e.clock.Now()
+	e.clock.Add(time.Minute)
+	cur := e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", old), As: auth.RoleEditor})
+	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/posts/%d", old), As: auth.RoleEditor,
+		Body: map[string]any{"body": "Changed text.", "version": cur.num("data.version")}}).want(t, 200, nil)
+	e.publishStudy(map[string]any{"title": "New study", "client": "Acme"})
+
+	all := e.do(req{Method: "GET", Path: "/api/v1/posts?sort=-updated_at"})
+	all.want(t, 200, map[string]any{"meta.total": 2, "data.0.slug": "old-post", "data.1.slug": "untouched"})
+	item := e.do(req{Method: "GET", Path: "/api/v1/posts/old-post"})
+	if got, want := all.str("data.0.updated_at"), item.str("data.updated_at"); got == "" || got != want {
+		t.Errorf("list item updated_at %q, the post's %q", got, want)
+	}
+	q := "?updated_after=" + since.UTC().Format(time.RFC3339)
+	e.do(req{Method: "GET", Path: "/api/v1/posts" + q}).want(t, 200, map[string]any{"meta.total": 1, "data.0.slug": "old-post"})
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies" + q}).want(t, 200, map[string]any{"meta.total": 1, "data.0.slug": "new-study"})
+	e.do(req{Method: "GET", Path: "/api/v1/posts?fields=slug,updated_at&updated_after=" + e.clock.Now().Add(time.Hour).UTC().Format(time.RFC3339)}).
+		want(t, 200, map[string]any{"meta.total": 0})
+	e.do(req{Method: "GET", Path: "/api/v1/posts?updated_after=yesterday"}).want(t, 400, map[string]any{"error.details.0.field": "updated_after"})
+}

@@ -56,7 +56,7 @@ func postAPI() entryAPI {
 			return b.input(), b.Version, err
 		},
 		fields:     func(f content.Fields, author *int64) any { return postFieldsOut(f, author) },
-		publicItem: func(e content.Entry) any { return postItemOut(e) },
+		publicItem: func(e content.Entry) any { return postListItemJSON{postItemOut(e), e.UpdatedAt.UTC()} },
 		publicFull: func(e content.Entry) any { return postOut(e) },
 		adminItem:  func(e content.Entry, v auth.Principal) any { return adminPostItemOut(e, v) },
 		adminFull:  func(e content.Entry, v auth.Principal) any { return adminPostOut(e, v) },
@@ -68,7 +68,7 @@ func postAPI() entryAPI {
 			q.Author, err = queryText(c, "author")
 			return err
 		},
-		itemFields: jsonFields(postItemJSON{}),
+		itemFields: jsonFields(postListItemJSON{}),
 		markdown:   map[string]string{"body": "html"},
 	}
 }
@@ -82,7 +82,7 @@ func caseStudyAPI() entryAPI {
 			return b.input(), b.Version, err
 		},
 		fields:     func(f content.Fields, _ *int64) any { return caseStudyFieldsOut(f) },
-		publicItem: func(e content.Entry) any { return caseStudyItemOut(e) },
+		publicItem: func(e content.Entry) any { return caseStudyListItemJSON{caseStudyItemOut(e), e.UpdatedAt.UTC()} },
 		publicFull: func(e content.Entry) any { return caseStudyOut(e) },
 		adminItem:  func(e content.Entry, v auth.Principal) any { return adminCaseStudyItemOut(e, v) },
 		adminFull:  func(e content.Entry, v auth.Principal) any { return adminCaseStudyOut(e, v) },
@@ -94,7 +94,7 @@ func caseStudyAPI() entryAPI {
 			q.Technology, err = queryText(c, "technology")
 			return err
 		},
-		itemFields: jsonFields(caseStudyItemJSON{}),
+		itemFields: jsonFields(caseStudyListItemJSON{}),
 		markdown:   map[string]string{"challenge": "challenge_html", "solution": "solution_html", "results": "results_html"},
 	}
 }
@@ -108,7 +108,7 @@ func pageAPI() entryAPI {
 			return b.input(), b.Version, err
 		},
 		fields:     func(f content.Fields, _ *int64) any { return pageFieldsOut(f) },
-		publicItem: func(e content.Entry) any { return pageItemOut(e) },
+		publicItem: func(e content.Entry) any { return pageListItemJSON{pageItemOut(e), e.UpdatedAt.UTC()} },
 		publicFull: func(e content.Entry) any { return pageOut(e) },
 		adminItem:  func(e content.Entry, v auth.Principal) any { return adminPageItemOut(e, v) },
 		adminFull:  func(e content.Entry, v auth.Principal) any { return adminPageOut(e, v) },
@@ -117,7 +117,7 @@ func pageAPI() entryAPI {
 			q.Parent, err = queryText(c, "parent")
 			return err
 		},
-		itemFields:  jsonFields(pageItemJSON{}),
+		itemFields:  jsonFields(pageListItemJSON{}),
 		markdown:    map[string]string{"body": "html"},
 		sorts:       []string{"menu_order", "-menu_order"},
 		defaultSort: "menu_order",

@@ -131,3 +131,21 @@ type previewResultJSON struct {
 	WordCount          int                `json:"word_count"`
 	ReadingTimeMinutes int                `json:"reading_time_minutes"`
 }
+
+// A public list item is its type's item and when it was last saved (for
+// incremental builds with updated_after); the full answers carry
+// updated_at themselves, after their own fields.
+type (
+	postListItemJSON struct {
+		postItemJSON
+		UpdatedAt time.Time `json:"updated_at"`
+	}
+	caseStudyListItemJSON struct {
+		caseStudyItemJSON
+		UpdatedAt time.Time `json:"updated_at"`
+	}
+	pageListItemJSON struct {
+		pageItemJSON
+		UpdatedAt time.Time `json:"updated_at"`
+	}
+)

@@ -39,7 +39,7 @@ func publicQuery(c *fiber.Ctx, x entryAPI) (content.Query, []string, error) {
 		q.Featured = new(bool)
 		*q.Featured = f == "true"
 	}
-	for name, dst := range map[string]**time.Time{"published_after": &q.After, "published_before": &q.Before} {
+	for name, dst := range map[string]**time.Time{"published_after": &q.After, "published_before": &q.Before, "updated_after": &q.ChangedAfter} {
 		s, given, err := queryValue(c, name)
 		if err != nil {
 			return q, nil, err

@@ -130,5 +130,5 @@ func (a *api) entryRoutes(x entryAPI) []route {
 // listParams are the query parameters of a public list: paging, sorting,
 // the filters every type has, and the type's own.
 func listParams(own ...string) []string {
-	return append([]string{"page", "per_page", "sort", "featured", "published_after", "published_before", "fields"}, own...)
+	return append([]string{"page", "per_page", "sort", "featured", "published_after", "published_before", "updated_after", "fields"}, own...)
 }

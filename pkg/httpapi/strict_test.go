@@ -190,7 +190,7 @@ func TestUnknownQueryParametersAreRefused(t *testing.T) {
 	id, _ := e.createPost(map[string]any{"title": "Live", "body": "Text.", "tags": []string{"Go"}})
 	e.publishPost(id)
 	cases := []struct{ path, unknown, accepted string }{
-		{"/api/v1/posts?tags=go", "tags", "page, per_page, sort, featured, published_after, published_before, fields, tag, author, key, preview"},
+		{"/api/v1/posts?tags=go", "tags", "page, per_page, sort, featured, published_after, published_before, updated_after, fields, tag, author, key, preview"},
 		{"/api/v1/posts?page=1&perpage=50", "perpage", "page, per_page"},
 		{"/api/v1/case-studies?industries=fintech", "industries", "industry, technology, key, preview"},
 		{"/api/v1/posts/live?fields=slug", "fields", "key, preview"},

@@ -107,24 +107,25 @@ const visibleSQL = "entries.status IN ('published', 'scheduled') AND entries.pub
 // as a bound parameter or chosen from an allow-list; nothing from a request
 // is pasted into SQL.
 type EntryFilter struct {
-	Types      []string
-	VisibleAt  *time.Time // public lists: only what is visible at this time
-	Trashed    bool       // only entries in the trash (otherwise only those not in it)
-	Statuses   []string   // admin lists
-	Search     string     // admin search: full-text match, or for short text a title containing it (see MatchFilter)
-	TagSlugs   []string   // any of these tags, by slug or name, ignoring case
-	AuthorSlug string
-	AuthorID   *int64
-	Featured   *bool
-	Industry   string // case-insensitive equality
-	Technology string // any technology, case-insensitive equality
-	ParentSlug string // pages: only the children of the page with this slug
-	After      *time.Time
-	Before     *time.Time
-	Sort       string // a key of SortKeys; "" means -published_at
-	Offset     int
-	Limit      int
-	Full       bool // include the bodies (feeds); lists leave them out
+	Types        []string
+	VisibleAt    *time.Time // public lists: only what is visible at this time
+	Trashed      bool       // only entries in the trash (otherwise only those not in it)
+	Statuses     []string   // admin lists
+	Search       string     // admin search: full-text match, or for short text a title containing it (see MatchFilter)
+	TagSlugs     []string   // any of these tags, by slug or name, ignoring case
+	AuthorSlug   string
+	AuthorID     *int64
+	Featured     *bool
+	Industry     string // case-insensitive equality
+	Technology   string // any technology, case-insensitive equality
+	ParentSlug   string // pages: only the children of the page with this slug
+	After        *time.Time
+	Before       *time.Time
+	UpdatedAfter *time.Time // only entries whose updated_at is later
+	Sort         string     // a key of SortKeys; "" means -published_at
+	Offset       int
+	Limit        int
+	Full         bool // include the bodies (feeds); lists leave them out
 }
 
 // SortKeys lists the accepted sort orders.
@@ -193,6 +194,9 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	}
 	if f.Before != nil {
 		q = q.Where("entries.published_at < ?", f.Before.UTC())
+	}
+	if f.UpdatedAfter != nil {
+		q = q.Where("entries.updated_at > ?", f.UpdatedAfter.UTC())
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

@@ -373,6 +373,7 @@ export interface components {
       reading_time_minutes: number;
       published_at: components["schemas"]["NullableTime"];
       featured: boolean;
+      updated_at: string;
     };
     Post: {
       id: number;
@@ -523,6 +524,7 @@ export interface components {
       cover_image: components["schemas"]["NullablePicture"];
       reading_time_minutes: number;
       published_at: components["schemas"]["NullableTime"];
+      updated_at: string;
     };
     Page: {
       id: number;
@@ -670,6 +672,7 @@ export interface components {
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
       featured: boolean;
+      updated_at: string;
       published_at: components["schemas"]["NullableTime"];
     };
     CaseStudy: {
@@ -1197,6 +1200,7 @@ export interface operations {
       featured?: "true" | "false";
       published_after?: string;
       published_before?: string;
+      updated_after?: string;
       tag?: string;
       author?: string;
       fields?: string;
@@ -1245,6 +1249,7 @@ export interface operations {
       featured?: "true" | "false";
       published_after?: string;
       published_before?: string;
+      updated_after?: string;
       parent?: string;
       fields?: string;
       preview?: "1" | "0" | "true" | "false";
@@ -1290,6 +1295,7 @@ export interface operations {
       featured?: "true" | "false";
       published_after?: string;
       published_before?: string;
+      updated_after?: string;
       industry?: string;
       technology?: string;
       fields?: string;
