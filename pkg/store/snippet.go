@@ -277,13 +277,25 @@ var asciiWord = func() (w [utf8.RuneSelf]bool) {
 // asciiLower returns text with A-Z lowercased: the same length, so that
 // offsets in one are offsets in the other.
 func asciiLower(text string) string {
-	b := []byte(text)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
+	i := 0
+	for i < len(text) && (text[i] < 'A' || text[i] > 'Z') {
+		i++
 	}
-	return string(b)
+	if i == len(text) {
+		return text
+	}
+	// One copy ([]byte(text) turned back into a string would be two).
+	var b strings.Builder
+	b.Grow(len(text))
+	b.WriteString(text[:i])
+	for ; i < len(text); i++ {
+		c := text[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // fold lowercases a word and takes its diacritics off.
