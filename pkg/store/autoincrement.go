@@ -122,44 +122,8 @@ func rebuildAutoincrement(tx *gorm.DB, table string, seen []string) error {
 	tmp := table + "__autoincrement"
 	newDef := def[:m[1]] + " AUTOINCREMENT" + def[m[1]:]
 	newDef = head.ReplaceAllString(newDef, `CREATE TABLE "`+tmp+`" (`)
-
-	var indexes []string
-	if err := tx.Raw(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table).Scan(&indexes).Error; err != nil {
+	if err := swapTable(tx, table, tmp, newDef); err != nil {
 		return err
-	}
-	var cols []string
-	if err := tx.Raw(`SELECT name FROM pragma_table_info(?) ORDER BY cid`, table).Scan(&cols).Error; err != nil {
-		return err
-	}
-	for i, c := range cols {
-		cols[i] = fmt.Sprintf("%q", c)
-	}
-	list := strings.Join(cols, ", ")
-	var before int64
-	if err := tx.Raw(fmt.Sprintf(`SELECT COUNT(*) FROM %q`, table)).Scan(&before).Error; err != nil {
-		return err
-	}
-	for _, stmt := range []string{
-		newDef,
-		fmt.Sprintf(`INSERT INTO %q (%s) SELECT %s FROM %q ORDER BY id`, tmp, list, list, table),
-		fmt.Sprintf(`DROP TABLE %q`, table),
-		fmt.Sprintf(`ALTER TABLE %q RENAME TO %q`, tmp, table),
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return fmt.Errorf("%w\n in: %s", err, stmt)
-		}
-	}
-	var after int64
-	if err := tx.Raw(fmt.Sprintf(`SELECT COUNT(*) FROM %q`, table)).Scan(&after).Error; err != nil {
-		return err
-	}
-	if after != before {
-		return fmt.Errorf("copied %d rows of %d", after, before)
-	}
-	for _, ix := range indexes {
-		if err := tx.Exec(ix).Error; err != nil {
-			return fmt.Errorf("recreate index: %w\n in: %s", err, ix)
-		}
 	}
 	return seed(tx, table, seen)
 }

@@ -40,46 +40,12 @@ func rebuildTable(tx *gorm.DB, table string, edit func(def string) (string, erro
 	}
 	tmp := table + "__rebuild"
 	newDef = head.ReplaceAllString(newDef, `CREATE TABLE "`+tmp+`" (`)
-	var indexes []string
-	if err := tx.Raw(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table).Scan(&indexes).Error; err != nil {
-		return err
-	}
-	var cols []string
-	if err := tx.Raw(`SELECT name FROM pragma_table_info(?) ORDER BY cid`, table).Scan(&cols).Error; err != nil {
-		return err
-	}
-	for i, c := range cols {
-		cols[i] = fmt.Sprintf("%q", c)
-	}
-	list := strings.Join(cols, ", ")
-	var before, seq int64
-	if err := tx.Raw(fmt.Sprintf(`SELECT COUNT(*) FROM %q`, table)).Scan(&before).Error; err != nil {
-		return err
-	}
+	var seq int64
 	if err := tx.Raw(`SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)`, table).Scan(&seq).Error; err != nil {
 		return err
 	}
-	for _, stmt := range []string{
-		newDef,
-		fmt.Sprintf(`INSERT INTO %q (%s) SELECT %s FROM %q ORDER BY id`, tmp, list, list, table),
-		fmt.Sprintf(`DROP TABLE %q`, table),
-		fmt.Sprintf(`ALTER TABLE %q RENAME TO %q`, tmp, table),
-	} {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return fmt.Errorf("%w\n in: %s", err, stmt)
-		}
-	}
-	var after int64
-	if err := tx.Raw(fmt.Sprintf(`SELECT COUNT(*) FROM %q`, table)).Scan(&after).Error; err != nil {
+	if err := swapTable(tx, table, tmp, newDef); err != nil {
 		return err
-	}
-	if after != before {
-		return fmt.Errorf("copied %d rows of %d", after, before)
-	}
-	for _, ix := range indexes {
-		if err := tx.Exec(ix).Error; err != nil {
-			return fmt.Errorf("recreate index: %w\n in: %s", err, ix)
-		}
 	}
 	if seq > 0 {
 		if err := tx.Exec(`UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?`, seq, table).Error; err != nil {
@@ -119,4 +85,50 @@ func addPages(tx *gorm.DB) error {
 		`CREATE INDEX entries_by_parent ON entries (parent_id, menu_order) WHERE parent_id IS NOT NULL`,
 		`ANALYZE`,
 	)(tx)
+}
+
+// swapTable replaces table by a new one made from newDef (which creates
+// tmp): every row is copied with its id, the old table dropped, tmp
+// renamed to table, and table's indexes made again. It fails when a row
+// did not come across.
+func swapTable(tx *gorm.DB, table, tmp, newDef string) error {
+	var indexes []string
+	if err := tx.Raw(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table).Scan(&indexes).Error; err != nil {
+		return err
+	}
+	var cols []string
+	if err := tx.Raw(`SELECT name FROM pragma_table_info(?) ORDER BY cid`, table).Scan(&cols).Error; err != nil {
+		return err
+	}
+	for i, c := range cols {
+		cols[i] = fmt.Sprintf("%q", c)
+	}
+	list := strings.Join(cols, ", ")
+	var before int64
+	if err := tx.Raw(fmt.Sprintf(`SELECT COUNT(*) FROM %q`, table)).Scan(&before).Error; err != nil {
+		return err
+	}
+	for _, stmt := range []string{
+		newDef,
+		fmt.Sprintf(`INSERT INTO %q (%s) SELECT %s FROM %q ORDER BY id`, tmp, list, list, table),
+		fmt.Sprintf(`DROP TABLE %q`, table),
+		fmt.Sprintf(`ALTER TABLE %q RENAME TO %q`, tmp, table),
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return fmt.Errorf("%w\n in: %s", err, stmt)
+		}
+	}
+	var after int64
+	if err := tx.Raw(fmt.Sprintf(`SELECT COUNT(*) FROM %q`, table)).Scan(&after).Error; err != nil {
+		return err
+	}
+	if after != before {
+		return fmt.Errorf("copied %d rows of %d", after, before)
+	}
+	for _, ix := range indexes {
+		if err := tx.Exec(ix).Error; err != nil {
+			return fmt.Errorf("recreate index: %w\n in: %s", err, ix)
+		}
+	}
+	return nil
 }
