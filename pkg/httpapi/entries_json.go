@@ -149,3 +149,17 @@ type (
 		UpdatedAt time.Time `json:"updated_at"`
 	}
 )
+
+// proseJSON is what a published post or page adds to its list item: the
+// rendered body and what is derived from it, its SEO, when it was saved.
+type proseJSON struct {
+	HTML      string             `json:"html"`
+	TOC       []markdown.Heading `json:"toc"`
+	SEO       seoJSON            `json:"seo"`
+	WordCount int                `json:"word_count"`
+	UpdatedAt time.Time          `json:"updated_at"`
+}
+
+func proseOut(e content.Entry) proseJSON {
+	return proseJSON{HTML: e.Derived.HTML, TOC: e.Derived.TOC, SEO: seoJSON(e.Fields.SEO), WordCount: e.Derived.WordCount, UpdatedAt: e.UpdatedAt.UTC()}
+}

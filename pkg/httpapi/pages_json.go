@@ -57,11 +57,7 @@ type pageItemJSON struct {
 // pageJSON is one published page.
 type pageJSON struct {
 	pageItemJSON
-	HTML      string             `json:"html"`
-	TOC       []markdown.Heading `json:"toc"`
-	SEO       seoJSON            `json:"seo"`
-	WordCount int                `json:"word_count"`
-	UpdatedAt time.Time          `json:"updated_at"`
+	proseJSON
 }
 
 func pageItemOut(e content.Entry) pageItemJSON {
@@ -78,8 +74,7 @@ func pageItemOut(e content.Entry) pageItemJSON {
 
 func pageOut(e content.Entry) pageJSON {
 	return pageJSON{
-		pageItemJSON: pageItemOut(e), HTML: e.Derived.HTML, TOC: e.Derived.TOC, SEO: seoJSON(e.Fields.SEO),
-		WordCount: e.Derived.WordCount, UpdatedAt: e.UpdatedAt.UTC(),
+		pageItemJSON: pageItemOut(e), proseJSON: proseOut(e),
 	}
 }
 

@@ -58,11 +58,7 @@ type postItemJSON struct {
 // postJSON is one published post.
 type postJSON struct {
 	postItemJSON
-	HTML      string             `json:"html"`
-	TOC       []markdown.Heading `json:"toc"`
-	SEO       seoJSON            `json:"seo"`
-	WordCount int                `json:"word_count"`
-	UpdatedAt time.Time          `json:"updated_at"`
+	proseJSON
 }
 
 func postItemOut(e content.Entry) postItemJSON {
@@ -75,8 +71,7 @@ func postItemOut(e content.Entry) postItemJSON {
 
 func postOut(e content.Entry) postJSON {
 	return postJSON{
-		postItemJSON: postItemOut(e), HTML: e.Derived.HTML, TOC: e.Derived.TOC, SEO: seoJSON(e.Fields.SEO),
-		WordCount: e.Derived.WordCount, UpdatedAt: e.UpdatedAt.UTC(),
+		postItemJSON: postItemOut(e), proseJSON: proseOut(e),
 	}
 }
 
