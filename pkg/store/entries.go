@@ -166,10 +166,20 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 		q = q.Where("entries.status IN ?", f.Statuses)
 	}
 	if f.Search != "" {
+		if r.pg() {
+			return nil, 0, notOnPostgres("search")
+		}
 		q = searchFilter(q, f.Search)
 	}
 	if len(f.TagSlugs) > 0 {
-		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug COLLATE NOCASE IN ? OR t.name COLLATE NOCASE IN ?)", f.TagSlugs, f.TagSlugs)
+		tags := f.TagSlugs
+		if r.pg() { // lower(column) IN the lowered list; NOCASE folds ASCII only
+			tags = make([]string, len(f.TagSlugs))
+			for i, s := range f.TagSlugs {
+				tags[i] = asciiLower(s)
+			}
+		}
+		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE "+r.nocase("t.slug")+" IN ? OR "+r.nocase("t.name")+" IN ?)", tags, tags)
 	}
 	if f.AuthorSlug != "" {
 		q = q.Where("entries.author_id IN (SELECT id FROM users WHERE slug = ?)", f.AuthorSlug)
@@ -184,7 +194,7 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 		q = q.Where("lower(entries.industry) = lower(?)", f.Industry)
 	}
 	if f.Technology != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM json_each(entries.technologies) WHERE lower(json_each.value) = lower(?))", f.Technology)
+		q = q.Where("EXISTS (SELECT 1 FROM "+r.jsonValues("entries.technologies", "j")+" WHERE lower(j.value) = lower(?))", f.Technology)
 	}
 	if f.ParentSlug != "" {
 		q = q.Where("entries.parent_id IN (SELECT p.id FROM entries p WHERE p.type = 'page' AND p.slug = ?)", f.ParentSlug)
@@ -204,7 +214,7 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	}
 	var rows []EntryRow
 	if total > int64(f.Offset) {
-		err := q.Order(order).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
+		err := q.Order(r.order(order)).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
 		if err != nil {
 			return nil, 0, translate(err)
 		}
@@ -253,7 +263,7 @@ func (r Reader) TagCounts(at *time.Time) ([]TagCount, error) {
 		FROM tags t
 		LEFT JOIN entry_tags et ON et.tag_id = t.id
 		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+cond+`
-		GROUP BY t.id `+having+`ORDER BY t.name COLLATE NOCASE, t.slug`, args...).Scan(&rows).Error
+		GROUP BY t.id, t.slug, t.name `+having+`ORDER BY `+r.nocase("t.name")+`, t.slug`, args...).Scan(&rows).Error
 	return rows, translate(err)
 }
 
@@ -561,9 +571,9 @@ func (r Reader) CaseStudyFacets(at time.Time) (industries, technologies, service
 	if industries, err = count("", "entries.industry"); err != nil {
 		return
 	}
-	if technologies, err = count(", json_each(entries.technologies) j", "j.value"); err != nil {
+	if technologies, err = count(", "+r.jsonValues("entries.technologies", "j"), "j.value"); err != nil {
 		return
 	}
-	services, err = count(", json_each(entries.services) j", "j.value")
+	services, err = count(", "+r.jsonValues("entries.services", "j"), "j.value")
 	return
 }
