@@ -316,6 +316,7 @@ export interface components {
     PartialPostItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       excerpt?: string;
       cover_image?: components["schemas"]["Picture"] | null;
@@ -323,12 +324,23 @@ export interface components {
       author?: components["schemas"]["Author"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
-      updated_at?: string;
       featured?: boolean;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     PartialCaseStudyItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       client?: string;
       industry?: string;
@@ -341,11 +353,24 @@ export interface components {
       logo?: components["schemas"]["Picture"] | null;
       featured?: boolean;
       published_at?: string | null;
+      challenge_html?: string;
+      solution_html?: string;
+      results_html?: string;
+      testimonial?: components["schemas"]["Testimonial"] | null;
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      reading_time_minutes?: number;
       updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     PartialPageItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       excerpt?: string;
       path?: string;
@@ -354,11 +379,22 @@ export interface components {
       cover_image?: components["schemas"]["Picture"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
       updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     SearchHit: {
       type: "post" | "case_study" | "page";
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       published_at: components["schemas"]["NullableTime"];
@@ -407,6 +443,7 @@ export interface components {
     PostItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       cover_image: components["schemas"]["NullablePicture"];
@@ -416,10 +453,21 @@ export interface components {
       published_at: components["schemas"]["NullableTime"];
       featured: boolean;
       updated_at: string;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      status?: components["schemas"]["Status"];
     };
     Post: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       cover_image: components["schemas"]["NullablePicture"];
@@ -433,10 +481,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       word_count: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminPostItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -457,6 +507,7 @@ export interface components {
     AdminPost: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -483,6 +534,7 @@ export interface components {
     AdminPostSpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -558,6 +610,7 @@ export interface components {
     PageItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -567,10 +620,21 @@ export interface components {
       reading_time_minutes: number;
       published_at: components["schemas"]["NullableTime"];
       updated_at: string;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      status?: components["schemas"]["Status"];
     };
     Page: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -584,10 +648,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       word_count: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminPageItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -609,6 +675,7 @@ export interface components {
     AdminPage: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -636,6 +703,7 @@ export interface components {
     AdminPageSpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -703,6 +771,7 @@ export interface components {
     CaseStudyItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -716,10 +785,23 @@ export interface components {
       featured: boolean;
       updated_at: string;
       published_at: components["schemas"]["NullableTime"];
+      challenge_html?: string;
+      solution_html?: string;
+      results_html?: string;
+      testimonial?: components["schemas"]["Testimonial"] | null;
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      reading_time_minutes?: number;
+      status?: components["schemas"]["Status"];
     };
     CaseStudy: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -739,10 +821,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       reading_time_minutes: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminCaseStudyItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -768,6 +852,7 @@ export interface components {
     AdminCaseStudy: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -803,6 +888,7 @@ export interface components {
     AdminCaseStudySpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
