@@ -28,13 +28,17 @@ type Query struct {
 	Sort         string
 	Page         int
 	PerPage      int
+	// Full reads each entry's rendered text (html, toc, …) too, which lists
+	// leave out unless a caller asks for it (fields=html): one more indexed
+	// query for the page, never a render.
+	Full bool
 }
 
 func (q Query) filter(types ...Type) store.EntryFilter {
 	f := store.EntryFilter{
 		Search: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
 		Industry: q.Industry, Technology: q.Technology, ParentSlug: q.Parent, After: q.After, Before: q.Before, UpdatedAfter: q.ChangedAfter, Sort: q.Sort,
-		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage,
+		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, Full: q.Full,
 	}
 	for _, st := range q.Statuses {
 		f.Statuses = append(f.Statuses, string(st))
@@ -351,6 +355,9 @@ func (s *Service) hydrateAt(r store.Reader, rows []store.EntryRow, at *time.Time
 	}
 	if err := attachAll(r, entries, at); err != nil {
 		return nil, err
+	}
+	for i, e := range entries {
+		entries[i].URL = s.Links.URL(e.Type, e.Fields.Slug, e.Path)
 	}
 	return entries, s.resolvePictures(r, entries)
 }

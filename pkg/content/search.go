@@ -19,6 +19,7 @@ type Hit struct {
 	Excerpt     string
 	PublishedAt *time.Time
 	Snippet     string // HTML: escaped text with <mark> around matches
+	URL         string // its address on the public site (Links.URL)
 }
 
 // SearchPage is a page of search results. With Capped, more entries match
@@ -147,8 +148,20 @@ func (s *Service) Search(ctx context.Context, text string, types []Type, page, p
 		return SearchPage{}, err
 	}
 	hits := make([]Hit, len(res.Hits))
+	rd := s.Store.Read(ctx)
 	for i, r := range res.Hits {
 		hits[i] = Hit{Type: Type(r.Type), ID: r.ID, Slug: r.Slug, Title: r.Title, Excerpt: r.Excerpt, PublishedAt: r.PublishedAt, Snippet: r.Snippet}
+		path := ""
+		if k := specs[hits[i].Type]; k != nil && k.pathOf != nil { // a page's address is its parents' too
+			row, err := rd.Entry(r.Type, r.ID)
+			if err != nil {
+				return SearchPage{}, err
+			}
+			if path, err = k.pathOf(rd, row, &q.At); err != nil {
+				return SearchPage{}, err
+			}
+		}
+		hits[i].URL = s.Links.URL(hits[i].Type, r.Slug, path)
 	}
 	return SearchPage{Page: Page[Hit]{Items: hits, Total: res.Total, Page: page, PerPage: perPage}, Capped: res.Capped}, nil
 }

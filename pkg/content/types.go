@@ -141,6 +141,9 @@ type Entry struct {
 	// read, parents the public can't see are left out of both.
 	Path       string
 	ParentSlug string
+	// URL is the entry's address on the public site (Links.URL), as the
+	// sitemap and feeds give it.
+	URL string
 }
 
 // Excerpt returns the short text shown in lists, as the entry's type makes

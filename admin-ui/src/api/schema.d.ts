@@ -316,6 +316,7 @@ export interface components {
     PartialPostItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       excerpt?: string;
       cover_image?: components["schemas"]["Picture"] | null;
@@ -323,12 +324,23 @@ export interface components {
       author?: components["schemas"]["Author"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
-      updated_at?: string;
       featured?: boolean;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     PartialCaseStudyItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       client?: string;
       industry?: string;
@@ -341,11 +353,24 @@ export interface components {
       logo?: components["schemas"]["Picture"] | null;
       featured?: boolean;
       published_at?: string | null;
+      challenge_html?: string;
+      solution_html?: string;
+      results_html?: string;
+      testimonial?: components["schemas"]["Testimonial"] | null;
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      reading_time_minutes?: number;
       updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     PartialPageItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       excerpt?: string;
       path?: string;
@@ -354,11 +379,22 @@ export interface components {
       cover_image?: components["schemas"]["Picture"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
       updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     SearchHit: {
       type: "post" | "case_study" | "page";
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       published_at: components["schemas"]["NullableTime"];
@@ -441,6 +477,7 @@ export interface components {
     PostItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       cover_image: components["schemas"]["NullablePicture"];
@@ -450,10 +487,21 @@ export interface components {
       published_at: components["schemas"]["NullableTime"];
       featured: boolean;
       updated_at: string;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      status?: components["schemas"]["Status"];
     };
     Post: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       cover_image: components["schemas"]["NullablePicture"];
@@ -467,10 +515,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       word_count: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminPostItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -491,6 +541,7 @@ export interface components {
     AdminPost: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -517,6 +568,7 @@ export interface components {
     AdminPostSpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -592,6 +644,7 @@ export interface components {
     PageItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -601,10 +654,21 @@ export interface components {
       reading_time_minutes: number;
       published_at: components["schemas"]["NullableTime"];
       updated_at: string;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      status?: components["schemas"]["Status"];
     };
     Page: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -618,10 +682,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       word_count: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminPageItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -643,6 +709,7 @@ export interface components {
     AdminPage: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -670,6 +737,7 @@ export interface components {
     AdminPageSpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -737,6 +805,7 @@ export interface components {
     CaseStudyItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -750,10 +819,23 @@ export interface components {
       featured: boolean;
       updated_at: string;
       published_at: components["schemas"]["NullableTime"];
+      challenge_html?: string;
+      solution_html?: string;
+      results_html?: string;
+      testimonial?: components["schemas"]["Testimonial"] | null;
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      reading_time_minutes?: number;
+      status?: components["schemas"]["Status"];
     };
     CaseStudy: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -773,10 +855,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       reading_time_minutes: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminCaseStudyItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -802,6 +886,7 @@ export interface components {
     AdminCaseStudy: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -837,6 +922,7 @@ export interface components {
     AdminCaseStudySpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
