@@ -278,7 +278,7 @@ func otherChecks() []check {
 			return err
 		}},
 		{"auth.Service.CreateAPIToken", "admin", func(t *testing.T, s *services, p auth.Principal) error {
-			_, _, err := s.auth.CreateAPIToken(ctx, p, "site", auth.ScopeContent)
+			_, _, err := s.auth.CreateAPIToken(ctx, p, "site", auth.ScopeContent, "")
 			return err
 		}},
 		{"auth.Service.APITokens", "admin", func(t *testing.T, s *services, p auth.Principal) error {
@@ -286,7 +286,7 @@ func otherChecks() []check {
 			return err
 		}},
 		{"auth.Service.DeleteAPIToken", "admin", func(t *testing.T, s *services, p auth.Principal) error {
-			tok, _, err := s.auth.CreateAPIToken(ctx, auth.System, "site", auth.ScopeContent)
+			tok, _, err := s.auth.CreateAPIToken(ctx, auth.System, "site", auth.ScopeContent, "")
 			if err != nil {
 				t.Fatal(err)
 			}

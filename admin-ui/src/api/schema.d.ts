@@ -921,6 +921,7 @@ export interface components {
       id: number;
       name: string;
       scope: "content" | "preview";
+      format: "folio" | "ghost";
       prefix: string;
       created_at: string;
       last_used_at: components["schemas"]["NullableTime"];
@@ -2605,6 +2606,7 @@ export interface operations {
     requestBody: {
       name: string;
       scope: "content" | "preview";
+      format?: "folio" | "ghost";
     };
     responses: {
       201: {
@@ -2612,6 +2614,7 @@ export interface operations {
           id: number;
           name: string;
           scope: "content" | "preview";
+          format: "folio" | "ghost";
           prefix: string;
           created_at: string;
           last_used_at: components["schemas"]["NullableTime"];
