@@ -171,8 +171,8 @@ func (p *nqlParser) term() (content.Cond, error) {
 	}
 	var atoms []string
 	if p.peek() == '[' {
-		if c.Op != "=" {
-			return c, p.fail("a list can't be compared with %s", c.Op)
+		if c.Op != "=" || f.kind == 't' {
+			return c, p.fail("%s can't be compared with a list", name)
 		}
 		p.pos++
 		for {
@@ -208,7 +208,7 @@ func (p *nqlParser) term() (content.Cond, error) {
 		case 'i':
 			c.Values = append(c.Values, strconv.FormatInt(ghostIDValue(a), 10))
 		case 't':
-			if len(atoms) > 1 || c.Not {
+			if c.Not {
 				return c, p.fail("%s compares with one time", name)
 			}
 			t, ok := parseGhostTime(a)

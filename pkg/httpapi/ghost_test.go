@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +36,9 @@ func ghostSlugs(r *resp, res string) []string {
 func TestGhostPosts(t *testing.T) {
 	t.Parallel()
 	e, key := ghostFixture(t)
-	get := func(q string) *resp { return e.do(req{Method: "GET", Path: "/ghost/api/content/posts/?key=" + key + q}) }
+	get := func(q string) *resp {
+		return e.do(req{Method: "GET", Path: "/ghost/api/content/posts/?key=" + key + q})
+	}
 
 	all := get("")
 	all.want(t, 200, map[string]any{"meta.pagination.page": 1, "meta.pagination.limit": 15, "meta.pagination.total": 3, "meta.pagination.pages": 1, "posts.0.slug": "go-and-rust"})
@@ -196,5 +197,4 @@ func TestGhostAnswersAreCached(t *testing.T) {
 	e.publish(map[string]any{"title": "Fresh"})
 	again := e.do(req{Method: "GET", Path: path, Headers: map[string]string{"If-None-Match": etag}})
 	again.want(t, 200, map[string]any{"posts.0.slug": "fresh", "meta.pagination.total": 4})
-	_ = fmt.Sprint()
 }
