@@ -122,6 +122,7 @@ type EntryFilter struct {
 	After        *time.Time
 	Before       *time.Time
 	UpdatedAfter *time.Time // only entries whose updated_at is later
+	Where        *Cond      // a condition tree (the Ghost Content API's filters)
 	Sort         string     // a key of SortKeys; "" means -published_at
 	Offset       int
 	Limit        int
@@ -208,6 +209,12 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	if f.UpdatedAfter != nil {
 		q = q.Where("entries.updated_at > ?", f.UpdatedAfter.UTC())
 	}
+	if f.Where != nil {
+		var err error
+		if q, err = f.Where.where(q); err != nil {
+			return nil, 0, err
+		}
+	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
@@ -238,7 +245,7 @@ func (r Reader) EntryTags(entryIDs []int64) (map[int64][]EntryTag, error) {
 		return out, nil
 	}
 	var rows []EntryTag
-	err := r.db.Raw(`SELECT et.entry_id, t.slug, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
+	err := r.db.Raw(`SELECT et.entry_id, t.id AS tag_id, t.slug, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
 		WHERE et.entry_id IN ? ORDER BY et.entry_id, et.position`, entryIDs).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
@@ -259,7 +266,7 @@ func (r Reader) TagCounts(at *time.Time) ([]TagCount, error) {
 		cond, args, having = visibleSQL, []any{at.UTC()}, "HAVING COUNT(entries.id) > 0 "
 	}
 	var rows []TagCount
-	err := r.db.Raw(`SELECT t.slug, t.name, COUNT(entries.id) AS post_count
+	err := r.db.Raw(`SELECT t.id, t.slug, t.name, COUNT(entries.id) AS post_count
 		FROM tags t
 		LEFT JOIN entry_tags et ON et.tag_id = t.id
 		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+cond+`
@@ -576,4 +583,23 @@ func (r Reader) CaseStudyFacets(at time.Time) (industries, technologies, service
 	}
 	services, err = count(", "+r.jsonValues("entries.services", "j"), "j.value")
 	return
+}
+
+// AuthorCount is a user with the number of posts visible under their name.
+type AuthorCount struct {
+	ID        int64
+	Slug      string
+	Name      string
+	PostCount int
+}
+
+// AuthorCounts returns every user with a post visible at at, with the
+// number of those posts, by name. Users without one are left out: the
+// public knows authors only by what they have published.
+func (r Reader) AuthorCounts(at time.Time) ([]AuthorCount, error) {
+	var rows []AuthorCount
+	err := r.db.Raw(`SELECT u.id, u.slug, u.name, COUNT(entries.id) AS post_count
+		FROM users u JOIN entries ON entries.author_id = u.id AND entries.type = 'post' AND `+visibleSQL+`
+		GROUP BY u.id, u.slug, u.name ORDER BY u.name COLLATE NOCASE, u.slug`, at.UTC()).Scan(&rows).Error
+	return rows, translate(err)
 }

@@ -1041,6 +1041,7 @@ export interface components {
       id: number;
       name: string;
       scope: "content" | "preview";
+      format: "folio" | "ghost";
       prefix: string;
       created_at: string;
       last_used_at: components["schemas"]["NullableTime"];
@@ -2741,6 +2742,7 @@ export interface operations {
     requestBody: {
       name: string;
       scope: "content" | "preview";
+      format?: "folio" | "ghost";
     };
     responses: {
       201: {
@@ -2748,6 +2750,7 @@ export interface operations {
           id: number;
           name: string;
           scope: "content" | "preview";
+          format: "folio" | "ghost";
           prefix: string;
           created_at: string;
           last_used_at: components["schemas"]["NullableTime"];
