@@ -307,7 +307,7 @@ func ghostProject(v any, fields []string) json.RawMessage {
 			known = append(known, f)
 		}
 	}
-	return project(v, known)
+	return project(v, known, false, content.Entry{})
 }
 
 // ghostTime is how Ghost writes times: milliseconds and +00:00.
