@@ -32,7 +32,7 @@ var caseStudyTag = content.Tag{Slug: "hash-case-study", Name: "#case-study"}
 // documents for a browse and a read.
 var (
 	ghostBrowseParams = []string{"limit", "page", "include", "fields", "formats", "filter", "order"}
-	ghostReadParams   = []string{"include", "fields", "formats"}
+	ghostReadParams   = []string{"include", "fields", "formats", "slug"} // Ghost's client repeats the slug as ?slug=
 )
 
 // ghostRoutes are the Ghost Content API's routes: browse, read by id and
