@@ -3,6 +3,7 @@
 
 export interface components {
   schemas: {
+    GhostAnswer: { [key: string]: unknown };
     Error: {
       error: {
         code: string;
@@ -1208,6 +1209,45 @@ export interface paths {
   };
   "/api/v1/admin/webhooks/{id}/ping": {
     post: operations["pingWebhook"];
+  };
+  "/ghost/api/content/posts/": {
+    get: operations["ghostBrowsePosts"];
+  };
+  "/ghost/api/content/posts/slug/{slug}/": {
+    get: operations["ghostReadPostsBySlug"];
+  };
+  "/ghost/api/content/posts/{id}/": {
+    get: operations["ghostReadPostsById"];
+  };
+  "/ghost/api/content/pages/": {
+    get: operations["ghostBrowsePages"];
+  };
+  "/ghost/api/content/pages/slug/{slug}/": {
+    get: operations["ghostReadPagesBySlug"];
+  };
+  "/ghost/api/content/pages/{id}/": {
+    get: operations["ghostReadPagesById"];
+  };
+  "/ghost/api/content/tags/": {
+    get: operations["ghostBrowseTags"];
+  };
+  "/ghost/api/content/tags/slug/{slug}/": {
+    get: operations["ghostReadTagsBySlug"];
+  };
+  "/ghost/api/content/tags/{id}/": {
+    get: operations["ghostReadTagsById"];
+  };
+  "/ghost/api/content/authors/": {
+    get: operations["ghostBrowseAuthors"];
+  };
+  "/ghost/api/content/authors/slug/{slug}/": {
+    get: operations["ghostReadAuthorsBySlug"];
+  };
+  "/ghost/api/content/authors/{id}/": {
+    get: operations["ghostReadAuthorsById"];
+  };
+  "/ghost/api/content/settings/": {
+    get: operations["ghostSettings"];
   };
 }
 
@@ -2785,6 +2825,648 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+    };
+  };
+  ghostBrowsePosts: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPostsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPostsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowsePages: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPagesBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPagesById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowseTags: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadTagsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadTagsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowseAuthors: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadAuthorsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadAuthorsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostSettings: {
+    query: {
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
     };
   };
 }
