@@ -648,6 +648,19 @@ test('admin screens: users, API tokens (secret shown once, copy, revoke), audit 
   await page.getByRole('button', { name: 'Revoke Website' }).click();
   await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke token' }).click();
   await page.getByText('The token list is empty').or(page.getByText('No tokens yet.')).waitFor();
+  // A Ghost content key, for Ghost frontends: 26 hex characters that Ghost's own API answers to.
+  await page.getByLabel('Name').fill('Ghost starter');
+  await page.getByLabel('Format').selectOption('ghost');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const gdlg = page.getByRole('dialog', { name: 'Your new token' });
+  const ghostKey = await gdlg.getByLabel(/Secret for/).inputValue();
+  assert(/^[0-9a-f]{26}$/.test(ghostKey), `Ghost content key ${ghostKey}`);
+  await gdlg.getByRole('button', { name: 'I have stored it' }).click();
+  await page.getByRole('row', { name: /Ghost starter/ }).getByRole('cell', { name: 'ghost', exact: true }).waitFor();
+  assertEq((await folio.api('GET', `/ghost/api/content/posts/?key=${ghostKey}`)).status, 200, 'the Ghost key works on the Ghost API');
+  await page.getByRole('button', { name: 'Revoke Ghost starter' }).click();
+  await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke token' }).click();
+  await page.getByText('No tokens yet.').waitFor();
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   await page.getByText('api_token.delete').first().waitFor();

@@ -35,7 +35,8 @@ func (c Cond) store() store.Cond {
 
 // ListPublishedAny is ListPublished over several types at once (the Ghost
 // API's posts are Folio's posts and, asked for by tag, its case studies),
-// with their bodies when full.
+// with their bodies when full. ListPublished is this with one type: the
+// public lists have one definition of what they show.
 func (s *Service) ListPublishedAny(ctx context.Context, types []Type, q Query, full, preview bool) (Page[Entry], error) {
 	q.Statuses, q.Q, q.AuthorID = nil, "", nil
 	f := q.filter(types...)

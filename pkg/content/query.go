@@ -210,13 +210,7 @@ func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (st
 // ListPublished returns a page of the entries of type t the public may see
 // now; with preview, of every entry of the type.
 func (s *Service) ListPublished(ctx context.Context, t Type, q Query, preview bool) (Page[Entry], error) {
-	q.Statuses, q.Q, q.AuthorID = nil, "", nil
-	f := q.filter(t)
-	if !preview {
-		now := s.now()
-		f.VisibleAt = &now
-	}
-	return s.list(ctx, f, q)
+	return s.ListPublishedAny(ctx, []Type{t}, q, false, preview)
 }
 
 func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[Entry], error) {

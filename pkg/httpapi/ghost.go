@@ -32,7 +32,7 @@ var caseStudyTag = content.Tag{Slug: "hash-case-study", Name: "#case-study"}
 // documents for a browse and a read.
 var (
 	ghostBrowseParams = []string{"limit", "page", "include", "fields", "formats", "filter", "order"}
-	ghostReadParams   = []string{"include", "fields", "formats"}
+	ghostReadParams   = []string{"include", "fields", "formats", "slug"} // Ghost's client repeats the slug as ?slug=
 )
 
 // ghostRoutes are the Ghost Content API's routes: browse, read by id and
@@ -549,12 +549,39 @@ func sortList[T any](list []T, order string, key func(T) (name, slug string, cou
 	})
 }
 
-// ghostSettings answers the site's settings, from Folio's configuration.
+// ghostSettings answers the site settings (title, description, logo,
+// icon, navigation, language) as Ghost's; Folio keeps times in UTC.
 func (a *api) ghostSettings(c *fiber.Ctx) error {
+	site, err := a.content.Site(c.UserContext())
+	if err != nil {
+		return err
+	}
 	s := ghostSettingsJSON{
-		Title: a.cfg.SiteName(), Lang: "en", Locale: "en", Timezone: "Etc/UTC",
-		Navigation: []ghostNavJSON{{Label: "Home", URL: "/"}}, SecondaryNavigation: []ghostNavJSON{},
-		URL: a.cfg.SiteURL + "/",
+		Title: site.Title, Description: strOrNil(site.Description), Lang: site.Language, Locale: site.Language, Timezone: "Etc/UTC",
+		Navigation: []ghostNavJSON{}, SecondaryNavigation: []ghostNavJSON{}, URL: a.cfg.SiteURL + "/",
+	}
+	if s.Title == "" {
+		s.Title = a.cfg.SiteName()
+	}
+	if s.Lang == "" {
+		s.Lang, s.Locale = "en", "en"
+	}
+	if site.Logo != nil {
+		s.Logo = strOrNil(site.Logo.URL)
+	}
+	if site.Icon != nil {
+		s.Icon = strOrNil(site.Icon.URL)
+	}
+	for _, n := range site.Navigation {
+		s.Navigation = append(s.Navigation, ghostNavJSON{Label: n.Label, URL: n.URL})
+	}
+	for _, l := range site.Social {
+		switch l.Network {
+		case "facebook":
+			s.Facebook = strOrNil(l.URL)
+		case "twitter", "x":
+			s.Twitter = strOrNil(l.URL)
+		}
 	}
 	return c.JSON(ghostSettingsAnswer{Settings: s, Meta: struct{}{}})
 }

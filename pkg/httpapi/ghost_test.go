@@ -179,7 +179,7 @@ func TestGhostPagesTagsAuthorsSettings(t *testing.T) {
 	get("authors/slug/test-editor/?key="+key).want(t, 200, map[string]any{"authors.0.id": authors.str("authors.0.id")})
 	get("authors/slug/admin/?key="+key).want(t, 404, map[string]any{"errors.0.type": "NotFoundError"})
 
-	get("settings/?key="+key).want(t, 200, map[string]any{"settings.lang": "en", "settings.navigation.0.url": "/"})
+	get("settings/?key="+key).want(t, 200, map[string]any{"settings.lang": "en", "settings.title": "localhost:3000", "settings.description": nil})
 }
 
 func TestGhostAnswersAreCached(t *testing.T) {

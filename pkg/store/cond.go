@@ -26,11 +26,11 @@ type Cond struct {
 // condFields are the fields a Cond may compare, each as SQL with one
 // parameter (the values, or the time).
 var condFields = map[string]string{
-	"tag": "entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug COLLATE NOCASE IN ?)",
+	"tag": "entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE lower(t.slug) IN ?)",
 	"primary_tag": `entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id
-		WHERE t.slug COLLATE NOCASE IN ? AND et.position = (SELECT MIN(p.position) FROM entry_tags p WHERE p.entry_id = et.entry_id))`,
-	"author":       "entries.author_id IN (SELECT u.id FROM users u WHERE u.slug COLLATE NOCASE IN ?)",
-	"slug":         "entries.slug COLLATE NOCASE IN ?",
+		WHERE lower(t.slug) IN ? AND et.position = (SELECT MIN(p.position) FROM entry_tags p WHERE p.entry_id = et.entry_id))`,
+	"author":       "entries.author_id IN (SELECT u.id FROM users u WHERE lower(u.slug) IN ?)",
+	"slug":         "lower(entries.slug) IN ?",
 	"id":           "entries.id IN ?",
 	"type":         "entries.type IN ?",
 	"featured":     "entries.featured IN ?",
@@ -88,8 +88,14 @@ func (c Cond) sql() (string, []any, error) {
 			vals[i] = v == "true"
 		}
 		s, arg = tmpl, vals
-	default:
+	case c.Field == "id" || c.Field == "type":
 		s, arg = tmpl, c.Values
+	default: // slugs: compared ignoring case
+		lower := make([]string, len(c.Values))
+		for i, v := range c.Values {
+			lower[i] = strings.ToLower(v)
+		}
+		s, arg = tmpl, lower
 	}
 	if len(c.Values) == 0 && c.Field != "published_at" {
 		if c.Not { // none of nothing: every entry

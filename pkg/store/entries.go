@@ -600,6 +600,6 @@ func (r Reader) AuthorCounts(at time.Time) ([]AuthorCount, error) {
 	var rows []AuthorCount
 	err := r.db.Raw(`SELECT u.id, u.slug, u.name, COUNT(entries.id) AS post_count
 		FROM users u JOIN entries ON entries.author_id = u.id AND entries.type = 'post' AND `+visibleSQL+`
-		GROUP BY u.id, u.slug, u.name ORDER BY u.name COLLATE NOCASE, u.slug`, at.UTC()).Scan(&rows).Error
+		GROUP BY u.id, u.slug, u.name ORDER BY lower(u.name), u.slug`, at.UTC()).Scan(&rows).Error
 	return rows, translate(err)
 }

@@ -3041,6 +3041,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
@@ -3091,6 +3092,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
@@ -3192,6 +3194,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
@@ -3242,6 +3245,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
@@ -3343,6 +3347,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
@@ -3393,6 +3398,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
@@ -3494,6 +3500,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
@@ -3544,6 +3551,7 @@ export interface operations {
       include?: string;
       fields?: string;
       formats?: string;
+      slug?: string;
       preview?: boolean;
     };
     responses: {
