@@ -40,7 +40,7 @@ func (c Cond) store() store.Cond {
 func (s *Service) ListPublishedAny(ctx context.Context, types []Type, q Query, full, preview bool) (Page[Entry], error) {
 	q.Statuses, q.Q, q.AuthorID = nil, "", nil
 	f := q.filter(types...)
-	f.Full = full
+	f.Full = f.Full || full // q.Full: a public list asked for fields=html…
 	if !preview {
 		now := s.now()
 		f.VisibleAt = &now
