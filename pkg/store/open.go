@@ -164,8 +164,12 @@ func (s *Store) Close() error {
 		errs = append(errs, s.gen.conn.Close())
 	}
 	if s.engine == Postgres {
-		if db, err := s.w.DB(); err == nil {
-			errs = append(errs, db.Close())
+		for _, h := range []*gorm.DB{s.r, s.w} {
+			if h != nil {
+				if db, err := h.DB(); err == nil {
+					errs = append(errs, db.Close())
+				}
+			}
 		}
 		return errors.Join(errs...)
 	}
@@ -188,12 +192,6 @@ func (s *Store) Close() error {
 // readers), for their connection statistics.
 func (s *Store) Pools() map[string]*sql.DB {
 	out := map[string]*sql.DB{}
-	if s.engine == Postgres {
-		if db, err := s.w.DB(); err == nil {
-			out["postgres"] = db
-		}
-		return out
-	}
 	if db, err := s.w.DB(); err == nil {
 		out["writer"] = db
 	}
