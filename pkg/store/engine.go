@@ -114,6 +114,14 @@ func openPostgres(ctx context.Context, dsn string, opt Options, target int) (*St
 		s.Close()
 		return nil, err
 	}
+	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	ready := make(chan struct{})
+	s.gen.stop, s.gen.stopped = stop, make(chan struct{})
+	go func() {
+		defer close(s.gen.stopped)
+		s.gen.listen(lctx, dsn, ready)
+	}()
+	<-ready
 	return s, nil
 }
 

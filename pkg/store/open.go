@@ -160,6 +160,10 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close checkpoints the WAL and closes both handles.
 func (s *Store) Close() error {
 	var errs []error
+	if s.gen.stop != nil {
+		s.gen.stop()
+		<-s.gen.stopped
+	}
 	if s.gen.conn != nil {
 		errs = append(errs, s.gen.conn.Close())
 	}
