@@ -346,6 +346,13 @@ var pgMigrations = []migration{
 	)},
 	// SQLite's second FTS5 index; PostgreSQL's search step will make its own.
 	{"search: a small index of titles, excerpts and meta", sqlStep()},
+	{"site settings: a key/value table (title, description, logo, icon, navigation, social, language)", sqlStep(
+		`CREATE TABLE site_settings (
+			key        text        PRIMARY KEY,
+			value      text        NOT NULL,
+			updated_at timestamptz NOT NULL
+		)`,
+	)},
 }
 
 // pgTSDocumentV1 is pgTSDocument as the search step wrote it, frozen here
