@@ -211,6 +211,7 @@ func (c *Cluster) start(bin string, cred *syscall.Credential) error {
 		"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-k", c.dir,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=200", "-c", "shared_buffers=32MB",
+		"-c", "wal_level=minimal", "-c", "max_wal_senders=0", "-c", "checkpoint_timeout=1h", "-c", "max_wal_size=4GB",
 		"-c", "log_min_messages=warning", "-c", "TimeZone=UTC")
 	c.cmd.Dir = c.dir
 	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
