@@ -201,9 +201,10 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	opt := doctor.Options{DataDir: cfg.DataDir, ConfigErr: cerr, SecretConfigured: cfg.JWTSecret != ""}
+	opt := doctor.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, ConfigErr: cerr, SecretConfigured: cfg.JWTSecret != ""}
 	if cerr != nil { // the configuration is broken: check the data dir it names anyway
 		opt.DataDir = fs.Lookup("data-dir").Value.String()
+		opt.DatabaseURL = fs.Lookup("database-url").Value.String()
 		opt.SecretConfigured = strings.TrimSpace(e.getenv("FOLIO_JWT_SECRET")) != ""
 		opt.MediaUnknown = strings.TrimSpace(e.getenv("FOLIO_MEDIA_STORE")) != "" && strings.TrimSpace(e.getenv("FOLIO_MEDIA_STORE")) != config.MediaLocal
 	} else if opt.Media, err = app.MediaStorage(cfg); err != nil {
