@@ -31,6 +31,15 @@ const (
 // Engine returns the database engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
 
+// Reopen opens another Store on the same database, as a second process
+// (another replica) would: for tests of what several processes do at once.
+func (s *Store) Reopen(ctx context.Context, opt Options) (*Store, error) {
+	if s.engine == Postgres {
+		return OpenPostgres(ctx, s.dsn, opt)
+	}
+	return Open(ctx, s.path, opt)
+}
+
 // IsPostgresURL reports whether u names a PostgreSQL database
 // (postgres:// or postgresql://).
 func IsPostgresURL(u string) bool {
@@ -79,7 +88,7 @@ func openPostgres(ctx context.Context, dsn string, opt Options, target int) (*St
 	if opt.Readers <= 0 {
 		opt.Readers = max(4, 2*runtime.GOMAXPROCS(0))
 	}
-	s := &Store{engine: Postgres, now: func() time.Time { return opt.Now().UTC() }}
+	s := &Store{engine: Postgres, dsn: dsn, now: func() time.Time { return opt.Now().UTC() }}
 	// Two pools, as on SQLite: writers (whose transactions queue on the
 	// write lock, so a few connections serve them) and readers.
 	var err error

@@ -32,6 +32,7 @@ var ErrNoFTS5 = errors.New("this folio binary was built without SQLite full-text
 // WAL lets run beside the writer.
 type Store struct {
 	engine Engine
+	dsn    string // PostgreSQL's connection string
 	w      *gorm.DB
 	r      *gorm.DB
 	path   string
