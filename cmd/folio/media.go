@@ -84,9 +84,14 @@ func cmdMedia(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
-	db, err := store.OpenReadOnly(ctx, filepath.Join(cfg.DataDir, store.FileName))
+	var db *store.ReadOnly
+	if cfg.DatabaseURL != "" {
+		db, err = store.OpenPostgresReadOnly(ctx, cfg.DatabaseURL)
+	} else if db, err = store.OpenReadOnly(ctx, filepath.Join(cfg.DataDir, store.FileName)); err != nil {
+		err = fmt.Errorf("open the database in %s: %w", cfg.DataDir, err)
+	}
 	if err != nil {
-		return fmt.Errorf("open the database in %s: %w", cfg.DataDir, err)
+		return err
 	}
 	rows, err := db.MediaFiles(ctx)
 	db.Close()

@@ -51,6 +51,9 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	if err := notOnPostgres(e, "backup"); err != nil {
+		return err
+	}
 	st, err := mediaFromEnv(e, *dataDir)
 	if err != nil {
 		return err
@@ -122,6 +125,9 @@ func cmdRestore(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s is sound: %d files (%s) match the manifest and the database passes its checks\n", pos[0], len(m.Files), media.FormatSize(m.Size()))
 		printCounts(e.stdout, m.Counts)
 		return nil
+	}
+	if err := notOnPostgres(e, "restore"); err != nil {
+		return err
 	}
 	st, err := mediaFromEnv(e, *dataDir)
 	if err != nil {
@@ -201,9 +207,10 @@ func cmdDoctor(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	opt := doctor.Options{DataDir: cfg.DataDir, ConfigErr: cerr, SecretConfigured: cfg.JWTSecret != ""}
+	opt := doctor.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, ConfigErr: cerr, SecretConfigured: cfg.JWTSecret != ""}
 	if cerr != nil { // the configuration is broken: check the data dir it names anyway
 		opt.DataDir = fs.Lookup("data-dir").Value.String()
+		opt.DatabaseURL = fs.Lookup("database-url").Value.String()
 		opt.SecretConfigured = strings.TrimSpace(e.getenv("FOLIO_JWT_SECRET")) != ""
 		opt.MediaUnknown = strings.TrimSpace(e.getenv("FOLIO_MEDIA_STORE")) != "" && strings.TrimSpace(e.getenv("FOLIO_MEDIA_STORE")) != config.MediaLocal
 	} else if opt.Media, err = app.MediaStorage(cfg); err != nil {
@@ -262,6 +269,16 @@ func mediaFromEnv(e *env, dataDir string) (media.Storage, error) {
 	}
 	cfg.DataDir = dataDir
 	return app.MediaStorage(cfg)
+}
+
+// notOnPostgres refuses a command that works on the SQLite file in the
+// data dir when FOLIO_DATABASE_URL says folio runs on PostgreSQL: that
+// file, if there is one, is not folio's database.
+func notOnPostgres(e *env, command string) error {
+	if strings.TrimSpace(e.getenv("FOLIO_DATABASE_URL")) == "" {
+		return nil
+	}
+	return fmt.Errorf("folio %s works on the SQLite database in the data dir, and FOLIO_DATABASE_URL says this folio runs on PostgreSQL: backups of PostgreSQL are not supported yet (use pg_dump --format=custom, and copy the media, for now)", command)
 }
 
 func envOr(e *env, key, def string) string {

@@ -309,6 +309,19 @@ func TestBackupAndRestoreRefusals(t *testing.T) {
 		t.Errorf("restore --force: %d %s %s", code, out, errOut)
 	}
 
+	// On PostgreSQL, the data dir's SQLite file is not the database:
+	// neither is backed up nor restored over it.
+	pg := map[string]string{"FOLIO_DATABASE_URL": "postgres://folio@127.0.0.1:1/folio"}
+	for k, v := range vars {
+		pg[k] = v
+	}
+	if code, _, errOut := folio(t, pg, "backup", filepath.Join(dir, "pg.tar.gz")); code != 1 || !strings.Contains(errOut, "PostgreSQL are not supported yet") {
+		t.Errorf("backup with FOLIO_DATABASE_URL: %d %s", code, errOut)
+	}
+	if code, _, errOut := folio(t, pg, "restore", archive, "--data-dir", t.TempDir()); code != 1 || !strings.Contains(errOut, "PostgreSQL are not supported yet") {
+		t.Errorf("restore with FOLIO_DATABASE_URL: %d %s", code, errOut)
+	}
+
 	// A tampered archive: refused, nothing written.
 	tampered := filepath.Join(dir, "tampered.tar.gz")
 	flipLastEntry(t, archive, tampered)

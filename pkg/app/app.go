@@ -135,8 +135,12 @@ func New(ctx context.Context, cfg config.Config, opt Options) (_ *App, err error
 		Limits: media.Limits{MaxBytes: cfg.MaxUpload}, URLs: urls, Events: outbox, Entries: a.Content,
 		Now: opt.Now, Log: a.Log,
 	}
+	every := cfg.JobsInterval
+	if every <= 0 { // a Config not made by config.Load or Default
+		every = 15 * time.Second
+	}
 	a.Jobs = &content.Jobs{
-		Service: a.Content, Log: a.Log, Every: 15 * time.Second,
+		Service: a.Content, Log: a.Log, Every: every,
 		TrashRetention: time.Duration(cfg.TrashDays) * 24 * time.Hour,
 		RevisionDays:   cfg.RevisionDays, KeepRevisions: 50,
 	}

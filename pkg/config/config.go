@@ -45,6 +45,7 @@ type Config struct {
 	LogLevel       slog.Level    // debug, info, warn, error (FOLIO_LOG_LEVEL)
 	LogFormat      string        // "text" or "json" (FOLIO_LOG_FORMAT)
 	ShutdownGrace  time.Duration // how long in-flight requests may run after SIGTERM
+	JobsInterval   time.Duration // the longest pause between rounds of the background jobs (FOLIO_JOBS_INTERVAL)
 	// PostPath and CaseStudyPath make a public address from a slug, on
 	// SiteURL, for feeds and the sitemap (FOLIO_POST_PATH, FOLIO_CASE_STUDY_PATH).
 	PostPath      string
@@ -314,6 +315,9 @@ func (c Config) validate() []error {
 	if pp := c.PagePath; !(strings.HasPrefix(pp, "{path}") || strings.HasPrefix(pp, "/") && strings.Contains(pp, "{")) ||
 		!strings.Contains(pp, "{path}") && !strings.Contains(pp, "{slug}") {
 		p = append(p, fmt.Errorf("page path %q: want {path}, or a path starting with / that contains {path} or {slug}", pp))
+	}
+	if c.JobsInterval < time.Second {
+		p = append(p, errors.New("jobs interval: must be at least 1s"))
 	}
 	if c.ShutdownGrace < 0 {
 		p = append(p, errors.New("shutdown grace: must not be negative"))

@@ -64,6 +64,7 @@ func TestInvalidValues(t *testing.T) {
 		{map[string]string{"FOLIO_MAX_UPLOAD": "lots"}, nil, "FOLIO_MAX_UPLOAD"},
 		{map[string]string{"FOLIO_PUBLIC_URL": "cms.example.com"}, nil, "public URL"},
 		{map[string]string{"FOLIO_DATABASE_URL": "mysql://folio:pw@db/folio"}, nil, "database URL: want postgres://"},
+		{map[string]string{"FOLIO_JOBS_INTERVAL": "10ms"}, nil, "jobs interval"},
 	}
 	for _, tt := range tests {
 		if _, err := load(tt.args, tt.env); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -105,7 +106,7 @@ var examples = map[string]string{
 	"FOLIO_PUBLIC_API": "token", "FOLIO_CORS_ORIGINS": "https://a.example.com,https://b.example.com", "FOLIO_TRUSTED_PROXIES": "10.0.0.1,192.168.0.0/16",
 	"FOLIO_PUBLIC_CACHE_CONTROL": "public, max-age=5", "FOLIO_CACHE_MB": "7", "FOLIO_MAX_UPLOAD": "2MiB",
 	"FOLIO_JWT_SECRET": strings.Repeat("j", 40), "FOLIO_ADMIN_EMAIL": "boss@example.com", "FOLIO_ADMIN_PASSWORD": " spaced out password ",
-	"FOLIO_LOG_LEVEL": "debug", "FOLIO_LOG_FORMAT": "json", "FOLIO_SHUTDOWN_GRACE": "45s", "FOLIO_TRASH_DAYS": "3",
+	"FOLIO_LOG_LEVEL": "debug", "FOLIO_LOG_FORMAT": "json", "FOLIO_SHUTDOWN_GRACE": "45s", "FOLIO_JOBS_INTERVAL": "2m0s", "FOLIO_TRASH_DAYS": "3",
 	"FOLIO_REVISION_RETENTION_DAYS": "90", "FOLIO_WEBHOOK_RETRY_BASE": "3m0s", "FOLIO_WEBHOOK_TIMEOUT": "20s", "FOLIO_WEBHOOK_ALLOW_PRIVATE": "true",
 	"FOLIO_METRICS_ADDR": "127.0.0.1:9464", "FOLIO_METRICS_TOKEN": strings.Repeat("m", 20), "FOLIO_DEBUG_ADDR": "127.0.0.1:6060",
 	"FOLIO_SEED_DIR": "content", "FOLIO_USER_PASSWORD": "another sturdy passphrase",

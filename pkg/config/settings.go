@@ -77,6 +77,8 @@ var settings = []setting{
 		defDoc: "generated and printed once", field: func(c *Config) value { return (*text)(&c.AdminPassword) }},
 	{env: "FOLIO_LOG_LEVEL", flag: "log-level", usage: "log `level`: debug, info, warn, error", def: "info", field: func(c *Config) value { return (*level)(&c.LogLevel) }},
 	{env: "FOLIO_LOG_FORMAT", flag: "log-format", usage: "log `format`: text or json", def: "text", field: func(c *Config) value { return (*text)(&c.LogFormat) }},
+	{env: "FOLIO_JOBS_INTERVAL", usage: "the longest pause between rounds of the background jobs (scheduled publishing, the trash, revisions); a scheduled entry wakes them at its time", def: "15s",
+		field: func(c *Config) value { return (*duration)(&c.JobsInterval) }},
 	{env: "FOLIO_SHUTDOWN_GRACE", usage: "how long in-flight requests may run after SIGINT or SIGTERM", def: "10s", field: func(c *Config) value { return (*duration)(&c.ShutdownGrace) }},
 	{env: "FOLIO_TRASH_DAYS", usage: "days an item stays in the trash; 0 keeps it", def: "30", field: func(c *Config) value { return (*count)(&c.TrashDays) }},
 	{env: "FOLIO_REVISION_RETENTION_DAYS", usage: "prune revisions older than this many days, beyond each item's newest 50; 0 keeps all", def: "0",

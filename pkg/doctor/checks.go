@@ -146,6 +146,9 @@ func checkSecret(r *Report, opt Options) int {
 // checkDatabase opens the database read-only and checks its integrity. It
 // returns the open database, or nil when there is no point in checking more.
 func checkDatabase(ctx context.Context, r *Report, opt Options) *store.ReadOnly {
+	if opt.DatabaseURL != "" {
+		return checkPostgres(ctx, r, opt)
+	}
 	p := filepath.Join(opt.DataDir, store.FileName)
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		r.add(Finding{Check: "database", Severity: Warning, Message: "there is no database (" + store.FileName + ") in the data dir",
@@ -184,6 +187,27 @@ func checkDatabase(ctx context.Context, r *Report, opt Options) *store.ReadOnly 
 	default:
 		r.add(Finding{Check: "database", Severity: OK, Message: "the database passes SQLite's integrity and foreign key checks"})
 	}
+	return db
+}
+
+// checkPostgres connects to the PostgreSQL database, read only. Its
+// integrity is PostgreSQL's own business (it enforces foreign keys, and
+// checksums are a cluster setting), so connecting is the check.
+func checkPostgres(ctx context.Context, r *Report, opt Options) *store.ReadOnly {
+	db, err := store.OpenPostgresReadOnly(ctx, opt.DatabaseURL)
+	if err != nil {
+		r.add(Finding{Check: "database", Severity: Error, Message: "PostgreSQL does not answer: " + err.Error(),
+			Fix: "Check FOLIO_DATABASE_URL (host, port, database, user, password, sslmode), that the server runs and that it lets this host and role connect."})
+		return nil
+	}
+	v, err := db.ServerVersion(ctx)
+	if err != nil {
+		r.add(Finding{Check: "database", Severity: Error, Message: "PostgreSQL does not answer a query: " + err.Error(),
+			Fix: "Check the server's log, and that the role may use the database."})
+		db.Close()
+		return nil
+	}
+	r.add(Finding{Check: "database", Severity: OK, Message: "PostgreSQL " + v + " answers"})
 	return db
 }
 

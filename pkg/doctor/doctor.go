@@ -62,6 +62,9 @@ type Finding struct {
 // Options says what to check.
 type Options struct {
 	DataDir string
+	// DatabaseURL is the PostgreSQL database folio uses (FOLIO_DATABASE_URL);
+	// empty: the SQLite file in the data dir.
+	DatabaseURL string
 	// ConfigErr is what loading the configuration complained of, if anything.
 	ConfigErr error
 	// SecretConfigured is true when FOLIO_JWT_SECRET is set, so the data

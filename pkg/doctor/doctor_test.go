@@ -22,11 +22,13 @@ import (
 	"github.com/folio-cms/folio/pkg/media"
 	"github.com/folio-cms/folio/pkg/media/s3test"
 	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/store/pgtest"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	s3test.Cleanup()
+	pgtest.Stop()
 	os.Exit(code)
 }
 

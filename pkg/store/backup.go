@@ -22,8 +22,9 @@ import (
 // ReadOnly is a database file opened for reading only, on one connection of
 // its own: for taking snapshots and for diagnosis. It never migrates.
 type ReadOnly struct {
-	db   *gorm.DB
-	path string
+	db     *gorm.DB
+	path   string
+	engine Engine // "" is SQLite
 }
 
 // readOnlyDSN opens the file read-only (mode=ro). It sets no journal mode or
@@ -84,6 +85,9 @@ func (r *ReadOnly) Path() string { return r.path }
 // (one read transaction), compacted, in rollback-journal mode so that it is
 // one self-contained file. Writers are not blocked while it runs (WAL).
 func (r *ReadOnly) Snapshot(ctx context.Context, dest string) error {
+	if r.engine == Postgres {
+		return notOnPostgres("backups (pg_dump)")
+	}
 	if _, err := os.Lstat(dest); err == nil {
 		return fmt.Errorf("snapshot: %s already exists", dest)
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -138,6 +142,10 @@ func Migrations() []Migration {
 // hasTable reports whether the database has a table (or view) called name.
 func (r *ReadOnly) hasTable(ctx context.Context, name string) (bool, error) {
 	var n int
+	if r.engine == Postgres {
+		err := r.db.WithContext(ctx).Raw(pgHasTable, name).Scan(&n).Error
+		return n > 0, err
+	}
 	err := r.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?`, name).Scan(&n).Error
 	return n > 0, err
 }
@@ -189,6 +197,9 @@ func (r *ReadOnly) SchemaVersion(ctx context.Context) (int, error) {
 // reports (at most max; 0 means 100), or none when the database is sound. A
 // database too damaged to be checked gives an error.
 func (r *ReadOnly) IntegrityCheck(ctx context.Context, max int) ([]string, error) {
+	if r.engine == Postgres {
+		return nil, notOnPostgres("the integrity check")
+	}
 	if max <= 0 {
 		max = 100
 	}
@@ -218,6 +229,9 @@ func (r *ReadOnly) IntegrityCheck(ctx context.Context, max int) ([]string, error
 // refers to a row that does not exist (at most max; 0 means 100), with the
 // total count.
 func (r *ReadOnly) ForeignKeyCheck(ctx context.Context, max int) ([]string, int, error) {
+	if r.engine == Postgres {
+		return nil, 0, notOnPostgres("the foreign key check (PostgreSQL enforces foreign keys itself)")
+	}
 	if max <= 0 {
 		max = 100
 	}
@@ -258,6 +272,9 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // Tables lists the database's ordinary tables: not SQLite's own, not
 // virtual tables and not their shadow tables, sorted by name.
 func (r *ReadOnly) Tables(ctx context.Context) ([]string, error) {
+	if r.engine == Postgres {
+		return nil, notOnPostgres("listing tables")
+	}
 	return listTables(r.db.WithContext(ctx))
 }
 
@@ -272,6 +289,9 @@ func listTables(db *gorm.DB) ([]string, error) {
 
 // Counts counts the database's records, all in one read transaction.
 func (r *ReadOnly) Counts(ctx context.Context) (Counts, error) {
+	if r.engine == Postgres {
+		return Counts{}, notOnPostgres("counting records")
+	}
 	c := Counts{Tables: map[string]int64{}, Entries: map[string]map[string]int64{}, Media: map[string]int64{}}
 	err := r.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		names, err := listTables(db)

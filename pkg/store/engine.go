@@ -31,6 +31,15 @@ const (
 // Engine returns the database engine the store runs on.
 func (s *Store) Engine() Engine { return s.engine }
 
+// Reopen opens another Store on the same database, as a second process
+// (another replica) would: for tests of what several processes do at once.
+func (s *Store) Reopen(ctx context.Context, opt Options) (*Store, error) {
+	if s.engine == Postgres {
+		return OpenPostgres(ctx, s.dsn, opt)
+	}
+	return Open(ctx, s.path, opt)
+}
+
 // IsPostgresURL reports whether u names a PostgreSQL database
 // (postgres:// or postgresql://).
 func IsPostgresURL(u string) bool {
@@ -79,35 +88,49 @@ func openPostgres(ctx context.Context, dsn string, opt Options, target int) (*St
 	if opt.Readers <= 0 {
 		opt.Readers = max(4, 2*runtime.GOMAXPROCS(0))
 	}
-	s := &Store{engine: Postgres, now: func() time.Time { return opt.Now().UTC() }}
-	db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), &gorm.Config{
-		Logger:                 logger.Discard,
-		NowFunc:                s.now,
-		SkipDefaultTransaction: true,
-		PrepareStmt:            false,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("open PostgreSQL database: %w", redact(err, dsn))
-	}
-	// One pool serves writers and readers: PostgreSQL has no single writer
-	// connection to protect, and the write lock is taken per transaction.
-	s.w, s.r = db, db
-	pool, _ := db.DB()
-	pool.SetMaxOpenConns(opt.Readers + 4)
-	pool.SetMaxIdleConns(opt.Readers + 4)
-	pool.SetConnMaxIdleTime(5 * time.Minute)
-	if err := pool.PingContext(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL: %w", redact(err, dsn))
+	s := &Store{engine: Postgres, dsn: dsn, now: func() time.Time { return opt.Now().UTC() }}
+	// Two pools, as on SQLite: writers (whose transactions queue on the
+	// write lock, so a few connections serve them) and readers.
+	var err error
+	for _, h := range []struct {
+		db    **gorm.DB
+		conns int
+	}{{&s.w, 4}, {&s.r, opt.Readers + 1}} { // +1: the generation poller keeps one
+		if *h.db, err = gorm.Open(postgres.New(postgres.Config{DSN: dsn}), &gorm.Config{
+			Logger:                 logger.Discard,
+			NowFunc:                s.now,
+			SkipDefaultTransaction: true,
+			PrepareStmt:            false,
+		}); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open PostgreSQL database: %w", redact(err, dsn))
+		}
+		pool, _ := (*h.db).DB()
+		pool.SetMaxOpenConns(h.conns)
+		pool.SetMaxIdleConns(h.conns)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		if err := pool.PingContext(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("connect to PostgreSQL: %w", redact(err, dsn))
+		}
 	}
 	if err := s.migrateToPG(ctx, target); err != nil {
 		s.Close()
 		return nil, err
 	}
-	if err := s.gen.init(ctx, pool, pgGenerationSQL); err != nil {
+	readers, _ := s.r.DB()
+	if err := s.gen.init(ctx, readers, pgGenerationSQL); err != nil {
 		s.Close()
 		return nil, err
 	}
+	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	ready := make(chan struct{})
+	s.gen.stop, s.gen.stopped = stop, make(chan struct{})
+	go func() {
+		defer close(s.gen.stopped)
+		s.gen.listen(lctx, dsn, ready)
+	}()
+	<-ready
 	return s, nil
 }
 

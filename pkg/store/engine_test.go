@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -74,9 +75,9 @@ func TestPostgresMigrationsFollowSQLite(t *testing.T) {
 }
 
 // tablesAndColumns lists every table and view of the store's schema with its
-// columns, each as "name" or "name NOT NULL", in order of name. SQLite's
-// search index (the entries_fts* tables) has no PostgreSQL twin yet and
-// is left out.
+// columns, each as "name" or "name NOT NULL", in order of name. The
+// search indexes (the entries_fts* tables), each engine's own, are left
+// out.
 func tablesAndColumns(t *testing.T, s *Store) map[string][]string {
 	t.Helper()
 	type col struct {
@@ -88,7 +89,7 @@ func tablesAndColumns(t *testing.T, s *Store) map[string][]string {
 	var err error
 	if s.engine == Postgres {
 		err = s.r.Raw(`SELECT table_name AS tbl, column_name AS name, is_nullable = 'NO' AS not_null
-			FROM information_schema.columns WHERE table_schema = current_schema()`).Scan(&cols).Error
+			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name NOT LIKE 'entries\_fts%'`).Scan(&cols).Error
 	} else {
 		err = s.r.Raw(`SELECT m.name AS tbl, c.name AS name, c."notnull" OR c.pk AS not_null
 			FROM sqlite_master m, pragma_table_info(m.name) c
@@ -286,5 +287,65 @@ func TestPostgresWritesAreSerialisedAcrossProcesses(t *testing.T) {
 	n, _, err := first.Read(context.Background()).LoginFailures("a@example.com", "192.0.2.1", since)
 	if err != nil || n != 5 {
 		t.Fatalf("%d failures recorded (%v), want 5: a check and its write were interleaved", n, err)
+	}
+}
+
+// A write through one replica moves every other replica's generation
+// within 100 ms on PostgreSQL (LISTEN/NOTIFY, not the 500 ms poll), and
+// after the listening connection is killed, the poll still notices writes
+// and the listener comes back.
+func TestPostgresGenerationFollowsOtherReplicas(t *testing.T) {
+	a := openPG(t, Options{})
+	b, err := OpenPostgres(context.Background(), a.pgURL(t), Options{Readers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	write := func(email string) {
+		t.Helper()
+		if err := a.Write(context.Background(), func(tx *Tx) error {
+			return tx.InsertUser(&UserRow{Email: email, Name: email, Slug: email, Role: "author"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// within waits up to d for b's generation to move from before.
+	within := func(before uint64, d time.Duration) bool {
+		for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+			if b.Generation() != before {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range 5 {
+		b.gen.lastPoll.Store(time.Now().Add(time.Hour).UnixNano()) // no poll: only the notification can tell
+		before := b.Generation()
+		start := time.Now()
+		write(fmt.Sprintf("u%d@example.com", i))
+		if !within(before, 100*time.Millisecond) {
+			t.Fatalf("write %d: the other replica's generation did not move within 100 ms", i)
+		}
+		t.Logf("write %d seen after %v", i, time.Since(start))
+	}
+	// Kill the listening connection: the poll (every 500 ms) still tells.
+	var killed int64
+	if err := a.w.Raw(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN%'`).Scan(&killed).Error; err != nil || killed == 0 {
+		t.Fatalf("terminate the listeners: %d (%v)", killed, err)
+	}
+	for deadline := time.Now().Add(time.Second); b.gen.listening.Load() && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	b.gen.lastPoll.Store(0)
+	before := b.Generation()
+	write("polled@example.com")
+	if !within(before, time.Second) {
+		t.Fatal("with the listener down, the poll did not notice a write within 1 s")
+	}
+	for deadline := time.Now().Add(5 * time.Second); !b.gen.listening.Load(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the listener did not come back within 5 s")
+		}
 	}
 }

@@ -168,9 +168,10 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	}
 	if f.Search != "" {
 		if r.pg() {
-			return nil, 0, notOnPostgres("search")
+			q = searchFilterPG(q, f.Search)
+		} else {
+			q = searchFilter(q, f.Search)
 		}
-		q = searchFilter(q, f.Search)
 	}
 	if len(f.TagSlugs) > 0 {
 		tags := f.TagSlugs

@@ -11,7 +11,8 @@ import (
 // Generation tells whether the database may have changed: it goes up after
 // every write this process commits, at once, and after writes of other
 // processes, which it notices by polling SQLite's data_version at most
-// every pollEvery. Caches keyed by it never serve what a write of this
+// every pollEvery (on PostgreSQL at once, by LISTEN, with the same poll as
+// the fallback: see listen_pg.go). Caches keyed by it never serve what a write of this
 // process replaced, and at most pollEvery-old data for another process's.
 type generation struct {
 	local    atomic.Uint64
@@ -21,6 +22,10 @@ type generation struct {
 	conn     *sql.Conn    // a connection of its own: data_version is per connection
 	query    string       // what tells a change: PRAGMA data_version, or PostgreSQL's next transaction id
 	version  int64
+	// On PostgreSQL: the LISTEN connection's state, and how to stop it.
+	listening atomic.Bool
+	stop      context.CancelFunc
+	stopped   chan struct{}
 }
 
 const pollEvery = 500 * time.Millisecond

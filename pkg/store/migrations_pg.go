@@ -18,9 +18,9 @@ import (
 // The translation, everywhere: INTEGER PRIMARY KEY → bigint identity (which
 // never hands an id out twice, as AUTOINCREMENT); DATETIME → timestamptz;
 // BOOLEAN defaults true/false; JSON stays TEXT (read with ::jsonb), so rows
-// are the same Go values on both engines. SQLite's search index (FTS5
-// tables and their triggers) has no twin yet: PostgreSQL's search is
-// its own later step.
+// are the same Go values on both engines. Search has an index of its
+// own: SQLite's FTS5 tables (entries_fts*) and PostgreSQL's entries_fts,
+// a table of tsvectors, are the one part of the schemas that differs.
 var pgMigrations = []migration{
 	{"users and entries", sqlStep(
 		`CREATE TABLE users (
@@ -169,8 +169,8 @@ var pgMigrations = []migration{
 		`CREATE INDEX slug_aliases_by_entry ON slug_aliases (entry_id)`,
 	)},
 	{"full-text search", sqlStep(
-		// The column the index reads; the index itself (FTS5 on SQLite) is
-		// not made on PostgreSQL yet.
+		// The column the index reads; PostgreSQL's index is made with the
+		// view it reads, in the step "search: an external-content index…".
 		`ALTER TABLE entries ADD COLUMN plain_text text NOT NULL DEFAULT ''`,
 		`UPDATE entries SET plain_text = CASE WHEN type = 'post' THEN body ELSE challenge || ' ' || solution || ' ' || results END`,
 	)},
@@ -291,6 +291,31 @@ var pgMigrations = []migration{
 				e.client || ' ' || e.industry || ' ' || `+jsonWords("e.services")+` || ' ' || `+jsonWords("e.technologies")+` AS meta
 			FROM entries e LEFT JOIN entry_bodies b ON b.entry_id = e.id`,
 		`CREATE INDEX entries_search_visibility ON entries (id, type, status, published_at, trashed_at)`,
+		// The index: one weighted tsvector per entry made from the view
+		// (see search_pg.go), kept by triggers in every write's
+		// transaction, and its GIN index. unaccent is a trusted extension:
+		// a database owner may create it.
+		`CREATE EXTENSION IF NOT EXISTS unaccent`,
+		`CREATE TABLE entries_fts (
+			id  bigint   PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+			doc tsvector NOT NULL
+		)`,
+		`CREATE INDEX entries_fts_doc ON entries_fts USING gin (doc)`,
+		`CREATE FUNCTION entries_fts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+		DECLARE
+			eid bigint;
+		BEGIN
+			IF TG_TABLE_NAME = 'entries' THEN eid := NEW.id; ELSE eid := NEW.entry_id; END IF;
+			INSERT INTO entries_fts (id, doc)
+				SELECT s.id, `+pgTSDocumentV1+` FROM entries_search s WHERE s.id = eid
+				ON CONFLICT (id) DO UPDATE SET doc = excluded.doc;
+			RETURN NULL;
+		END $$`,
+		`CREATE TRIGGER entries_fts_sync AFTER INSERT OR UPDATE OF `+ftsEntryColumns+` ON entries
+			FOR EACH ROW EXECUTE FUNCTION entries_fts_sync()`,
+		`CREATE TRIGGER entry_bodies_fts_sync AFTER INSERT OR UPDATE OF plain_text, entry_id ON entry_bodies
+			FOR EACH ROW EXECUTE FUNCTION entries_fts_sync()`,
+		`INSERT INTO entries_fts (id, doc) SELECT s.id, `+pgTSDocumentV1+` FROM entries_search s`,
 		`ANALYZE`,
 	)},
 	{"media files to clean up", sqlStep(
@@ -329,6 +354,13 @@ var pgMigrations = []migration{
 		)`,
 	)},
 }
+
+// pgTSDocumentV1 is pgTSDocument as the search step wrote it, frozen here
+// because migration steps never change.
+const pgTSDocumentV1 = `setweight(to_tsvector('simple', unaccent(COALESCE(s.title, ''))), 'A') ||
+	setweight(to_tsvector('simple', unaccent(COALESCE(s.excerpt, ''))), 'B') ||
+	setweight(to_tsvector('simple', unaccent(COALESCE(s.meta, ''))), 'C') ||
+	setweight(to_tsvector('simple', unaccent(COALESCE(s.body, ''))), 'D')`
 
 // migrateToPG is migrateTo on PostgreSQL. Each step runs in its own
 // transaction that first takes a cluster-wide advisory lock, then reads the

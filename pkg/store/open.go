@@ -32,6 +32,7 @@ var ErrNoFTS5 = errors.New("this folio binary was built without SQLite full-text
 // WAL lets run beside the writer.
 type Store struct {
 	engine Engine
+	dsn    string // PostgreSQL's connection string
 	w      *gorm.DB
 	r      *gorm.DB
 	path   string
@@ -160,12 +161,20 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close checkpoints the WAL and closes both handles.
 func (s *Store) Close() error {
 	var errs []error
+	if s.gen.stop != nil {
+		s.gen.stop()
+		<-s.gen.stopped
+	}
 	if s.gen.conn != nil {
 		errs = append(errs, s.gen.conn.Close())
 	}
 	if s.engine == Postgres {
-		if db, err := s.w.DB(); err == nil {
-			errs = append(errs, db.Close())
+		for _, h := range []*gorm.DB{s.r, s.w} {
+			if h != nil {
+				if db, err := h.DB(); err == nil {
+					errs = append(errs, db.Close())
+				}
+			}
 		}
 		return errors.Join(errs...)
 	}
@@ -188,12 +197,6 @@ func (s *Store) Close() error {
 // readers), for their connection statistics.
 func (s *Store) Pools() map[string]*sql.DB {
 	out := map[string]*sql.DB{}
-	if s.engine == Postgres {
-		if db, err := s.w.DB(); err == nil {
-			out["postgres"] = db
-		}
-		return out
-	}
 	if db, err := s.w.DB(); err == nil {
 		out["writer"] = db
 	}

@@ -12,9 +12,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// This file is the SQLite-only part of the store: full-text search with
-// FTS5. Another database would implement Search with its own index; the
-// rest of Folio only sees SearchQuery and SearchHit.
+// This file is full-text search with SQLite's FTS5; search_pg.go is
+// PostgreSQL's. The rest of Folio only sees SearchQuery and SearchHit.
 
 // SearchQuery is a search as a reader typed it.
 type SearchQuery struct {
@@ -77,7 +76,7 @@ const (
 // no searchable words matches nothing.
 func (r Reader) Search(q SearchQuery) (SearchResult, error) {
 	if r.pg() {
-		return SearchResult{}, notOnPostgres("search")
+		return r.searchPG(q)
 	}
 	m := parseSearch(q.Text)
 	res := SearchResult{Hits: []SearchHit{}}
@@ -343,8 +342,12 @@ func (r Reader) searchHits(ids []int64, m searchMatch) ([]SearchHit, error) {
 			ID      int64
 			Snippet string
 		}
-		err = r.db.Raw(`SELECT rowid AS id, snippet(entries_fts, -1, char(1), char(2), '…', ?) AS snippet
+		if r.pg() {
+			err = r.db.Raw(pgHeadlines, m.tsquery(), missed).Scan(&rows).Error
+		} else {
+			err = r.db.Raw(`SELECT rowid AS id, snippet(entries_fts, -1, char(1), char(2), '…', ?) AS snippet
 			FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN ?`, snippetWords, m.expression(), missed).Scan(&rows).Error
+		}
 		if err != nil {
 			return nil, translate(err)
 		}

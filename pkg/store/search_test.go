@@ -115,6 +115,15 @@ func fill(t testing.TB, s *Store, n int, text func(i int) (title, body string)) 
 // with what the view entries_search shows.
 func checkIndex(t *testing.T, s *Store) {
 	t.Helper()
+	if s.engine == Postgres {
+		// Every entry has its row, and each row is what the view makes.
+		var bad int64
+		if err := s.w.Raw(`SELECT COUNT(*) FROM entries_search s FULL JOIN entries_fts f ON f.id = s.id
+			WHERE f.doc IS DISTINCT FROM ` + pgTSDocumentV1).Scan(&bad).Error; err != nil || bad != 0 {
+			t.Fatalf("the search index has %d rows that do not match the entries (%v)", bad, err)
+		}
+		return
+	}
 	for _, fts := range []string{"entries_fts", "entries_fts_head"} {
 		if err := s.w.Exec(`INSERT INTO ` + fts + ` (` + fts + `, rank) VALUES ('integrity-check', 1)`).Error; err != nil {
 			t.Fatalf("the search index %s does not match the entries: %v", fts, err)
@@ -125,7 +134,10 @@ func checkIndex(t *testing.T, s *Store) {
 // TestSearchIndexFollowsEveryChange: inserts, edits of each indexed field,
 // trash and deletion keep the external-content index equal to its view.
 func TestSearchIndexFollowsEveryChange(t *testing.T) {
-	s, _ := openTemp(t)
+	engines(t, searchIndexFollowsEveryChange)
+}
+
+func searchIndexFollowsEveryChange(t *testing.T, s *Store) {
 	ctx := context.Background()
 	fill(t, s, 5, func(i int) (string, string) { return fmt.Sprintf("Post %d", i), "Original words here." })
 	checkIndex(t, s)

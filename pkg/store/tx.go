@@ -65,6 +65,10 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 		tx := &Tx{Reader: Reader{db: db, eng: s.engine}, now: s.now().Truncate(time.Microsecond)}
 		err := fn(tx)
 		after = tx.after
+		if err == nil && s.engine == Postgres {
+			// Other replicas' caches: delivered on commit (listen_pg.go).
+			err = db.Exec(notifySQL).Error
+		}
 		return err
 	}, writeTxOptions)
 	if err != nil {

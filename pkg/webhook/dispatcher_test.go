@@ -396,7 +396,7 @@ func TestSlowReceiverTimesOut(t *testing.T) {
 // recorded as delivered after one attempt.
 func TestTwoDispatchersOnOneDatabaseSendEachEventOnce(t *testing.T) {
 	f := newFixture(t)
-	other, err := store.Open(context.Background(), f.st.Path(), store.Options{})
+	other, err := f.st.Reopen(context.Background(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,18 +3,22 @@
 // and each test gets a copy in its temporary directory.
 //
 // With FOLIO_TEST_ENGINE=postgres, New gives a PostgreSQL database instead,
-// cloned from a template migrated once per test binary in the throwaway
-// cluster of pkg/store/pgtest; NewPostgres does so whatever the variable.
+// a copy of a template migrated once per test binary in the throwaway
+// cluster of pkg/store/pgtest (emptied and reused by the next test, which
+// is much cheaper than a clone); NewPostgres does so whatever the variable.
 package storetest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/folio-cms/folio/pkg/store"
 	"github.com/folio-cms/folio/pkg/store/pgtest"
@@ -89,13 +93,40 @@ func Engine() store.Engine {
 }
 
 var (
-	pgOnce     sync.Once
-	pgTemplate string
-	pgErr      error
+	pgOnce sync.Once
+	pgPool *pgtest.Pool
+	pgErr  error
 )
 
-// NewPostgres returns an open store on a fresh PostgreSQL database cloned
-// from the migrated template, closed and dropped when the test ends. It
+// pgResetSQL is the SQL that empties a copy of the migrated template
+// again: every row of every table but schema_migrations (with triggers and
+// foreign key checks off: everything goes), and every id sequence back to
+// 1. It refuses (and the database is dropped instead) when a test changed
+// the schema's version.
+func pgResetSQL(ctx context.Context, u string) (string, error) {
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	var deletes, sequences string
+	var version int
+	err = conn.QueryRow(ctx, `SELECT
+		(SELECT string_agg('DELETE FROM ' || quote_ident(tablename), '; ' ORDER BY tablename) FROM pg_tables
+			WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'),
+		(SELECT COALESCE(string_agg(format('SELECT setval(%L, 1, false)', pg_get_serial_sequence(quote_ident(table_name), column_name)), '; '), 'SELECT 1')
+			FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'),
+		(SELECT MAX(version) FROM schema_migrations)`).Scan(&deletes, &sequences, &version)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(`DO $$ BEGIN IF (SELECT MAX(version) FROM schema_migrations) IS DISTINCT FROM %d THEN RAISE EXCEPTION 'the schema changed'; END IF; END $$;
+		SET session_replication_role = replica; %s; %s; RESET session_replication_role`, version, deletes, sequences), nil
+}
+
+// NewPostgres returns an open store on a PostgreSQL database as the
+// migrated template is (a clone, or a database an earlier test used,
+// emptied again), closed when the test ends. It
 // skips the test when PostgreSQL is not installed (fails it with
 // FOLIO_TEST_PG=require).
 func NewPostgres(t testing.TB, now func() time.Time) *store.Store {
@@ -114,12 +145,20 @@ func NewPostgres(t testing.TB, now func() time.Time) *store.Store {
 			pgErr = err
 			return
 		}
-		pgTemplate, pgErr = name, st.Close()
+		if pgErr = st.Close(); pgErr != nil {
+			return
+		}
+		reset, err := pgResetSQL(ctx, u)
+		if err != nil {
+			pgErr = err
+			return
+		}
+		pgPool = c.NewPool(name, reset)
 	})
 	if pgErr != nil {
 		t.Fatalf("migrate the PostgreSQL template database: %v", pgErr)
 	}
-	st, err := store.OpenPostgres(context.Background(), c.Database(t, pgTemplate), store.Options{Now: now, Readers: 4})
+	st, err := store.OpenPostgres(context.Background(), pgPool.Database(t), store.Options{Now: now, Readers: 4})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
