@@ -273,7 +273,7 @@ func (r Reader) tagCounts(at *time.Time, slug string) ([]TagCount, error) {
 		FROM tags t
 		LEFT JOIN entry_tags et ON et.tag_id = t.id
 		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+cond+`
-		`+where+`GROUP BY t.id `+having+`ORDER BY t.name COLLATE NOCASE, t.slug`, args...).Scan(&rows).Error
+		`+where+`GROUP BY t.id `+having+`ORDER BY `+r.order("t.name COLLATE NOCASE, t.slug"), args...).Scan(&rows).Error
 	return rows, translate(err)
 }
 

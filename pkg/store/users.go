@@ -121,6 +121,6 @@ func (r Reader) Authors(at time.Time, slug string) ([]AuthorCount, error) {
 	var rows []AuthorCount
 	err := r.db.Raw(`SELECT users.*, COUNT(entries.id) AS post_count
 		FROM users JOIN entries ON entries.author_id = users.id AND entries.type = 'post' AND `+visibleSQL+`
-		WHERE 1 = 1 `+where+`GROUP BY users.id ORDER BY users.name COLLATE NOCASE, users.slug`, args...).Scan(&rows).Error
+		WHERE 1 = 1 `+where+`GROUP BY users.id ORDER BY `+r.order("users.name COLLATE NOCASE, users.slug"), args...).Scan(&rows).Error
 	return rows, translate(err)
 }
