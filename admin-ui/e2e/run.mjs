@@ -1387,6 +1387,8 @@ test('post editor: a cover image from the library (media_id saved), an image ins
 
 test('site settings: an admin sets the title, a logo, reorders the navigation and saves; the public API and the feed show them; editors see no such screen', async () => {
   const logo = await folio.upload('site-logo.png', png(600, 200, { seed: 21 }), 'image/png', { alt: 'Northwind' });
+  // The samples' site.yml gave the site a menu and social links: start from none.
+  assertEq((await folio.api('PATCH', '/api/v1/admin/settings', { as: ADMIN, body: { navigation: [], social: [] } })).status, 200, 'clear the links');
   const ctx = await newContext();
   const page = await ctx.newPage();
   await signIn(page, ADMIN);
@@ -1470,6 +1472,44 @@ test('site settings: an admin sets the title, a logo, reorders the navigation an
   await ectx.close();
   const refused = await folio.api('PATCH', '/api/v1/admin/settings', { as: editor, body: { title: 'Mine' } });
   assertEq(refused.status, 403, 'an editor cannot change the site settings');
+});
+
+test('public profile: an editor writes a bio and a website on their account; an admin removes the website from the Users screen; the authors API shows it once they publish', async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, editor, '/admin/account');
+  const prof = page.getByRole('region', { name: 'Public profile' });
+  await prof.getByLabel('Bio').fill('  Writes about databases and the people who run them. ');
+  await prof.getByLabel('Website').fill('bea.example');
+  await prof.getByRole('button', { name: 'Save profile' }).click();
+  await prof.getByText('must be an absolute http:// or https:// URL').waitFor();
+  await prof.getByLabel('Website').fill('https://bea.example/');
+  await prof.getByRole('button', { name: 'Save profile' }).click();
+  await page.getByText('Profile saved.').waitFor();
+  const me = await folio.api('GET', '/api/v1/auth/me', { as: editor });
+  assertEq(me.json.data.bio, 'Writes about databases and the people who run them.', 'bio saved, trimmed');
+  assertEq(me.json.data.website, 'https://bea.example/', 'website saved');
+  await ctx.close();
+
+  const actx = await newContext();
+  const admin = await actx.newPage();
+  await signIn(admin, ADMIN, '/admin/users');
+  await admin.getByRole('button', { name: `Public profile of ${editor.email}` }).click();
+  const dlg = admin.getByRole('dialog', { name: 'Public profile' });
+  assertEq(await dlg.getByLabel('Bio').inputValue(), 'Writes about databases and the people who run them.', 'the admin sees the bio');
+  await dlg.getByLabel('Website').fill('');
+  await dlg.getByRole('button', { name: 'Save profile' }).click();
+  await admin.getByText(`Saved the profile of ${editor.email}.`).waitFor();
+  await actx.close();
+
+  const post = await createPost({ title: 'By Bea, with a profile' }, editor);
+  assertEq((await folio.api('POST', `/api/v1/admin/posts/${post.id}/publish`, { as: editor, body: {} })).status, 200, 'publish');
+  const authors = (await folio.api('GET', '/api/v1/authors')).json.data;
+  const bea = authors.find((a) => a.name === 'Bea Editor');
+  assert(bea, `Bea among the authors: ${JSON.stringify(authors)}`);
+  assertEq(bea.bio, 'Writes about databases and the people who run them.', 'the public bio');
+  assertEq(bea.website, null, 'the website removed by the admin');
+  assert(!JSON.stringify(authors).includes('@'), 'no email in the authors list');
 });
 
 // ---- webhooks ----

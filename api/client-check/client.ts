@@ -196,3 +196,28 @@ export async function siteSettings() {
     changed: s.updated_at,
   };
 }
+
+export async function tagPage(slug: string) {
+  const { data, error, response } = await api.GET('/api/v1/tags/{slug}', { params: { path: { slug } } });
+  if (response.status === 404 || !data) return { missing: true as const, code: error?.error.code };
+  const description: string | null = data.data.description;
+  return { name: data.data.name, description, posts: data.data.post_count };
+}
+
+export async function authorPages() {
+  const { data } = await api.GET('/api/v1/authors');
+  const out = [];
+  for (const a of data?.data ?? []) {
+    const one = await api.GET('/api/v1/authors/{slug}', { params: { path: { slug: a.slug } } });
+    const posts: number = one.data?.data.post_count ?? 0;
+    out.push({
+      slug: a.slug,
+      name: a.name,
+      bio: a.bio ?? '',
+      website: a.website,
+      avatar: a.avatar ? { src: a.avatar.url, alt: a.avatar.alt, srcset: a.avatar.variants.map((v) => `${v.url} ${v.width}w`).join(', ') } : null,
+      posts,
+    });
+  }
+  return out;
+}

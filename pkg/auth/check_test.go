@@ -70,6 +70,19 @@ func (s *services) entry(t *testing.T, typ content.Type) content.Entry {
 	return e
 }
 
+// tagged makes a post with a tag of its own and returns the tag's slug.
+func (s *services) tagged(t *testing.T) string {
+	t.Helper()
+	name := fmt.Sprintf("Topic %d", time.Now().UnixNano())
+	f := content.Fields{Title: "Tagged"}
+	f.Tags = []string{name}
+	e, err := s.content.Create(context.Background(), auth.System, content.Post, content.Input{Fields: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Tags[0].Slug
+}
+
 func (s *services) trashed(t *testing.T, typ content.Type) content.Entry {
 	t.Helper()
 	e := s.entry(t, typ)
@@ -228,6 +241,10 @@ func otherChecks() []check {
 			_, err := s.content.UpdateSite(ctx, p, content.SitePatch{Title: &title})
 			return err
 		}},
+		{"content.Service.UpdateTag", "admin editor", func(t *testing.T, s *services, p auth.Principal) error {
+			_, err := s.content.UpdateTag(ctx, p, s.tagged(t), "About this topic.")
+			return err
+		}},
 		{"content.Service.AllTags", everyone, func(t *testing.T, s *services, p auth.Principal) error {
 			_, err := s.content.AllTags(ctx, p)
 			return err
@@ -354,9 +371,11 @@ var uncheckedMethods = map[string]string{
 	"content.Service.Redirects":        "public read: old slugs of live entries only",
 	"content.Service.Facets":           "public read: counts over live case studies",
 	"content.Service.Tags":             "public read: counts of live posts",
-	"content.Service.Authors":          "public read: authors of live posts, with their counts",
-	"content.Service.ListPublishedAny": "public read: live content only (the Ghost Content API)",
 	"content.Service.Site":             "public read: the site settings, which are all public",
+	"content.Service.Tag":              "public read: a tag on a live post",
+	"content.Service.Authors":          "public read: the public profiles of authors of live posts",
+	"content.Service.Author":           "public read: the public profile of an author of live posts",
+	"content.Service.ListPublishedAny": "public read: live content only (the Ghost Content API)",
 	"content.Service.Search":           "public read: live content only",
 	"content.Service.All":              "folio's own: the export command",
 	"content.Service.PublishDue":       "folio's own: a background job",

@@ -25,8 +25,12 @@ type User struct {
 	Role        Role
 	Disabled    bool
 	HasPassword bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// The public profile of an author: all optional.
+	Bio       string
+	AvatarID  *int64 // a media item
+	Website   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Principal is the caller of an admin request: who, from where, in which
@@ -173,6 +177,7 @@ type UserPatch struct {
 	Role     *Role
 	Disabled *bool
 	Password *string // an admin resetting the password
+	Profile
 }
 
 // UpdateUser changes a user (admins only). A new password, role or status
@@ -236,6 +241,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor Principal, id int64, p U
 			}
 			changed["password"] = "reset"
 			endAll = true
+		}
+		if err := applyProfile(tx, &f, &row, p.Profile, changed); err != nil {
+			return err
 		}
 		if err := f.Err(); err != nil {
 			return err
@@ -302,9 +310,10 @@ type MePatch struct {
 	Name            *string
 	Password        *string
 	CurrentPassword *string
+	Profile
 }
 
-// UpdateMe changes the caller's own name or password. A new password needs
+// UpdateMe changes the caller's own name, password or public profile. A new password needs
 // the current one (403 if wrong), ends every session of the user, and
 // starts a new one for this client, returned as a Session.
 func (s *Service) UpdateMe(ctx context.Context, actor Principal, p MePatch, from Client) (User, *Session, error) {
@@ -342,6 +351,9 @@ func (s *Service) UpdateMe(ctx context.Context, actor Principal, p MePatch, from
 				row.PasswordHash = &h
 			}
 			changed["password"] = "changed"
+		}
+		if err := applyProfile(tx, &f, &row, p.Profile, changed); err != nil {
+			return err
 		}
 		if err := f.Err(); err != nil {
 			return err
@@ -455,7 +467,8 @@ func uniqueUserSlug(ctx context.Context, tx *store.Tx, name string, except int64
 func userFromRow(r store.UserRow) User {
 	return User{
 		ID: r.ID, Email: r.Email, Name: r.Name, Slug: r.Slug, Role: Role(r.Role), Disabled: r.Disabled,
-		HasPassword: r.PasswordHash != nil, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		HasPassword: r.PasswordHash != nil, Bio: r.Bio, AvatarID: r.AvatarID, Website: r.Website,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
 

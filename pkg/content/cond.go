@@ -47,23 +47,3 @@ func (s *Service) ListPublishedAny(ctx context.Context, types []Type, q Query, f
 	}
 	return s.list(ctx, f, q)
 }
-
-// AuthorCount is an author with the number of their posts the public sees.
-type AuthorCount struct {
-	Author
-	PostCount int
-}
-
-// Authors returns every user with a post the public may see now, with the
-// number of those posts.
-func (s *Service) Authors(ctx context.Context) ([]AuthorCount, error) {
-	rows, err := s.Store.Read(ctx).AuthorCounts(s.now())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]AuthorCount, len(rows))
-	for i, r := range rows {
-		out[i] = AuthorCount{Author: Author{ID: r.ID, Name: r.Name, Slug: r.Slug}, PostCount: r.PostCount}
-	}
-	return out, nil
-}

@@ -316,9 +316,13 @@ func (s *Service) tags(ctx context.Context, at *time.Time) ([]TagCount, error) {
 	}
 	out := make([]TagCount, len(rows))
 	for i, r := range rows {
-		out[i] = TagCount{Tag: Tag{ID: r.ID, Slug: r.Slug, Name: r.Name}, PostCount: r.PostCount}
+		out[i] = tagCountOf(r)
 	}
 	return out, nil
+}
+
+func tagCountOf(r store.TagCount) TagCount {
+	return TagCount{Tag: Tag{Slug: r.Slug, Name: r.Name}, Description: r.Description, PostCount: r.PostCount}
 }
 
 // load reads one entry with its tags and author from the read pool.

@@ -72,7 +72,8 @@ type Tag struct {
 // TagCount is a tag with the number of published posts that carry it.
 type TagCount struct {
 	Tag
-	PostCount int
+	Description string // what the tag is about, for its page on the site; may be empty
+	PostCount   int
 }
 
 // Author is the public face of a user who writes.

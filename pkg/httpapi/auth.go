@@ -101,8 +101,12 @@ func (a *api) updateMe(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body, false); err != nil {
 		return err
 	}
+	prof, err := body.profile(c)
+	if err != nil {
+		return err
+	}
 	u, sess, err := a.auth.UpdateMe(c.UserContext(), principal(c),
-		auth.MePatch{Name: body.Name, Password: body.Password, CurrentPassword: body.CurrentPassword}, client(c))
+		auth.MePatch{Name: body.Name, Password: body.Password, CurrentPassword: body.CurrentPassword, Profile: prof}, client(c))
 	if err != nil {
 		return err
 	}

@@ -356,6 +356,17 @@ func (a *api) ghostAuthorOut(au content.Author, count *int) ghostAuthorJSON {
 	return out
 }
 
+// ghostProfileOut is an author's public profile as a Ghost author: the
+// avatar as profile_image, bio and website as given.
+func (a *api) ghostProfileOut(au content.AuthorProfile, count *int) ghostAuthorJSON {
+	out := a.ghostAuthorOut(content.Author{ID: au.ID, Name: au.Name, Slug: au.Slug}, count)
+	out.Bio, out.Website = strOrNil(au.Bio), strOrNil(au.Website)
+	if au.Avatar != nil {
+		out.ProfileImage = strOrNil(au.Avatar.URL)
+	}
+	return out
+}
+
 // ghostEntry is a post, case study or page as a Ghost post or page.
 func (a *api) ghostEntry(e content.Entry, p ghostParams) ghostPostJSON {
 	f := e.Fields
@@ -477,7 +488,7 @@ func (a *api) ghostAuthors(c *fiber.Ctx, p ghostParams, match *content.Cond) err
 	if match != nil {
 		cond = match
 	}
-	var kept []content.AuthorCount
+	var kept []content.AuthorProfile
 	for _, au := range authors {
 		get := func(f string) string {
 			switch f {
@@ -493,7 +504,7 @@ func (a *api) ghostAuthors(c *fiber.Ctx, p ghostParams, match *content.Cond) err
 		}
 	}
 	if match == nil {
-		sortList(kept, p.order, func(r content.AuthorCount) (string, string, int) { return r.Name, r.Slug, r.PostCount })
+		sortList(kept, p.order, func(r content.AuthorProfile) (string, string, int) { return r.Name, r.Slug, r.PostCount })
 	}
 	counted := slices.Contains(p.include, "count.posts")
 	items := make([]json.RawMessage, 0, len(kept))
@@ -502,7 +513,7 @@ func (a *api) ghostAuthors(c *fiber.Ctx, p ghostParams, match *content.Cond) err
 		if counted {
 			n = &au.PostCount
 		}
-		items = append(items, ghostProject(a.ghostAuthorOut(au.Author, n), p.fields))
+		items = append(items, ghostProject(a.ghostProfileOut(au, n), p.fields))
 	}
 	return a.ghostListOrRead(c, "authors", p, items, match != nil)
 }

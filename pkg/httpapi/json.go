@@ -169,9 +169,14 @@ func utc(t *time.Time) *time.Time {
 }
 
 type tagCountJSON struct {
-	Slug      string `json:"slug"`
-	Name      string `json:"name"`
-	PostCount int    `json:"post_count"`
+	Slug        string  `json:"slug"`
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+	PostCount   int     `json:"post_count"`
+}
+
+func tagCountOut(t content.TagCount) tagCountJSON {
+	return tagCountJSON{Slug: t.Slug, Name: t.Name, Description: nonEmpty(t.Description), PostCount: t.PostCount}
 }
 
 func nonNil[T any](s []T) []T {

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/folio-cms/folio/pkg/content"
+	"github.com/folio-cms/folio/pkg/errs"
 )
 
 // The public delivery API: published content for frontends.
@@ -140,9 +141,83 @@ func (a *api) tags(c *fiber.Ctx) error {
 	}
 	out := make([]tagCountJSON, len(tags))
 	for i, t := range tags {
-		out[i] = tagCountJSON{Slug: t.Slug, Name: t.Name, PostCount: t.PostCount}
+		out[i] = tagCountOut(t)
 	}
 	return c.JSON(itemJSON{Data: out})
+}
+
+// tag answers with one public tag (on a published post) and its count.
+func (a *api) tag(c *fiber.Ctx) error {
+	t, err := a.content.Tag(c.UserContext(), strings.ToLower(c.Params("slug")), previewing(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(itemJSON{Data: tagCountOut(t)})
+}
+
+// authorProfileJSON is an author as the public sees them.
+type authorProfileJSON struct {
+	Slug      string       `json:"slug"`
+	Name      string       `json:"name"`
+	Bio       *string      `json:"bio"`
+	Avatar    *pictureJSON `json:"avatar"`
+	Website   *string      `json:"website"`
+	PostCount int          `json:"post_count"`
+}
+
+func authorProfileOut(p content.AuthorProfile) authorProfileJSON {
+	return authorProfileJSON{Slug: p.Slug, Name: p.Name, Bio: nonEmpty(p.Bio), Avatar: pictureOut(p.Avatar), Website: nonEmpty(p.Website), PostCount: p.PostCount}
+}
+
+// authors lists the authors of published posts.
+func (a *api) authors(c *fiber.Ctx) error {
+	as, err := a.content.Authors(c.UserContext())
+	if err != nil {
+		return err
+	}
+	out := make([]authorProfileJSON, len(as))
+	for i, p := range as {
+		out[i] = authorProfileOut(p)
+	}
+	return c.JSON(itemJSON{Data: out})
+}
+
+// author answers with one author of published posts.
+func (a *api) author(c *fiber.Ctx) error {
+	p, err := a.content.Author(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(itemJSON{Data: authorProfileOut(p)})
+}
+
+// tagPatchJSON is a change to a tag: its description (null or "" removes it).
+type tagPatchJSON struct {
+	Description *string `json:"description" nullable:"true"`
+}
+
+// updateTag sets a tag's description (editors, admins).
+func (a *api) updateTag(c *fiber.Ctx) error {
+	var body tagPatchJSON
+	if err := decodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(c.Locals(keyBody).([]byte), &present); err != nil {
+		return jsonError(err)
+	}
+	if _, ok := present["description"]; !ok {
+		return errs.Validationf("description", "is required (null removes it)")
+	}
+	var desc string
+	if body.Description != nil {
+		desc = *body.Description
+	}
+	t, err := a.content.UpdateTag(c.UserContext(), principal(c), c.Params("slug"), desc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(itemJSON{Data: tagCountOut(t)})
 }
 
 // search finds published posts and case studies.

@@ -33,14 +33,14 @@ func TestPublicVisibility(t *testing.T) {
 	// only drafts carry would tell what is not published yet.
 	tags := e.do(req{Method: "GET", Path: "/api/v1/tags"})
 	tags.want(t, 200, map[string]any{
-		"data": []map[string]any{{"slug": "go", "name": "Go", "post_count": 1}},
+		"data": []map[string]any{{"slug": "go", "name": "Go", "description": nil, "post_count": 1}},
 	})
 	if strings.Contains(string(tags.Body), "Drafts") {
 		t.Errorf("a tag only a draft carries is public: %s", tags.Body)
 	}
 	// The admin sees every tag, with the posts of any status.
 	e.do(req{Method: "GET", Path: "/api/v1/admin/tags", As: auth.RoleEditor}).want(t, 200, map[string]any{
-		"data": []map[string]any{{"slug": "drafts", "name": "Drafts", "post_count": 1}, {"slug": "go", "name": "Go", "post_count": 2}},
+		"data": []map[string]any{{"slug": "drafts", "name": "Drafts", "description": nil, "post_count": 1}, {"slug": "go", "name": "Go", "description": nil, "post_count": 2}},
 	})
 	// tag= takes the slug or the name, ignoring case; a draft's tag finds nothing.
 	for _, q := range []string{"go", "Go", "GO", "go,drafts"} {

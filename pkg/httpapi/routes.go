@@ -47,6 +47,9 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/pages/:slug", perm: public, deliver: true, handle: a.publicGet(pg)},
 		{method: "GET", path: "/api/v1/posts/:slug/related", perm: public, deliver: true, params: []string{"limit"}, handle: a.related},
 		{method: "GET", path: "/api/v1/tags", perm: public, deliver: true, handle: a.tags},
+		{method: "GET", path: "/api/v1/tags/:slug", perm: public, deliver: true, handle: a.tag},
+		{method: "GET", path: "/api/v1/authors", perm: public, deliver: true, handle: a.authors},
+		{method: "GET", path: "/api/v1/authors/:slug", perm: public, deliver: true, handle: a.author},
 		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, params: []string{"q", "type", "page", "per_page"}, handle: a.search},
 		{method: "GET", path: "/api/v1/sitemap", perm: public, deliver: true, handle: a.sitemap},
 		{method: "GET", path: "/api/v1/redirects", perm: public, deliver: true, handle: a.redirects},
@@ -71,6 +74,7 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/admin/settings", perm: auth.PermSignedIn, handle: a.site},
 		{method: "PATCH", path: "/api/v1/admin/settings", perm: auth.PermSiteManage, handle: a.updateSite},
 		{method: "GET", path: "/api/v1/admin/tags", perm: auth.PermPostRead, handle: a.tags},
+		{method: "PATCH", path: "/api/v1/admin/tags/:slug", perm: auth.PermTagsUpdate, handle: a.updateTag},
 		{method: "GET", path: "/api/v1/admin/scheduled", perm: auth.PermSignedIn, handle: a.scheduled},
 		{method: "GET", path: "/api/v1/admin/trash", perm: auth.PermSignedIn, handle: a.trash},
 

@@ -108,7 +108,7 @@ func TestPreviewTokens(t *testing.T) {
 		want(t, 200, map[string]any{"data.0.slug": "draft-sibling"})
 	e.do(req{Method: "GET", Path: "/api/v1/posts/tagged-draft/related"}).want(t, 404, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/tags?preview=1", Headers: pv}).
-		want(t, 200, map[string]any{"data": []map[string]any{{"slug": "unreleased", "name": "Unreleased", "post_count": 2}}})
+		want(t, 200, map[string]any{"data": []map[string]any{{"slug": "unreleased", "name": "Unreleased", "description": nil, "post_count": 2}}})
 	e.do(req{Method: "GET", Path: "/api/v1/tags"}).want(t, 200, map[string]any{"data": []map[string]any{}})
 }
 

@@ -70,8 +70,12 @@ func (a *api) updateUser(c *fiber.Ctx) error {
 		r := auth.Role(*body.Role)
 		role = &r
 	}
+	prof, err := body.profile(c)
+	if err != nil {
+		return err
+	}
 	u, err := a.auth.UpdateUser(c.UserContext(), principal(c), id, auth.UserPatch{
-		Email: body.Email, Name: body.Name, Role: role, Disabled: body.Disabled, Password: body.Password,
+		Email: body.Email, Name: body.Name, Role: role, Disabled: body.Disabled, Password: body.Password, Profile: prof,
 	})
 	if err != nil {
 		return err

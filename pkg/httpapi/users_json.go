@@ -1,10 +1,14 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/folio-cms/folio/pkg/auth"
+	"github.com/folio-cms/folio/pkg/errs"
 )
 
 // The JSON types of sign-in, users, API tokens and the audit log.
@@ -22,13 +26,62 @@ type userJSON struct {
 	Role        auth.Role `json:"role"`
 	Disabled    bool      `json:"disabled"`
 	HasPassword bool      `json:"has_password"`
+	Bio         *string   `json:"bio"`
+	AvatarID    *int64    `json:"avatar_id"`
+	Website     *string   `json:"website"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 func userOut(u auth.User) userJSON {
 	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Slug: u.Slug, Role: u.Role, Disabled: u.Disabled,
-		HasPassword: u.HasPassword, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+		HasPassword: u.HasPassword, Bio: nonEmpty(u.Bio), AvatarID: u.AvatarID, Website: nonEmpty(u.Website),
+		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
+}
+
+// profileJSON is the public profile a user edits (admins for anyone, each
+// user for themselves): left out stays, null (or "") removes.
+type profileJSON struct {
+	Bio      *string `json:"bio" nullable:"true"`
+	AvatarID *int64  `json:"avatar_id" nullable:"true"`
+	Website  *string `json:"website" nullable:"true"`
+}
+
+// profile turns the decoded fields into a change, telling null from left out
+// by the keys of the body.
+func (p profileJSON) profile(c *fiber.Ctx) (auth.Profile, error) {
+	keys, err := bodyKeys(c)
+	if err != nil {
+		return auth.Profile{}, err
+	}
+	var out auth.Profile
+	if _, ok := keys["bio"]; ok {
+		out.Bio = cmp.Or(p.Bio, new(string))
+	}
+	if _, ok := keys["website"]; ok {
+		out.Website = cmp.Or(p.Website, new(string))
+	}
+	if _, ok := keys["avatar_id"]; ok {
+		switch {
+		case p.AvatarID == nil:
+			out.Avatar = new(int64) // null: no avatar
+		case *p.AvatarID <= 0:
+			return auth.Profile{}, errs.Validationf("avatar_id", "must be a media item's id (null removes the avatar)")
+		default:
+			out.Avatar = p.AvatarID
+		}
+	}
+	return out, nil
+}
+
+// bodyKeys are the top-level keys of the JSON body already read.
+func bodyKeys(c *fiber.Ctx) (map[string]json.RawMessage, error) {
+	var keys map[string]json.RawMessage
+	b, _ := c.Locals(keyBody).([]byte)
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return nil, jsonError(err)
+	}
+	return keys, nil
 }
 
 type userCreateJSON struct {
@@ -45,12 +98,14 @@ type userPatchJSON struct {
 	Role     *string `json:"role"`
 	Disabled *bool   `json:"disabled"`
 	Password *string `json:"password"`
+	profileJSON
 }
 
 type mePatchJSON struct {
 	Name            *string `json:"name"`
 	Password        *string `json:"password"`
 	CurrentPassword *string `json:"current_password"`
+	profileJSON
 }
 
 type apiTokenJSON struct {

@@ -364,7 +364,7 @@ func TestDashboardHelpers(t *testing.T) {
 	}
 	// The admin tag list counts drafts too; the public one does not.
 	e.do(req{Method: "GET", Path: "/api/v1/admin/tags", As: auth.RoleAuthor}).want(t, 200, map[string]any{
-		"data": []map[string]any{{"slug": "draft-only", "name": "Draft only", "post_count": 1}, {"slug": "go", "name": "Go", "post_count": 1}},
+		"data": []map[string]any{{"slug": "draft-only", "name": "Draft only", "description": nil, "post_count": 1}, {"slug": "go", "name": "Go", "description": nil, "post_count": 1}},
 	})
 	e.do(req{Method: "GET", Path: "/api/v1/admin/tags", As: auth.RoleMarketer}).want(t, 200, nil)
 	// mine=1: the caller's own posts.

@@ -262,17 +262,49 @@ func (r Reader) EntryTags(entryIDs []int64) (map[int64][]EntryTag, error) {
 // With at set, a tag only drafts (or trashed posts) carry is left out: its
 // name alone would tell the public what is not published yet.
 func (r Reader) TagCounts(at *time.Time) ([]TagCount, error) {
-	cond, args, having := "entries.trashed_at IS NULL", []any{}, ""
+	return r.tagCounts(at, "")
+}
+
+// TagCountBySlug is the tag with this slug and its count, as TagCounts
+// counts: with at set, a tag no visible post carries is not found.
+func (r Reader) TagCountBySlug(slug string, at *time.Time) (TagCount, error) {
+	rows, err := r.tagCounts(at, slug)
+	if err != nil {
+		return TagCount{}, err
+	}
+	if len(rows) == 0 {
+		return TagCount{}, errs.New(errs.NotFound, "not_found", "No tag has this slug.")
+	}
+	return rows[0], nil
+}
+
+func (r Reader) tagCounts(at *time.Time, slug string) ([]TagCount, error) {
+	cond, args, having, where := "entries.trashed_at IS NULL", []any{}, "", ""
 	if at != nil {
 		cond, args, having = visibleSQL, []any{at.UTC()}, "HAVING COUNT(entries.id) > 0 "
 	}
+	if slug != "" {
+		where, args = "WHERE t.slug = ? ", append(args, slug)
+	}
 	var rows []TagCount
-	err := r.db.Raw(`SELECT t.id, t.slug, t.name, COUNT(entries.id) AS post_count
+	err := r.db.Raw(`SELECT t.id, t.slug, t.name, t.description, COUNT(entries.id) AS post_count
 		FROM tags t
 		LEFT JOIN entry_tags et ON et.tag_id = t.id
 		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+cond+`
-		GROUP BY t.id, t.slug, t.name `+having+`ORDER BY `+r.nocase("t.name")+`, t.slug`, args...).Scan(&rows).Error
+		`+where+`GROUP BY t.id `+having+`ORDER BY `+r.order("t.name COLLATE NOCASE, t.slug"), args...).Scan(&rows).Error
 	return rows, translate(err)
+}
+
+// SetTagDescription sets the description of the tag with this slug.
+func (tx *Tx) SetTagDescription(slug, description string) error {
+	res := tx.db.Exec(`UPDATE tags SET description = ? WHERE slug = ?`, description, slug)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errs.New(errs.NotFound, "not_found", "No tag has this slug.")
+	}
+	return nil
 }
 
 // StatusCounts counts the entries not in the trash by type and status, and
@@ -584,23 +616,4 @@ func (r Reader) CaseStudyFacets(at time.Time) (industries, technologies, service
 	}
 	services, err = count(", "+r.jsonValues("entries.services", "j"), "j.value")
 	return
-}
-
-// AuthorCount is a user with the number of posts visible under their name.
-type AuthorCount struct {
-	ID        int64
-	Slug      string
-	Name      string
-	PostCount int
-}
-
-// AuthorCounts returns every user with a post visible at at, with the
-// number of those posts, by name. Users without one are left out: the
-// public knows authors only by what they have published.
-func (r Reader) AuthorCounts(at time.Time) ([]AuthorCount, error) {
-	var rows []AuthorCount
-	err := r.db.Raw(`SELECT u.id, u.slug, u.name, COUNT(entries.id) AS post_count
-		FROM users u JOIN entries ON entries.author_id = u.id AND entries.type = 'post' AND `+visibleSQL+`
-		GROUP BY u.id, u.slug, u.name ORDER BY lower(u.name), u.slug`, at.UTC()).Scan(&rows).Error
-	return rows, translate(err)
 }

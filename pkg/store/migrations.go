@@ -452,6 +452,12 @@ var migrations = []migration{
 			updated_at DATETIME NOT NULL
 		)`,
 	)},
+	{"tags: a description; users: a bio, an avatar (a media item id) and a website", sqlStep(
+		`ALTER TABLE tags ADD COLUMN description TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN avatar_id INTEGER`, // no foreign key, as for cover images: a deleted item shows as none
+		`ALTER TABLE users ADD COLUMN website TEXT NOT NULL DEFAULT ''`,
+	)},
 }
 
 // The columns of entries that entries_search reads, and the SQL that adds

@@ -353,6 +353,12 @@ var pgMigrations = []migration{
 			updated_at timestamptz NOT NULL
 		)`,
 	)},
+	{"tags: a description; users: a bio, an avatar (a media item id) and a website", sqlStep(
+		`ALTER TABLE tags ADD COLUMN description text NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN bio text NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN avatar_id bigint`,
+		`ALTER TABLE users ADD COLUMN website text NOT NULL DEFAULT ''`,
+	)},
 }
 
 // pgTSDocumentV1 is pgTSDocument as the search step wrote it, frozen here

@@ -12,6 +12,9 @@ type UserRow struct {
 	PasswordHash *string // nil: the user cannot sign in (e.g. created by an import)
 	Disabled     bool
 	TokenVersion int
+	Bio          string
+	AvatarID     *int64 // a media item
+	Website      string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -172,10 +175,11 @@ func (SlugAliasRow) TableName() string { return "slug_aliases" }
 
 // TagRow is a row of the tags table.
 type TagRow struct {
-	ID        int64
-	Slug      string
-	Name      string
-	CreatedAt time.Time
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	CreatedAt   time.Time
 }
 
 // TableName tells GORM the table.
@@ -191,10 +195,11 @@ type EntryTag struct {
 
 // TagCount is a tag with the number of entries that count for it.
 type TagCount struct {
-	ID        int64
-	Slug      string
-	Name      string
-	PostCount int
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	PostCount   int
 }
 
 // MediaRow is one uploaded file.

@@ -1,6 +1,10 @@
 package store
 
-import "github.com/folio-cms/folio/pkg/errs"
+import (
+	"time"
+
+	"github.com/folio-cms/folio/pkg/errs"
+)
 
 // User returns the user with the given id.
 func (r Reader) User(id int64) (UserRow, error) {
@@ -98,4 +102,25 @@ func (tx *Tx) DeleteUser(id int64) error {
 		return errs.NotFoundf("No user with that id.")
 	}
 	return nil
+}
+
+// AuthorCount is a user with the number of posts they wrote that are
+// visible.
+type AuthorCount struct {
+	UserRow
+	PostCount int
+}
+
+// Authors returns every user with at least one post visible at at, by
+// name, with the number of those posts; with slug set, only that user.
+func (r Reader) Authors(at time.Time, slug string) ([]AuthorCount, error) {
+	where, args := "", []any{at.UTC()}
+	if slug != "" {
+		where, args = "AND users.slug = ? ", append(args, slug)
+	}
+	var rows []AuthorCount
+	err := r.db.Raw(`SELECT users.*, COUNT(entries.id) AS post_count
+		FROM users JOIN entries ON entries.author_id = users.id AND entries.type = 'post' AND `+visibleSQL+`
+		WHERE 1 = 1 `+where+`GROUP BY users.id ORDER BY `+r.order("users.name COLLATE NOCASE, users.slug"), args...).Scan(&rows).Error
+	return rows, translate(err)
 }

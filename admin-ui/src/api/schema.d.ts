@@ -249,11 +249,23 @@ export interface components {
     TagCount: {
       slug: string;
       name: string;
+      description: string | null;
       post_count: number;
+    };
+    TagEnvelope: {
+      data: components["schemas"]["TagCount"];
     };
     Author: {
       name: string;
       slug: string;
+    };
+    AuthorProfile: {
+      slug: string;
+      name: string;
+      bio: string | null;
+      avatar: components["schemas"]["NullablePicture"];
+      website: string | null;
+      post_count: number;
     };
     AdminAuthor: {
       id: number;
@@ -1032,6 +1044,9 @@ export interface components {
       role: components["schemas"]["Role"];
       disabled: boolean;
       has_password: boolean;
+      bio: string | null;
+      avatar_id: number | null;
+      website: string | null;
       created_at: string;
       updated_at: string;
     };
@@ -1111,6 +1126,15 @@ export interface paths {
   };
   "/api/v1/posts/{slug}/related": {
     get: operations["relatedPosts"];
+  };
+  "/api/v1/tags/{slug}": {
+    get: operations["getTag"];
+  };
+  "/api/v1/authors": {
+    get: operations["listAuthors"];
+  };
+  "/api/v1/authors/{slug}": {
+    get: operations["getAuthor"];
   };
   "/api/v1/search": {
     get: operations["search"];
@@ -1271,6 +1295,9 @@ export interface paths {
   };
   "/api/v1/admin/tags": {
     get: operations["adminListTags"];
+  };
+  "/api/v1/admin/tags/{slug}": {
+    patch: operations["updateTag"];
   };
   "/api/v1/admin/scheduled": {
     get: operations["listScheduled"];
@@ -1599,6 +1626,48 @@ export interface operations {
       404: components["schemas"]["Error"];
     };
   };
+  getTag: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["TagEnvelope"];
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+    };
+  };
+  listAuthors: {
+    responses: {
+      200: {
+        data: components["schemas"]["AuthorProfile"][];
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+    };
+  };
+  getAuthor: {
+    path: {
+      slug: string | number;
+    };
+    responses: {
+      200: {
+        data: components["schemas"]["AuthorProfile"];
+      };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+    };
+  };
   search: {
     query: {
       q: string;
@@ -1720,6 +1789,9 @@ export interface operations {
       name?: string;
       password?: string;
       current_password?: string;
+      bio?: string | null;
+      avatar_id?: number | null;
+      website?: string | null;
     };
     responses: {
       200: components["schemas"]["UserEnvelope"];
@@ -2548,6 +2620,24 @@ export interface operations {
       403: components["schemas"]["Error"];
     };
   };
+  updateTag: {
+    path: {
+      slug: string | number;
+    };
+    requestBody: {
+      description: string | null;
+    };
+    responses: {
+      200: components["schemas"]["TagEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
+    };
+  };
   listScheduled: {
     query: {
       page?: number;
@@ -2742,6 +2832,9 @@ export interface operations {
       role?: components["schemas"]["Role"];
       disabled?: boolean;
       password?: string;
+      bio?: string | null;
+      avatar_id?: number | null;
+      website?: string | null;
     };
     responses: {
       200: components["schemas"]["UserEnvelope"];
