@@ -87,6 +87,8 @@ func TestGhostPosts(t *testing.T) {
 		{"author:test-editor+published_at:>'2000-01-01'", "go-and-rust,rust-notes,go-tips"},
 		{"published_at:<'2000-01-01 00:00:00'", ""},
 		{"tag:hidden", ""},
+		{"visibility:public+tag:rust", "go-and-rust,rust-notes"},
+		{"visibility:paid", ""},
 		{"tag:hash-case-study", "ledger"},
 		{"tag:hash-case-study,tag:tips", "ledger,go-tips"},
 	} {
