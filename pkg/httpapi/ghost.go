@@ -196,10 +196,7 @@ func (a *api) ghostBrowse(res string) fiber.Handler {
 		types := []content.Type{content.Post}
 		q := content.Query{Page: p.page, PerPage: p.limit, Sort: p.order, Where: p.filter}
 		if res == "pages" {
-			types = []content.Type{content.SitePage}
-			if q.Sort == "" {
-				q.Sort = "title"
-			}
+			types = []content.Type{content.SitePage} // newest first, as Ghost orders pages too
 		} else if p.filter != nil && mentionsTag(*p.filter, caseStudyTag.Slug) {
 			types = append(types, content.CaseStudy)
 			w := asTypeTag(*p.filter, caseStudyTag.Slug, content.CaseStudy)

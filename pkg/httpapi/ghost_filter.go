@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ import (
 // content.Cond field.
 type ghostField struct {
 	field string // the content.Cond field
-	kind  byte   // 's' slugs/strings, 'b' true/false, 'i' Ghost ids, 't' times
+	kind  byte   // 's' slugs/strings, 'b' true/false, 'i' Ghost ids, 't' times, 'v' Ghost's visibility
 }
 
 // ghostPostFields are the filter fields of posts and pages.
@@ -38,6 +39,7 @@ var ghostPostFields = map[string]ghostField{
 	"primary_author": {"author", 's'}, "primary_author.slug": {"author", 's'},
 	"featured": {"featured", 'b'}, "slug": {"slug", 's'}, "id": {"id", 'i'},
 	"published_at": {"published_at", 't'},
+	"visibility":   {"", 'v'}, // every Folio entry is public
 }
 
 // ghostTagFields and ghostAuthorFields are the filter fields of tags and
@@ -197,6 +199,17 @@ func (p *nqlParser) term() (content.Cond, error) {
 			return c, err
 		}
 		atoms = []string{a}
+	}
+	if f.kind == 'v' {
+		// Everything Folio serves is public: visibility:public is every
+		// entry, members, paid or tiers none (a tag condition on no tags).
+		for _, a := range atoms {
+			if a != "public" && a != "members" && a != "paid" && a != "tiers" {
+				return c, p.fail("visibility is public, members, paid or tiers, not %q", a)
+			}
+		}
+		public := slices.Contains(atoms, "public")
+		return content.Cond{Field: "tag", Op: "=", Not: public != c.Not}, nil
 	}
 	for _, a := range atoms {
 		switch f.kind {

@@ -43,6 +43,10 @@ func TestParseGhostFilter(t *testing.T) {
 		{"tag:a,tag:b+featured:true", content.Cond{Any: true, Kids: []content.Cond{leaf("tag", "a"), {Kids: []content.Cond{leaf("tag", "b"), leaf("featured", "true")}}}}},
 		{"(tag:a,tag:b)+featured:true", content.Cond{Kids: []content.Cond{{Any: true, Kids: []content.Cond{leaf("tag", "a"), leaf("tag", "b")}}, leaf("featured", "true")}}},
 		{" tag : go ", leaf("tag", "go")},
+		// Every entry is public: a tag condition on no tags (none of none: all; any of none: nothing).
+		{"visibility:public", not(content.Cond{Field: "tag", Op: "="})},
+		{"visibility:paid", content.Cond{Field: "tag", Op: "="}},
+		{"visibility:-public", content.Cond{Field: "tag", Op: "="}},
 	} {
 		got, err := parseGhostFilter(c.in, ghostPostFields)
 		if err != nil {
@@ -56,7 +60,7 @@ func TestParseGhostFilter(t *testing.T) {
 	// Refusals: Ghost's 400 "Error parsing filter", saying where.
 	for _, in := range []string{
 		"", "tag", "tag:", "tag:go+", ",tag:go", "(tag:go", "tag:go)", "tag:[go", "tag:[]", "tag:'go",
-		"title:go", "status:draft", "visibility:public", "tag:~go", "featured:yes", "tag:>go",
+		"title:go", "status:draft", "visibility:secret", "tag:~go", "featured:yes", "tag:>go",
 		"published_at:'soon'", "published_at:[2026-01-01]", "published_at:-2026-01-01", "tags:[a,b]extra",
 		"slug:a:b",
 	} {

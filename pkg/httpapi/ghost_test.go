@@ -87,6 +87,8 @@ func TestGhostPosts(t *testing.T) {
 		{"author:test-editor+published_at:>'2000-01-01'", "go-and-rust,rust-notes,go-tips"},
 		{"published_at:<'2000-01-01 00:00:00'", ""},
 		{"tag:hidden", ""},
+		{"visibility:public+tag:rust", "go-and-rust,rust-notes"},
+		{"visibility:paid", ""},
 		{"tag:hash-case-study", "ledger"},
 		{"tag:hash-case-study,tag:tips", "ledger,go-tips"},
 	} {
@@ -163,6 +165,12 @@ func TestGhostPagesTagsAuthorsSettings(t *testing.T) {
 	get("pages/slug/about/?key="+key).want(t, 200, map[string]any{"pages.0.title": "About"})
 	get("pages/"+pages.str("pages.0.id")+"/?key="+key).want(t, 200, map[string]any{"pages.0.slug": "about"})
 	get("pages/slug/go-tips/?key="+key).want(t, 404, map[string]any{"errors.0.message": "Page not found."})
+	// Pages come newest first, as Ghost orders them.
+	e.clock.Add(time.Minute)
+	contact := e.newPage(map[string]any{"title": "Contact", "body": "Write to us."})
+	e.pageAction(contact, "publish")
+	get("pages/?key="+key).want(t, 200, map[string]any{"meta.pagination.total": 2, "pages.0.slug": "contact", "pages.1.slug": "about"})
+	get("pages/?key="+key+"&order=title%20asc").want(t, 200, map[string]any{"pages.0.slug": "about"})
 
 	tags := get("tags/?key=" + key + "&include=count.posts&order=count.posts%20desc")
 	tags.want(t, 200, map[string]any{"meta.pagination.total": 3, "tags.0.slug": "go", "tags.0.count.posts": 2, "tags.2.slug": "tips", "tags.0.visibility": "public"})
