@@ -322,7 +322,7 @@ func (s *Service) tags(ctx context.Context, at *time.Time) ([]TagCount, error) {
 }
 
 func tagCountOf(r store.TagCount) TagCount {
-	return TagCount{Tag: Tag{Slug: r.Slug, Name: r.Name}, Description: r.Description, PostCount: r.PostCount}
+	return TagCount{Tag: Tag{ID: r.ID, Slug: r.Slug, Name: r.Name}, Description: r.Description, PostCount: r.PostCount}
 }
 
 // load reads one entry with its tags and author from the read pool.

@@ -430,13 +430,13 @@ func (a *api) ghostTags(c *fiber.Ctx, p ghostParams, match *content.Cond) error 
 		return err
 	}
 	type rec struct {
-		tag        content.Tag
+		tag        content.TagCount
 		visibility string
 		count      int
 	}
 	recs := make([]rec, 0, len(tags)+1)
 	for _, t := range tags {
-		recs = append(recs, rec{t.Tag, "public", t.PostCount})
+		recs = append(recs, rec{t, "public", t.PostCount})
 	}
 	cond := p.filter
 	if match != nil {
@@ -471,7 +471,9 @@ func (a *api) ghostTags(c *fiber.Ctx, p ghostParams, match *content.Cond) error 
 		if counted {
 			n = &r.count
 		}
-		items = append(items, ghostProject(a.ghostTagOut(r.tag, r.visibility, n), p.fields))
+		out := a.ghostTagOut(r.tag.Tag, r.visibility, n)
+		out.Description = strOrNil(r.tag.Description)
+		items = append(items, ghostProject(out, p.fields))
 	}
 	return a.ghostListOrRead(c, "tags", p, items, match != nil)
 }

@@ -90,12 +90,12 @@ func TestCondOnBothEngines(t *testing.T) {
 				t.Errorf("%s: %v (total %d), want %s", c.name, got, total, c.want)
 			}
 		}
-		authors, err := s.Read(context.Background()).AuthorCounts(at.Add(10 * time.Hour))
+		authors, err := s.Read(context.Background()).Authors(at.Add(10*time.Hour), "")
 		if err != nil || len(authors) != 1 || authors[0].Slug != "ada" || authors[0].PostCount != 2 {
-			t.Errorf("AuthorCounts: %+v %v, want ada with her 2 posts", authors, err)
+			t.Errorf("Authors: %+v %v, want ada with her 2 posts", authors, err)
 		}
-		if early, err := s.Read(context.Background()).AuthorCounts(at.Add(-time.Hour)); err != nil || len(early) != 0 {
-			t.Errorf("AuthorCounts before anything is live: %+v %v", early, err)
+		if early, err := s.Read(context.Background()).Authors(at.Add(-time.Hour), ""); err != nil || len(early) != 0 {
+			t.Errorf("Authors before anything is live: %+v %v", early, err)
 		}
 		for want, id := range map[string]string{"two": strconv.FormatInt(ids["two"], 10), "": "-1"} {
 			cond := leaf("id", id)
