@@ -181,6 +181,18 @@ func entryChecks(typ content.Type, readers, writers string) []check {
 			_, err := s.content.Apply(ctx, p, typ, s.entry(t, typ).ID, content.ActionPublish, content.ActionOptions{})
 			return err
 		}},
+		{name("Discard"), strings.TrimSuffix(writers, " author"), func(t *testing.T, s *services, p auth.Principal) error {
+			e := s.entry(t, typ)
+			live, err := s.content.Apply(ctx, auth.System, typ, e.ID, content.ActionPublish, content.ActionOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.content.Update(ctx, auth.System, typ, e.ID, live.Version, content.Input{Fields: content.Fields{Title: "Changed"}}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.content.Discard(ctx, p, typ, e.ID)
+			return err
+		}},
 		{name("Trash"), strings.TrimSuffix(writers, " author"), func(t *testing.T, s *services, p auth.Principal) error {
 			_, err := s.content.Trash(ctx, p, typ, s.entry(t, typ).ID)
 			return err

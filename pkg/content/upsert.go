@@ -78,7 +78,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		case err != nil:
 			return err
 		default:
-			cur, err := hydrate(tx.Reader, []store.EntryRow{row})
+			cur, err := hydrate(tx.Reader, []store.EntryRow{row}, false)
 			if err != nil {
 				return err
 			}

@@ -283,12 +283,13 @@ export interface components {
     Revision: {
       id: number;
       version: number;
-      kind: "create" | "save" | "autosave" | "restore" | "import" | "trash" | "untrash" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive";
+      kind: "create" | "save" | "autosave" | "restore" | "import" | "trash" | "untrash" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "discard";
       summary: string;
       changed: string[];
       author: components["schemas"]["NullableUserRef"];
       created_at: string;
       updated_at: string;
+      went_live_at: components["schemas"]["NullableTime"];
     };
     StatusCounts: {
       draft: number;
@@ -311,7 +312,7 @@ export interface components {
       author: components["schemas"]["NullableUserRef"];
       allowed_actions: components["schemas"]["AllowedActions"];
     };
-    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "delete" | "restore" | "purge")[];
+    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "discard" | "delete" | "restore" | "purge")[];
     NullableTime: string | null;
     PartialPostItem: {
       id?: number;
@@ -452,6 +453,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPost: {
@@ -472,6 +475,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
@@ -498,6 +503,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
@@ -604,6 +611,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPage: {
@@ -625,6 +634,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
@@ -652,6 +663,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
@@ -763,6 +776,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminCaseStudy: {
@@ -788,6 +803,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       challenge: string;
       solution: string;
@@ -823,6 +840,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       challenge?: string;
       solution?: string;
@@ -1049,6 +1068,9 @@ export interface paths {
   "/api/v1/admin/posts/{id}/unpublish": {
     post: operations["unpublishPost"];
   };
+  "/api/v1/admin/posts/{id}/discard": {
+    post: operations["discardPostChanges"];
+  };
   "/api/v1/admin/posts/{id}/archive": {
     post: operations["archivePost"];
   };
@@ -1089,6 +1111,9 @@ export interface paths {
   "/api/v1/admin/case-studies/{id}/unpublish": {
     post: operations["unpublishCaseStudy"];
   };
+  "/api/v1/admin/case-studies/{id}/discard": {
+    post: operations["discardCaseStudyChanges"];
+  };
   "/api/v1/admin/case-studies/{id}/archive": {
     post: operations["archiveCaseStudy"];
   };
@@ -1128,6 +1153,9 @@ export interface paths {
   };
   "/api/v1/admin/pages/{id}/unpublish": {
     post: operations["unpublishPage"];
+  };
+  "/api/v1/admin/pages/{id}/discard": {
+    post: operations["discardPageChanges"];
   };
   "/api/v1/admin/pages/{id}/archive": {
     post: operations["archivePage"];
@@ -1561,6 +1589,7 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: boolean;
+      has_unpublished_changes?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       tag?: string;
       author?: string;
@@ -1749,6 +1778,21 @@ export interface operations {
       415: components["schemas"]["Error"];
     };
   };
+  discardPostChanges: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPostEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
   archivePost: {
     path: {
       id: string | number;
@@ -1826,6 +1870,7 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: boolean;
+      has_unpublished_changes?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       industry?: string;
       technology?: string;
@@ -2014,6 +2059,21 @@ export interface operations {
       415: components["schemas"]["Error"];
     };
   };
+  discardCaseStudyChanges: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminCaseStudyEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
   archiveCaseStudy: {
     path: {
       id: string | number;
@@ -2091,6 +2151,7 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: boolean;
+      has_unpublished_changes?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       parent?: string;
     };
@@ -2264,6 +2325,21 @@ export interface operations {
     };
   };
   unpublishPage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
+  discardPageChanges: {
     path: {
       id: string | number;
     };
