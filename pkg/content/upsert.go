@@ -162,12 +162,21 @@ func equalID(a, b *int64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-// All returns every entry of type t with all its fields, by id, for export.
+// All returns every entry of type t with all its fields, by id, for export:
+// a live entry as its live version (its working copy is Working's), so that
+// importing the export never publishes unpublished changes.
 func (s *Service) All(ctx context.Context, t Type) ([]Entry, error) {
 	r := s.Store.Read(ctx)
 	rows, err := r.AllEntries(string(t))
 	if err != nil {
 		return nil, err
 	}
-	return s.hydrate(r, rows)
+	entries, err := hydrate(r, rows, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := attachAll(r, entries, nil); err != nil {
+		return nil, err
+	}
+	return entries, s.resolvePictures(r, entries)
 }
