@@ -103,6 +103,14 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		if err := toRow(&row, t, f, d); err != nil {
 			return err
 		}
+		row.LiveVersion = nil
+		if public(rec.Status) {
+			v := row.Version + 1 // InsertEntry makes a new row version 1
+			if outcome == Created {
+				v = 1
+			}
+			row.LiveVersion = &v
+		}
 		if outcome == Created {
 			err = tx.InsertEntry(&row)
 		} else {
@@ -179,4 +187,48 @@ func (s *Service) All(ctx context.Context, t Type) ([]Entry, error) {
 		return nil, err
 	}
 	return entries, s.resolvePictures(r, entries)
+}
+
+// Working returns the working copies of the live entries of type t that
+// have unpublished changes, by id, for export (All has their live
+// versions).
+func (s *Service) Working(ctx context.Context, t Type) ([]Entry, error) {
+	r := s.Store.Read(ctx)
+	rows, err := r.AllEntries(string(t))
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.hydrate(r, rows)
+	if err != nil {
+		return nil, err
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if e.HasUnpublishedChanges {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// ImportWorkingCopy stores fields (and author) as the working copy of the
+// live entry id, as a save would (an import of an export's working copy):
+// equal to the live version, it leaves none. An entry that is not live has
+// no working copy apart from itself: a validation error.
+func (s *Service) ImportWorkingCopy(ctx context.Context, actor auth.Principal, t Type, id int64, fields Fields, authorID *int64) (Entry, error) {
+	k, err := specOf(t)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := authorize(actor, k.Perms.Update, nil); err != nil {
+		return Entry{}, err
+	}
+	cur, err := s.load(ctx, t, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if !cur.liveAt(s.now()) {
+		return Entry{}, errs.Validationf("working_copy_of", "the %s is not live: a working copy is only kept beside a live version", k.Noun)
+	}
+	return s.save(ctx, actor, t, id, nil, Input{Fields: fields, AuthorID: authorID}, "import", map[string]any{"working_copy": true})
 }
