@@ -68,6 +68,9 @@ func (s *Service) publishChanges(tx *store.Tx, actor auth.Principal, k *Spec, li
 		return err
 	}
 	f := cur[0].Fields
+	if err := checkMediaRefs(tx, k, f); err != nil { // an item may have been deleted since the save
+		return err
+	}
 	if err := requireAlt(tx, k, f); err != nil {
 		return err
 	}

@@ -133,10 +133,15 @@ func TestWorkingCopy(t *testing.T) {
 	rc.Quiet(t, 3, 300*time.Millisecond)
 
 	// Unpublish keeps the working copy, as the draft.
-	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Kept", "version": 9}}).want(t, 200, nil)
+	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Kept", "slug": "kept", "version": 9}}).want(t, 200, nil)
 	e.do(req{Method: "POST", Path: path + "/unpublish", As: auth.RoleEditor}).
-		want(t, 200, map[string]any{"data.status": "draft", "data.title": "Kept", "data.live_version": nil, "data.has_unpublished_changes": false})
+		want(t, 200, map[string]any{"data.status": "draft", "data.title": "Kept", "data.slug": "kept", "data.live_version": nil, "data.has_unpublished_changes": false})
 	e.do(req{Method: "GET", Path: "/api/v1/posts/renamed"}).want(t, 404, nil)
+	// The event names the address that went away, not the working copy's.
+	got = rc.Wait(t, 4)
+	if p := got[3].Payload(t); p.Event != "post.unpublished" || p.Data.URL != "http://localhost:3000/blog/renamed" {
+		t.Errorf("unpublished event %s", got[3].Body)
+	}
 	// A draft's saves are the entry itself; discard has nothing to go back to.
 	e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Draft again", "version": 11}}).
 		want(t, 200, map[string]any{"data.has_unpublished_changes": false})
