@@ -50,8 +50,8 @@ func AllowedActions(actor auth.Principal, e Entry) []Action {
 	for _, a := range Actions {
 		tr := transitions[a]
 		from := slices.Contains(tr.from, e.Status)
-		if a == ActionPublish && e.LiveVersion != nil {
-			from = true // a live entry: publishing its changes (none: nothing happens)
+		if a == ActionPublish && e.HasUnpublishedChanges {
+			from = true // a live entry with changes: publishing them
 		}
 		if from && may(tr.perm(k.Perms)) {
 			out = append(out, a)

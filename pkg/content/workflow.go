@@ -91,6 +91,8 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 			return errInTrash(k)
 		}
 		if a == ActionPublish && liveRow(row, now) {
+			// Its unpublished changes, if any: without, nothing happens
+			// (a 200, though allowed_actions lists publish only with changes).
 			return s.publishChanges(tx, actor, k, row)
 		}
 		if !slices.Contains(tr.from, Status(row.Status)) {

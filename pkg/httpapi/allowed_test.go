@@ -50,10 +50,10 @@ var everyAction = []string{"update", "submit", "publish", "schedule", "unschedul
 // on a live entry with unpublished changes; in the trash an entry can only
 // be restored or purged.
 func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
-	manage := role == auth.RoleAdmin || role == auth.RoleEditor || (role == auth.RoleMarketer && typ != "posts")
+	manage := manages(role, typ)
 	authorOwn := role == auth.RoleAuthor && typ == "posts" && own && (s.status == "draft" || s.status == "in_review")
 	from := map[string][]string{
-		"submit": {"draft"}, "publish": {"draft", "in_review", "scheduled", "published"}, "schedule": {"draft", "in_review"},
+		"submit": {"draft"}, "publish": {"draft", "in_review", "scheduled"}, "schedule": {"draft", "in_review"},
 		"unschedule": {"scheduled"}, "unpublish": {"published", "archived"}, "archive": {"published"},
 	}
 	out := []string{}
@@ -71,6 +71,9 @@ func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
 			}
 		}
 		if s.modified && manage {
+			// publish its changes (in toolbar order, after the transitions
+			// that start from published), and discard them
+			out = slices.Insert(out, slices.Index(out, "unpublish"), "publish")
 			out = append(out, "discard")
 		}
 		if manage || authorOwn {
@@ -81,6 +84,11 @@ func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
 		out = append(out, "purge")
 	}
 	return out
+}
+
+// manages: admins and editors manage every entry, marketers case studies and pages.
+func manages(role auth.Role, typ string) bool {
+	return role == auth.RoleAdmin || role == auth.RoleEditor || (role == auth.RoleMarketer && typ != "posts")
 }
 
 // after is the state an action that succeeded leaves an entry in.
@@ -181,7 +189,11 @@ func TestAllowedActions(t *testing.T) {
 								}
 								continue
 							}
-							if r.Status != 403 && r.Status != 409 {
+							if action == "publish" && st.status == "published" && !st.trashed && r.Status == 200 && manages(role, typ) {
+								// publishing a live entry without changes: a no-op
+								// that answers the entry (issue 15); the version
+								// check below holds it to changing nothing
+							} else if r.Status != 403 && r.Status != 409 {
 								t.Errorf("%s: %s is not listed but answered %d %s", name, action, r.Status, r.Body)
 								continue
 							}
