@@ -44,6 +44,31 @@ export async function postSlugs() {
   return { slugs, ids, saved };
 }
 
+export async function buildEverything() {
+  // A static build: every post with what its page renders, 100 per request.
+  const pages: { url: string | undefined; html: string | undefined; headings: string[]; words: number | undefined }[] = [];
+  let page: number | null = 1;
+  while (page !== null) {
+    const current: number = page;
+    const { data, error } = await api.GET('/api/v1/posts', {
+      params: { query: { fields: 'slug,url,title,html,toc,seo,word_count,updated_at', per_page: 100, page: current } },
+    });
+    if (error) throw new Error(error.error.message);
+    for (const p of data.data) {
+      pages.push({ url: p.url, html: p.html, headings: (p.toc ?? []).map((h) => h.text), words: p.word_count });
+    }
+    const next: number | null = data.meta.next; // null on the last page
+    page = next;
+  }
+  const { data: studies } = await api.GET('/api/v1/case-studies', {
+    params: { query: { fields: 'url,challenge_html,solution_html,results_html,testimonial', per_page: 100 } },
+  });
+  const sections: (string | undefined)[] = (studies?.data ?? []).flatMap((c) => [c.url, c.challenge_html, c.solution_html]);
+  const { data: site } = await api.GET('/api/v1/pages', { params: { query: { fields: 'url,path,html', per_page: 100 } } });
+  const paths: (string | undefined)[] = (site?.data ?? []).map((p) => p.url ?? p.path);
+  return { pages, sections, paths };
+}
+
 export async function post(slug: string) {
   const { data, error, response } = await api.GET('/api/v1/posts/{slug}', { params: { path: { slug }, query: { preview: true } } });
   if (error) return { status: response.status, code: error.error.code };
@@ -52,12 +77,15 @@ export async function post(slug: string) {
   const headings: string[] = p.toc.map((h) => h.text);
   const words: number = p.word_count;
   const metaTitle: string | null = p.seo.meta_title;
-  return { title: p.title, html, headings, words, metaTitle, updated: p.updated_at };
+  const url: string = p.url;
+  // A preview says where the post stands; a published answer has no status.
+  const status: Schemas['Status'] | undefined = p.status;
+  return { title: p.title, html, headings, words, metaTitle, updated: p.updated_at, url, status };
 }
 
 export async function related(slug: string) {
   const { data } = await api.GET('/api/v1/posts/{slug}/related', { params: { path: { slug }, query: { limit: 3 } } });
-  return (data?.data ?? []).map((p) => ({ slug: p.slug, title: p.title, excerpt: p.excerpt, when: p.published_at }));
+  return (data?.data ?? []).map((p) => ({ slug: p.slug, url: p.url, title: p.title, excerpt: p.excerpt, when: p.published_at }));
 }
 
 export async function caseStudies(industry: string) {
@@ -125,7 +153,7 @@ export async function search(q: string, page: number) {
   const capped: boolean = data.meta.total_capped;
   return {
     capped,
-    hits: data.data.map((h) => ({ type: h.type, slug: h.slug, title: h.title, snippet: h.snippet })),
+    hits: data.data.map((h) => ({ type: h.type, slug: h.slug, url: h.url, title: h.title, snippet: h.snippet })),
   };
 }
 

@@ -44,13 +44,13 @@ func main() {
 	threads := flag.Int("threads", 2, "wrk threads")
 	cacheMB := flag.String("cache-mb", "", "FOLIO_CACHE_MB for the server (empty: folio's default; 0: no cache)")
 	seedOnly := flag.Bool("seed-only", false, "seed the data dir (when needed) and exit, for the Go benchmarks")
-	run := flag.String("run", "all", "what to measure: all, endpoints (the wrk table) or search (every search shape uncached, and search under load)")
+	run := flag.String("run", "all", "what to measure: all, endpoints (the wrk table), search (every search shape uncached, and search under load) or fetchall (a static build: every post with its html through the lists, 100 a request)")
 	searchClients := flag.Int("search-clients", 16, "clients sending distinct searches at once in the search load test")
 	searchPace := flag.Duration("search-pace", 200*time.Millisecond, "how long each search client waits between searches in the typing run (a flood run follows, without waiting)")
 	flag.Parse()
 	log.SetFlags(0)
 
-	if _, err := exec.LookPath("wrk"); err != nil {
+	if _, err := exec.LookPath("wrk"); err != nil && *run != "fetchall" {
 		log.Fatal("wrk is not installed (apt-get install wrk; go tool task bench does that)")
 	}
 	dir := *dataDir
@@ -71,6 +71,10 @@ func main() {
 	env := []string{}
 	if *cacheMB != "" {
 		env = append(env, "FOLIO_CACHE_MB="+*cacheMB)
+	}
+	if *run == "fetchall" {
+		fetchAll(*bin, dir, env)
+		return
 	}
 	srv := startServer(*bin, dir, env)
 	defer srv.stop()
@@ -514,4 +518,81 @@ func cpuModel() string {
 		}
 	}
 	return "unknown CPU"
+}
+
+// fetchAllFields is what a static build asks each list for: everything a
+// post's page renders.
+const fetchAllFields = "id,slug,url,title,excerpt,cover_image,tags,author,reading_time_minutes,published_at,featured,html,toc,seo,word_count,updated_at"
+
+// fetchAll times a static build's fetch of every post with its html
+// through the lists (fields=…,html, per_page=100), one request after
+// another as a build script makes them, from a freshly started folio
+// (the response cache empty: the first round reads the database) and again
+// with the cache warm; and the same with four requests at a time.
+func fetchAll(bin, dir string, env []string) {
+	srv := startServer(bin, dir, env)
+	defer srv.stop()
+	client := &http.Client{Timeout: 60 * time.Second}
+	page := func(n int) (int, int) {
+		res, err := client.Get(fmt.Sprintf("%s/api/v1/posts?per_page=100&page=%d&fields=%s", srv.base, n, fetchAllFields))
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			log.Fatalf("page %d: %d %s", n, res.StatusCode, body)
+		}
+		return len(body), strings.Count(string(body), `"html":`)
+	}
+	_, first := page(1)
+	total, _ := strconv.Atoi(totalOf(mustBody(client, srv.base+"/api/v1/posts?per_page=1&fields=id")))
+	pages := (total + 99) / 100
+	fmt.Printf("\nFetch everything: %d posts with html, %d list requests of 100 (%d on the first page), over HTTP/1.1 on 127.0.0.1, %d cores (%s):\n\n", total, pages, first, runtime.NumCPU(), cpuModel())
+	fmt.Printf("| round | clients | requests | posts | MB of JSON | time | posts/s |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range []struct {
+		name    string
+		clients int
+	}{{"cold (empty response cache)", 1}, {"warm (cached)", 1}, {"cold again (restarted)", 4}, {"warm", 4}} {
+		if strings.HasPrefix(r.name, "cold again") {
+			srv.stop()
+			srv = startServer(bin, dir, env)
+		}
+		var next atomic.Int64
+		var bytes, posts atomic.Int64
+		start := time.Now()
+		done := make(chan struct{})
+		for range r.clients {
+			go func() {
+				for {
+					n := int(next.Add(1))
+					if n > pages {
+						done <- struct{}{}
+						return
+					}
+					b, p := page(n)
+					bytes.Add(int64(b))
+					posts.Add(int64(p))
+				}
+			}()
+		}
+		for range r.clients {
+			<-done
+		}
+		took := time.Since(start)
+		if int(posts.Load()) != total {
+			log.Fatalf("%s: %d posts with html, want %d", r.name, posts.Load(), total)
+		}
+		fmt.Printf("| %s | %d | %d | %d | %.1f | %.2f s | %.0f |\n", r.name, r.clients, pages, posts.Load(), float64(bytes.Load())/(1<<20), took.Seconds(), float64(total)/took.Seconds())
+	}
+}
+
+func mustBody(client *http.Client, url string) []byte {
+	res, err := client.Get(url)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return b
 }

@@ -64,6 +64,7 @@ func (s SEO) IsZero() bool { return s == SEO{} }
 
 // Tag is a topic posts are filed under.
 type Tag struct {
+	ID   int64
 	Slug string
 	Name string
 }
@@ -146,6 +147,9 @@ type Entry struct {
 	// read, parents the public can't see are left out of both.
 	Path       string
 	ParentSlug string
+	// URL is the entry's address on the public site (Links.URL), as the
+	// sitemap and feeds give it.
+	URL string
 }
 
 // Excerpt returns the short text shown in lists, as the entry's type makes

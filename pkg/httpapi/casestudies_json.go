@@ -81,6 +81,7 @@ func caseStudyFieldsOut(f content.Fields) caseStudyWriteJSON {
 type caseStudyItemJSON struct {
 	ID           int64        `json:"id"`
 	Slug         string       `json:"slug"`
+	URL          string       `json:"url"`
 	Title        string       `json:"title"`
 	Client       string       `json:"client"`
 	Industry     string       `json:"industry"`
@@ -113,7 +114,7 @@ func caseStudyItemOut(e content.Entry) caseStudyItemJSON {
 		metrics[i] = metricJSON(m)
 	}
 	return caseStudyItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Client: e.Fields.Client, Industry: e.Fields.Industry,
+		ID: e.ID, Slug: e.Fields.Slug, URL: e.URL, Title: e.Fields.Title, Client: e.Fields.Client, Industry: e.Fields.Industry,
 		Duration: e.Fields.Duration, Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: e.Fields.Summary,
 		Metrics: metrics, CoverImage: pictureOut(e.Cover), Logo: pictureOut(e.Logo),
 		Featured: e.Fields.Featured, PublishedAt: utc(e.PublishedAt),

@@ -24,6 +24,7 @@ type searchMetaJSON struct {
 type searchHitJSON struct {
 	Type        content.Type `json:"type"`
 	Slug        string       `json:"slug"`
+	URL         string       `json:"url"`
 	Title       string       `json:"title"`
 	Excerpt     string       `json:"excerpt"`
 	PublishedAt *time.Time   `json:"published_at"`

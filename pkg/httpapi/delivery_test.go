@@ -99,7 +99,7 @@ func TestPublicFilters(t *testing.T) {
 		}
 	}
 	e.do(req{Method: "GET", Path: "/api/v1/case-studies?fields=client,metrics"}).want(t, 200, nil)
-	e.do(req{Method: "GET", Path: "/api/v1/case-studies?fields=html"}).want(t, 400, map[string]any{"error.details.0.field": "fields"})
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies?fields=html"}).want(t, 400, map[string]any{"error.details.0.field": "fields"}) // challenge_html, …: a case study has no html
 }
 
 func TestRelated(t *testing.T) {

@@ -36,8 +36,13 @@ type entryAPI struct {
 	adminFull func(content.Entry, auth.Principal) any
 	// filters reads the type's own public list filters.
 	filters func(c *fiber.Ctx, q *content.Query) error
-	// itemFields are the top-level fields of a public list item, for ?fields=.
+	// itemFields are the top-level fields of a published item (publicFull),
+	// for ?fields=: a list can carry everything a single item has, so a
+	// static build needs one request per page of items, not one per item.
 	itemFields []string
+	// listFields are those of the list item (publicItem): naming any other
+	// in fields= reads the entries' rendered text too.
+	listFields []string
 	// markdown names the Markdown fields and the answer field of each's
 	// HTML: a PATCH may send them as splices (splice.go).
 	markdown map[string]string
@@ -68,7 +73,8 @@ func postAPI() entryAPI {
 			q.Author, err = queryText(c, "author")
 			return err
 		},
-		itemFields: jsonFields(postListItemJSON{}),
+		itemFields: jsonFields(postJSON{}),
+		listFields: jsonFields(postListItemJSON{}),
 		markdown:   map[string]string{"body": "html"},
 	}
 }
@@ -94,7 +100,8 @@ func caseStudyAPI() entryAPI {
 			q.Technology, err = queryText(c, "technology")
 			return err
 		},
-		itemFields: jsonFields(caseStudyListItemJSON{}),
+		itemFields: jsonFields(caseStudyJSON{}),
+		listFields: jsonFields(caseStudyListItemJSON{}),
 		markdown:   map[string]string{"challenge": "challenge_html", "solution": "solution_html", "results": "results_html"},
 	}
 }
@@ -117,7 +124,8 @@ func pageAPI() entryAPI {
 			q.Parent, err = queryText(c, "parent")
 			return err
 		},
-		itemFields:  jsonFields(pageListItemJSON{}),
+		itemFields:  jsonFields(pageJSON{}),
+		listFields:  jsonFields(pageListItemJSON{}),
 		markdown:    map[string]string{"body": "html"},
 		sorts:       []string{"menu_order", "-menu_order"},
 		defaultSort: "menu_order",

@@ -44,6 +44,7 @@ func pageFieldsOut(f content.Fields) pageWriteJSON {
 type pageItemJSON struct {
 	ID                 int64        `json:"id"`
 	Slug               string       `json:"slug"`
+	URL                string       `json:"url"`
 	Title              string       `json:"title"`
 	Excerpt            string       `json:"excerpt"`
 	Path               string       `json:"path"`
@@ -66,7 +67,7 @@ func pageItemOut(e content.Entry) pageItemJSON {
 		parent = &e.ParentSlug
 	}
 	return pageItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(), Path: e.Path, Parent: parent,
+		ID: e.ID, Slug: e.Fields.Slug, URL: e.URL, Title: e.Fields.Title, Excerpt: e.Excerpt(), Path: e.Path, Parent: parent,
 		MenuOrder: e.Fields.MenuOrder, CoverImage: pictureOut(e.Cover), ReadingTimeMinutes: e.Derived.ReadingTime,
 		PublishedAt: utc(e.PublishedAt),
 	}
@@ -82,6 +83,7 @@ func pageOut(e content.Entry) pageJSON {
 type adminPageItemJSON struct {
 	ID                 int64        `json:"id"`
 	Slug               string       `json:"slug"`
+	URL                string       `json:"url"` // where the site shows it once published (an SEO preview's address)
 	Title              string       `json:"title"`
 	Excerpt            string       `json:"excerpt"`
 	Path               string       `json:"path"`
@@ -107,7 +109,7 @@ type adminPageJSON struct {
 
 func adminPageItemOut(e content.Entry, viewer auth.Principal) adminPageItemJSON {
 	return adminPageItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(), Path: e.Path,
+		ID: e.ID, Slug: e.Fields.Slug, URL: e.URL, Title: e.Fields.Title, Excerpt: e.Excerpt(), Path: e.Path,
 		ParentID: e.Fields.ParentID, MenuOrder: e.Fields.MenuOrder, CoverImage: pictureOut(e.Cover),
 		ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt), adminMetaJSON: adminMetaOut(e, viewer),
 	}

@@ -45,6 +45,7 @@ func postFieldsOut(f content.Fields, authorID *int64) postWriteJSON {
 type postItemJSON struct {
 	ID                 int64        `json:"id"`
 	Slug               string       `json:"slug"`
+	URL                string       `json:"url"`
 	Title              string       `json:"title"`
 	Excerpt            string       `json:"excerpt"`
 	CoverImage         *pictureJSON `json:"cover_image"`
@@ -63,7 +64,7 @@ type postJSON struct {
 
 func postItemOut(e content.Entry) postItemJSON {
 	return postItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(), CoverImage: pictureOut(e.Cover),
+		ID: e.ID, Slug: e.Fields.Slug, URL: e.URL, Title: e.Fields.Title, Excerpt: e.Excerpt(), CoverImage: pictureOut(e.Cover),
 		Tags: tagsOut(e.Tags), Author: authorOut(e.Author), ReadingTimeMinutes: e.Derived.ReadingTime,
 		PublishedAt: utc(e.PublishedAt), Featured: e.Fields.Featured,
 	}
@@ -79,6 +80,7 @@ func postOut(e content.Entry) postJSON {
 type adminPostItemJSON struct {
 	ID                 int64        `json:"id"`
 	Slug               string       `json:"slug"`
+	URL                string       `json:"url"` // where the site shows it once published (an SEO preview's address)
 	Title              string       `json:"title"`
 	Excerpt            string       `json:"excerpt"`
 	CoverImage         *pictureJSON `json:"cover_image"`
@@ -103,7 +105,7 @@ type adminPostJSON struct {
 
 func adminPostItemOut(e content.Entry, viewer auth.Principal) adminPostItemJSON {
 	return adminPostItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, Title: e.Fields.Title, Excerpt: e.Excerpt(),
+		ID: e.ID, Slug: e.Fields.Slug, URL: e.URL, Title: e.Fields.Title, Excerpt: e.Excerpt(),
 		CoverImage: pictureOut(e.Cover), Tags: tagsOut(e.Tags),
 		Featured: e.Fields.Featured, ReadingTimeMinutes: e.Derived.ReadingTime, PublishedAt: utc(e.PublishedAt),
 		adminMetaJSON: adminMetaOut(e, viewer),

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,7 @@ func publicQuery(c *fiber.Ctx, x entryAPI) (content.Query, []string, error) {
 		return q, nil, err
 	}
 	fields, err := queryList(c, "fields", x.itemFields...)
+	q.Full = slices.ContainsFunc(fields, func(f string) bool { return !slices.Contains(x.listFields, f) })
 	return q, fields, err
 }
 
@@ -70,10 +72,16 @@ func (a *api) publicList(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		items := mapItems(page.Items, x.publicItem)
-		if len(fields) > 0 {
-			for i, item := range items {
-				items[i] = project(item, fields)
+		preview := previewing(c)
+		items := make([]any, len(page.Items))
+		for i, e := range page.Items {
+			switch {
+			case len(fields) > 0: // any field of the full item, html and all: stored rendered, so no extra work
+				items[i] = project(x.publicFull(e), fields, preview, e)
+			case preview:
+				items[i] = withPreviewState(x.publicItem(e), e)
+			default:
+				items[i] = x.publicItem(e)
 			}
 		}
 		return c.JSON(listJSON{Data: items, Meta: pageMeta(page)})
@@ -89,6 +97,9 @@ func (a *api) publicGet(x entryAPI) fiber.Handler {
 		}
 		if err != nil {
 			return err
+		}
+		if previewing(c) {
+			return c.JSON(itemJSON{Data: withPreviewState(x.publicFull(e), e)})
 		}
 		return c.JSON(itemJSON{Data: x.publicFull(e)})
 	}
@@ -107,6 +118,9 @@ func (a *api) related(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if previewing(c) {
+		return c.JSON(itemJSON{Data: mapItems(posts, func(e content.Entry) any { return withPreviewState(a.posts.publicItem(e), e) })})
 	}
 	return c.JSON(itemJSON{Data: mapItems(posts, a.posts.publicItem)})
 }
@@ -161,7 +175,7 @@ func (a *api) search(c *fiber.Ctx) error {
 	}
 	out := make([]searchHitJSON, len(page.Items))
 	for i, h := range page.Items {
-		out[i] = searchHitJSON{Type: h.Type, Slug: h.Slug, Title: h.Title, Excerpt: h.Excerpt, PublishedAt: utc(h.PublishedAt), Snippet: h.Snippet}
+		out[i] = searchHitJSON{Type: h.Type, Slug: h.Slug, URL: h.URL, Title: h.Title, Excerpt: h.Excerpt, PublishedAt: utc(h.PublishedAt), Snippet: h.Snippet}
 	}
 	return c.JSON(searchListJSON{Data: out, Meta: searchMetaJSON{metaJSON: pageMeta(page.Page), TotalCapped: page.Capped}})
 }
@@ -363,8 +377,8 @@ func jsonFields(v any) []string {
 }
 
 // project keeps only the named top-level fields of an item, in the order
-// asked for.
-func project(item any, fields []string) json.RawMessage {
+// asked for; a preview's item (e's) also keeps its preview state.
+func project(item any, fields []string, preview bool, e content.Entry) json.RawMessage {
 	b, _ := json.Marshal(item)
 	var all map[string]json.RawMessage
 	_ = json.Unmarshal(b, &all)
@@ -376,7 +390,38 @@ func project(item any, fields []string) json.RawMessage {
 		k, _ := json.Marshal(f)
 		out = append(append(append(out, k...), ':'), all[f]...)
 	}
-	return append(out, '}')
+	out = append(out, '}')
+	if preview {
+		return withPreviewState(json.RawMessage(out), e)
+	}
+	return out
+}
+
+// previewStateJSON is what a preview answer adds to each item: where the
+// entry stands in the workflow, which the published answers never say.
+type previewStateJSON struct {
+	Status content.Status `json:"status"`
+	// has_unpublished_changes (the working copy against the live version)
+	// belongs here too.
+}
+
+func previewStateOut(e content.Entry) previewStateJSON {
+	return previewStateJSON{Status: e.Status}
+}
+
+// withPreviewState adds e's preview state after an item's own fields.
+func withPreviewState(item any, e content.Entry) json.RawMessage {
+	b, _ := json.Marshal(item)
+	st, _ := json.Marshal(previewStateOut(e))
+	if len(b) < 2 || b[len(b)-1] != '}' || len(st) < 2 {
+		return b
+	}
+	if len(b) > 2 {
+		b[len(b)-1] = ','
+	} else {
+		b = b[:len(b)-1]
+	}
+	return append(b, st[1:]...)
 }
 
 // movedTo answers a request for an old slug with a 301 to path (keeping

@@ -223,16 +223,22 @@ func TestUnknownQueryParametersAreRefused(t *testing.T) {
 	e.do(req{Method: "GET", Path: "/api/v1/posts?key=folio_nonsense"}).want(t, 401, nil)
 }
 
-// TestPartialItemsAreTheirItemsFields: a public list's items are its full
-// item or, with `fields`, a partial one; the partial one must have every
-// field `fields` can name, each the item's own schema, so that a generated
-// client (api/client-check) gets typed fields from either (issue 19: an
-// untyped partial item made every list item an empty object to TypeScript).
+// TestPartialItemsAreTheirItemsFields: a public list's items are its list
+// item or, with `fields`, a partial one; `fields` can name every field of
+// the single item (issue 19: a static build fetches html and all from the
+// lists), so both must have each of them (the partial one none required), each the single
+// item's own schema, so that a generated client (api/client-check) gets
+// typed fields from either (an untyped partial item made every list item
+// an empty object to TypeScript). The preview-only status is in the
+// partial item (a preview adds it) but is not a fields= value.
 func TestPartialItemsAreTheirItemsFields(t *testing.T) {
 	t.Parallel()
 	doc, err := openapi3.NewLoader().LoadFromFile("../../api/openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	dataOf := func(op *openapi3.Operation) *openapi3.SchemaRef {
+		return op.Responses.Status(200).Value.Content.Get("application/json").Schema.Value.Properties["data"]
 	}
 	for _, path := range []string{"/api/v1/posts", "/api/v1/case-studies", "/api/v1/pages"} {
 		op := doc.Paths.Find(path).Get
@@ -243,23 +249,30 @@ func TestPartialItemsAreTheirItemsFields(t *testing.T) {
 				fields = strings.Split(alt, "|")
 			}
 		}
-		items := op.Responses.Status(200).Value.Content.Get("application/json").Schema.Value.Properties["data"].Value.Items
+		single := dataOf(doc.Paths.Find(path + "/{slug}").Get)
+		singleNames := slices.Sorted(maps.Keys(single.Value.Properties))
+		items := dataOf(op).Value.Items
 		if len(items.Value.AnyOf) != 2 {
 			t.Fatalf("%s: items are %d schemas, want the item and the partial item", path, len(items.Value.AnyOf))
 		}
-		full, partial := items.Value.AnyOf[0], items.Value.AnyOf[1]
-		fullNames := slices.Sorted(maps.Keys(full.Value.Properties))
-		if got := slices.Sorted(maps.Keys(partial.Value.Properties)); !slices.Equal(got, fullNames) {
-			t.Errorf("%s: %s has fields %v, %s has %v", path, partial.Ref, got, full.Ref, fullNames)
+		item, partial := items.Value.AnyOf[0], items.Value.AnyOf[1]
+		// The plain item types the single item's fields too (optional), so
+		// that a client reads them from either kind of item.
+		if got := slices.Sorted(maps.Keys(item.Value.Properties)); !slices.Equal(got, singleNames) {
+			t.Errorf("%s: %s has fields %v, %s has %v", path, item.Ref, got, single.Ref, singleNames)
 		}
-		if got := slices.Sorted(slices.Values(fields)); !slices.Equal(got, fullNames) {
-			t.Errorf("%s: fields= takes %v, the item has %v", path, got, fullNames)
+		if got := slices.Sorted(maps.Keys(partial.Value.Properties)); !slices.Equal(got, singleNames) {
+			t.Errorf("%s: %s has fields %v, %s has %v", path, partial.Ref, got, single.Ref, singleNames)
+		}
+		selectable := slices.DeleteFunc(slices.Clone(singleNames), func(n string) bool { return n == "status" })
+		if got := slices.Sorted(slices.Values(fields)); !slices.Equal(got, selectable) {
+			t.Errorf("%s: fields= takes %v, the single item has %v (status aside)", path, got, selectable)
 		}
 		if len(partial.Value.Required) != 0 || partial.Value.MinProps != 1 {
 			t.Errorf("%s: %s requires %v (min %d properties), want none required and at least one", path, partial.Ref, partial.Value.Required, partial.Value.MinProps)
 		}
 		for name, s := range partial.Value.Properties {
-			if want := full.Ref + "/properties/" + name; s.Ref != want {
+			if want := single.Ref + "/properties/" + name; s.Ref != want {
 				t.Errorf("%s: %s.%s is %q, want a $ref to %s", path, partial.Ref, name, s.Ref, want)
 			}
 		}

@@ -3,6 +3,7 @@
 
 export interface components {
   schemas: {
+    GhostAnswer: { [key: string]: unknown };
     Error: {
       error: {
         code: string;
@@ -317,6 +318,7 @@ export interface components {
     PartialPostItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       excerpt?: string;
       cover_image?: components["schemas"]["Picture"] | null;
@@ -324,12 +326,23 @@ export interface components {
       author?: components["schemas"]["Author"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
-      updated_at?: string;
       featured?: boolean;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     PartialCaseStudyItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       client?: string;
       industry?: string;
@@ -342,11 +355,24 @@ export interface components {
       logo?: components["schemas"]["Picture"] | null;
       featured?: boolean;
       published_at?: string | null;
+      challenge_html?: string;
+      solution_html?: string;
+      results_html?: string;
+      testimonial?: components["schemas"]["Testimonial"] | null;
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      reading_time_minutes?: number;
       updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     PartialPageItem: {
       id?: number;
       slug?: string;
+      url?: string;
       title?: string;
       excerpt?: string;
       path?: string;
@@ -355,11 +381,22 @@ export interface components {
       cover_image?: components["schemas"]["Picture"] | null;
       reading_time_minutes?: number;
       published_at?: string | null;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
       updated_at?: string;
+      status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
     };
     SearchHit: {
       type: "post" | "case_study" | "page";
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       published_at: components["schemas"]["NullableTime"];
@@ -442,6 +479,7 @@ export interface components {
     PostItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       cover_image: components["schemas"]["NullablePicture"];
@@ -451,10 +489,21 @@ export interface components {
       published_at: components["schemas"]["NullableTime"];
       featured: boolean;
       updated_at: string;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      status?: components["schemas"]["Status"];
     };
     Post: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       cover_image: components["schemas"]["NullablePicture"];
@@ -468,10 +517,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       word_count: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminPostItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -494,6 +545,7 @@ export interface components {
     AdminPost: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -522,6 +574,7 @@ export interface components {
     AdminPostSpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       status: components["schemas"]["Status"];
       excerpt: string;
@@ -599,6 +652,7 @@ export interface components {
     PageItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -608,10 +662,21 @@ export interface components {
       reading_time_minutes: number;
       published_at: components["schemas"]["NullableTime"];
       updated_at: string;
+      html?: string;
+      toc?: components["schemas"]["Heading"][];
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      word_count?: number;
+      status?: components["schemas"]["Status"];
     };
     Page: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -625,10 +690,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       word_count: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminPageItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -652,6 +719,7 @@ export interface components {
     AdminPage: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -681,6 +749,7 @@ export interface components {
     AdminPageSpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       excerpt: string;
       path: string;
@@ -750,6 +819,7 @@ export interface components {
     CaseStudyItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -763,10 +833,23 @@ export interface components {
       featured: boolean;
       updated_at: string;
       published_at: components["schemas"]["NullableTime"];
+      challenge_html?: string;
+      solution_html?: string;
+      results_html?: string;
+      testimonial?: components["schemas"]["Testimonial"] | null;
+      seo?: {
+        meta_title: string;
+        meta_description: string;
+        canonical_url: string;
+        og_image: string;
+      };
+      reading_time_minutes?: number;
+      status?: components["schemas"]["Status"];
     };
     CaseStudy: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -786,10 +869,12 @@ export interface components {
       seo: components["schemas"]["SEO"];
       reading_time_minutes: number;
       updated_at: string;
+      status?: components["schemas"]["Status"];
     };
     AdminCaseStudyItem: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -817,6 +902,7 @@ export interface components {
     AdminCaseStudy: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -854,6 +940,7 @@ export interface components {
     AdminCaseStudySpliced: {
       id: number;
       slug: string;
+      url: string;
       title: string;
       client: string;
       industry: string;
@@ -974,6 +1061,7 @@ export interface components {
       id: number;
       name: string;
       scope: "content" | "preview";
+      format: "folio" | "ghost";
       prefix: string;
       created_at: string;
       last_used_at: components["schemas"]["NullableTime"];
@@ -1276,6 +1364,45 @@ export interface paths {
   };
   "/api/v1/admin/webhooks/{id}/ping": {
     post: operations["pingWebhook"];
+  };
+  "/ghost/api/content/posts/": {
+    get: operations["ghostBrowsePosts"];
+  };
+  "/ghost/api/content/posts/slug/{slug}/": {
+    get: operations["ghostReadPostsBySlug"];
+  };
+  "/ghost/api/content/posts/{id}/": {
+    get: operations["ghostReadPostsById"];
+  };
+  "/ghost/api/content/pages/": {
+    get: operations["ghostBrowsePages"];
+  };
+  "/ghost/api/content/pages/slug/{slug}/": {
+    get: operations["ghostReadPagesBySlug"];
+  };
+  "/ghost/api/content/pages/{id}/": {
+    get: operations["ghostReadPagesById"];
+  };
+  "/ghost/api/content/tags/": {
+    get: operations["ghostBrowseTags"];
+  };
+  "/ghost/api/content/tags/slug/{slug}/": {
+    get: operations["ghostReadTagsBySlug"];
+  };
+  "/ghost/api/content/tags/{id}/": {
+    get: operations["ghostReadTagsById"];
+  };
+  "/ghost/api/content/authors/": {
+    get: operations["ghostBrowseAuthors"];
+  };
+  "/ghost/api/content/authors/slug/{slug}/": {
+    get: operations["ghostReadAuthorsBySlug"];
+  };
+  "/ghost/api/content/authors/{id}/": {
+    get: operations["ghostReadAuthorsById"];
+  };
+  "/ghost/api/content/settings/": {
+    get: operations["ghostSettings"];
   };
 }
 
@@ -2731,6 +2858,7 @@ export interface operations {
     requestBody: {
       name: string;
       scope: "content" | "preview";
+      format?: "folio" | "ghost";
     };
     responses: {
       201: {
@@ -2738,6 +2866,7 @@ export interface operations {
           id: number;
           name: string;
           scope: "content" | "preview";
+          format: "folio" | "ghost";
           prefix: string;
           created_at: string;
           last_used_at: components["schemas"]["NullableTime"];
@@ -2927,6 +3056,648 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+    };
+  };
+  ghostBrowsePosts: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPostsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPostsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowsePages: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPagesBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPagesById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowseTags: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadTagsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadTagsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowseAuthors: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadAuthorsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadAuthorsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostSettings: {
+    query: {
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
     };
   };
 }
