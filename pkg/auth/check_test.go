@@ -194,6 +194,26 @@ func entryChecks(typ content.Type, readers, writers string) []check {
 			_, err := s.content.Apply(ctx, p, typ, s.entry(t, typ).ID, content.ActionPublish, content.ActionOptions{})
 			return err
 		}},
+		{name("ImportWorkingCopy"), strings.TrimSuffix(writers, " author"), func(t *testing.T, s *services, p auth.Principal) error {
+			e := s.entry(t, typ)
+			if _, err := s.content.Apply(ctx, auth.System, typ, e.ID, content.ActionPublish, content.ActionOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.content.ImportWorkingCopy(ctx, p, typ, e.ID, content.Fields{Title: "Changed", Slug: e.Fields.Slug}, nil)
+			return err
+		}},
+		{name("Discard"), strings.TrimSuffix(writers, " author"), func(t *testing.T, s *services, p auth.Principal) error {
+			e := s.entry(t, typ)
+			live, err := s.content.Apply(ctx, auth.System, typ, e.ID, content.ActionPublish, content.ActionOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.content.Update(ctx, auth.System, typ, e.ID, live.Version, content.Input{Fields: content.Fields{Title: "Changed"}}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.content.Discard(ctx, p, typ, e.ID)
+			return err
+		}},
 		{name("Trash"), strings.TrimSuffix(writers, " author"), func(t *testing.T, s *services, p auth.Principal) error {
 			_, err := s.content.Trash(ctx, p, typ, s.entry(t, typ).ID)
 			return err
@@ -378,6 +398,7 @@ var uncheckedMethods = map[string]string{
 	"content.Service.ListPublishedAny": "public read: live content only (the Ghost Content API)",
 	"content.Service.Search":           "public read: live content only",
 	"content.Service.All":              "folio's own: the export command",
+	"content.Service.Working":          "folio's own: the export command",
 	"content.Service.PublishDue":       "folio's own: a background job",
 	"content.Service.PurgeTrash":       "folio's own: a background job",
 	"content.Service.PruneRevisions":   "folio's own: a background job",

@@ -13,11 +13,13 @@ const (
 	ActionDelete  Action = "delete"  // move it to the trash
 	ActionRestore Action = "restore" // bring it back from the trash
 	ActionPurge   Action = "purge"   // delete it for good
+	// ActionDiscard drops a live entry's unpublished changes (Discard).
+	ActionDiscard Action = "discard"
 )
 
 // EntryActions lists every action AllowedActions may name, in the order
 // it names them (the order of an editor's toolbar).
-var EntryActions = append([]Action{ActionUpdate}, append(slices.Clone(Actions), ActionDelete, ActionRestore, ActionPurge)...)
+var EntryActions = append([]Action{ActionUpdate}, append(slices.Clone(Actions), ActionDiscard, ActionDelete, ActionRestore, ActionPurge)...)
 
 // AllowedActions lists what actor may do to e now: each action whose
 // permission the one check (auth.Allowed) grants actor on e, and that e's
@@ -47,9 +49,16 @@ func AllowedActions(actor auth.Principal, e Entry) []Action {
 	}
 	for _, a := range Actions {
 		tr := transitions[a]
-		if slices.Contains(tr.from, e.Status) && may(tr.perm(k.Perms)) {
+		from := slices.Contains(tr.from, e.Status)
+		if a == ActionPublish && e.HasUnpublishedChanges {
+			from = true // a live entry with changes: publishing them
+		}
+		if from && may(tr.perm(k.Perms)) {
 			out = append(out, a)
 		}
+	}
+	if e.HasUnpublishedChanges && may(k.Perms.Publish) {
+		out = append(out, ActionDiscard)
 	}
 	if may(k.Perms.Delete) {
 		out = append(out, ActionDelete)

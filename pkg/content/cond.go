@@ -38,7 +38,7 @@ func (c Cond) store() store.Cond {
 // with their bodies when full. ListPublished is this with one type: the
 // public lists have one definition of what they show.
 func (s *Service) ListPublishedAny(ctx context.Context, types []Type, q Query, full, preview bool) (Page[Entry], error) {
-	q.Statuses, q.Q, q.AuthorID = nil, "", nil
+	q.Statuses, q.Q, q.AuthorID, q.Unpublished = nil, "", nil, false
 	f := q.filter(types...)
 	f.Full = f.Full || full // q.Full: a public list asked for fields=html…
 	if !preview {

@@ -61,7 +61,7 @@ func fromRow(row store.EntryRow) (Entry, error) {
 	e := Entry{
 		ID: row.ID, Type: Type(row.Type), Status: Status(row.Status), PublishedAt: row.PublishedAt,
 		Version: row.Version, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, TrashedAt: row.TrashedAt,
-		FirstPublishedAt: row.FirstPublishedAt,
+		FirstPublishedAt: row.FirstPublishedAt, LiveVersion: row.LiveVersion,
 		Fields: Fields{
 			Slug: row.Slug, Title: row.Title, Featured: row.Featured,
 			Prose:      Prose{Excerpt: row.Excerpt, Body: row.Body},

@@ -67,7 +67,14 @@ func (s *Service) announce(tx *store.Tx, before *store.EntryRow, after store.Ent
 	default:
 		return nil
 	}
-	data, err := s.eventData(tx.Reader, after)
+	shown := after
+	if verb == webhook.Unpublished {
+		// What disappears is what the public saw: its address, not that of
+		// a working copy folded into the entry as it left (a new slug).
+		shown = *before
+		shown.Status = after.Status
+	}
+	data, err := s.eventData(tx.Reader, shown)
 	if err != nil {
 		return err
 	}

@@ -61,21 +61,31 @@ func (s *Service) DetachMedia(tx *store.Tx, typ string, entryID, mediaID int64) 
 var inlineMedia = regexp.MustCompile(`/media/(?:originals|variants)/[0-9a-f]{2}/[0-9a-f]{2}/([0-9a-f]{64})`)
 
 // trackMedia records which media items an entry uses, in the transaction
-// of the save: its cover and logo, and images its Markdown links to.
-func trackMedia(tx *store.Tx, k *Spec, entryID int64, f Fields) error {
+// of the save: its cover and logo, and images its Markdown links to, in f
+// and in also (a live entry's live version, which still shows its own).
+func trackMedia(tx *store.Tx, k *Spec, entryID int64, f Fields, also ...Fields) error {
 	var uses []store.MediaUse
-	for _, p := range k.pictures(&f) {
-		if img := *p.img; img != nil && img.MediaID != 0 {
-			uses = append(uses, store.MediaUse{MediaID: img.MediaID, Field: p.field})
+	seen := map[store.MediaUse]bool{}
+	add := func(u store.MediaUse) {
+		if !seen[u] {
+			seen[u] = true
+			uses = append(uses, u)
 		}
 	}
 	var shas []string
 	shaField := map[string]string{}
-	for field, md := range k.markdown(f) {
-		for _, m := range inlineMedia.FindAllStringSubmatch(md, -1) {
-			if _, ok := shaField[m[1]]; !ok {
-				shas = append(shas, m[1])
-				shaField[m[1]] = field
+	for _, f := range append([]Fields{f}, also...) {
+		for _, p := range k.pictures(&f) {
+			if img := *p.img; img != nil && img.MediaID != 0 {
+				add(store.MediaUse{MediaID: img.MediaID, Field: p.field})
+			}
+		}
+		for field, md := range k.markdown(f) {
+			for _, m := range inlineMedia.FindAllStringSubmatch(md, -1) {
+				if _, ok := shaField[m[1]]; !ok {
+					shas = append(shas, m[1])
+					shaField[m[1]] = field
+				}
 			}
 		}
 	}
@@ -84,7 +94,7 @@ func trackMedia(tx *store.Tx, k *Spec, entryID int64, f Fields) error {
 		return err
 	}
 	for sha, id := range ids {
-		uses = append(uses, store.MediaUse{MediaID: id, Field: shaField[sha]})
+		add(store.MediaUse{MediaID: id, Field: shaField[sha]})
 	}
 	return tx.SetMediaUses(entryID, uses)
 }

@@ -25,6 +25,7 @@ type Query struct {
 	After        *time.Time
 	Before       *time.Time
 	ChangedAfter *time.Time // updated_after: entries saved after this time
+	Unpublished  bool       // admin only: only live entries with unpublished changes
 	Where        *Cond      // a condition tree (the Ghost Content API's filter)
 	Sort         string
 	Page         int
@@ -38,7 +39,7 @@ type Query struct {
 func (q Query) filter(types ...Type) store.EntryFilter {
 	f := store.EntryFilter{
 		Search: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
-		Industry: q.Industry, Technology: q.Technology, ParentSlug: q.Parent, After: q.After, Before: q.Before, UpdatedAfter: q.ChangedAfter, Sort: q.Sort,
+		Industry: q.Industry, Technology: q.Technology, ParentSlug: q.Parent, After: q.After, Before: q.Before, UpdatedAfter: q.ChangedAfter, Unpublished: q.Unpublished, Sort: q.Sort,
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, Full: q.Full,
 	}
 	if q.Where != nil {
@@ -201,6 +202,9 @@ func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (st
 		return r.VisibleEntryBySlug(string(t), slug, s.now())
 	}
 	row, err := r.EntryBySlug(string(t), slug)
+	if store.IsNotFound(err) {
+		row, err = r.EntryByWorkingSlug(string(t), slug) // a live entry's new slug, not live yet
+	}
 	if err == nil && row.TrashedAt != nil {
 		return store.EntryRow{}, errNotFound(t)
 	}
@@ -248,7 +252,7 @@ func (s *Service) Related(ctx context.Context, slug string, limit int, preview b
 	if err != nil {
 		return nil, err
 	}
-	return s.hydrate(r, rows)
+	return s.hydrateAt(r, rows, at)
 }
 
 // Latest returns the n newest published posts with their bodies, for feeds.
@@ -350,11 +354,18 @@ func (s *Service) hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error
 
 // hydrateAt is hydrate for what the public sees at time at (nil: the
 // admin's view, or a preview): what a type adds from other records is made
-// from those the public may see then.
+// from those the public may see then. The public sees live versions; the
+// admin and previews see working copies.
 func (s *Service) hydrateAt(r store.Reader, rows []store.EntryRow, at *time.Time) ([]Entry, error) {
-	entries, err := hydrate(r, rows)
+	entries, err := hydrate(r, rows, at == nil)
 	if err != nil {
 		return nil, err
+	}
+	now := s.now()
+	for i := range entries {
+		if !entries[i].liveAt(now) {
+			entries[i].LiveVersion = nil
+		}
 	}
 	if err := attachAll(r, entries, at); err != nil {
 		return nil, err
@@ -366,21 +377,38 @@ func (s *Service) hydrateAt(r store.Reader, rows []store.EntryRow, at *time.Time
 }
 
 // hydrate converts rows and attaches their tags and authors, with one query
-// for each, however many rows there are.
-func hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error) {
+// for each, however many rows there are. With working, an entry that has
+// a working copy is read as its working copy (the admin's view); without,
+// as the rows hold it (the live version, the public's view).
+func hydrate(r store.Reader, rows []store.EntryRow, working bool) ([]Entry, error) {
 	ids := make([]int64, 0, len(rows))
-	var userIDs []int64
 	for _, row := range rows {
 		ids = append(ids, row.ID)
+	}
+	tags, err := r.EntryTags(ids)
+	if err != nil {
+		return nil, err
+	}
+	var work map[int64]store.WorkingCopy
+	if working {
+		if work, err = r.WorkingCopies(ids); err != nil {
+			return nil, err
+		}
+		rows = slices.Clone(rows)
+		for i, row := range rows {
+			if w, ok := work[row.ID]; ok {
+				rows[i] = withWorking(row, w)
+				tags[row.ID] = entryTags(row.ID, w.Tags)
+			}
+		}
+	}
+	var userIDs []int64
+	for _, row := range rows {
 		for _, u := range []*int64{row.AuthorID, row.UpdatedBy} {
 			if u != nil && !slices.Contains(userIDs, *u) {
 				userIDs = append(userIDs, *u)
 			}
 		}
-	}
-	tags, err := r.EntryTags(ids)
-	if err != nil {
-		return nil, err
 	}
 	users, err := r.UsersByID(userIDs)
 	if err != nil {
@@ -392,6 +420,7 @@ func hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error) {
 		if err != nil {
 			return nil, err
 		}
+		_, e.HasUnpublishedChanges = work[row.ID]
 		e.Tags = make([]Tag, 0, len(tags[row.ID]))
 		for _, t := range tags[row.ID] {
 			e.Tags = append(e.Tags, Tag{ID: t.TagID, Slug: t.Slug, Name: t.Name})

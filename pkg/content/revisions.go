@@ -38,6 +38,9 @@ type Revision struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Snapshot  *Snapshot // only when one revision is asked for
+	// WentLiveAt is when the state this revision holds became the live
+	// version; nil when it never did.
+	WentLiveAt *time.Time
 }
 
 // Summary says in a few words what the revision did.
@@ -64,6 +67,8 @@ func (r Revision) Summary() string {
 		return "Moved to the trash"
 	case "untrash":
 		return "Restored from the trash"
+	case "discard":
+		return "Discarded the unpublished changes"
 	}
 	verb := map[string]string{"publish": "Published", "unpublish": "Unpublished", "schedule": "Scheduled",
 		"unschedule": "Unscheduled", "submit": "Submitted for review", "archive": "Archived"}[r.Kind]
@@ -78,7 +83,7 @@ func (r Revision) Summary() string {
 // AutosaveWindow old and nothing else was saved since; everything else
 // starts a new revision.
 func addRevision(tx *store.Tx, actor auth.Principal, row store.EntryRow, kind string) error {
-	cur, err := hydrate(tx.Reader, []store.EntryRow{row})
+	cur, err := hydrate(tx.Reader, []store.EntryRow{row}, true)
 	if err != nil {
 		return err
 	}
@@ -243,7 +248,7 @@ func revisionsFromRows(r store.Reader, rows []store.RevisionRow) ([]Revision, er
 	}
 	out := make([]Revision, len(rows))
 	for i, row := range rows {
-		rev := Revision{ID: row.ID, EntryID: row.EntryID, Version: row.Version, Kind: row.Kind, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
+		rev := Revision{ID: row.ID, EntryID: row.EntryID, Version: row.Version, Kind: row.Kind, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, WentLiveAt: row.WentLiveAt}
 		_ = json.Unmarshal([]byte(row.Changed), &rev.Changed)
 		if rev.Changed == nil {
 			rev.Changed = []string{}

@@ -159,16 +159,28 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 	if err != nil {
 		return Entry{}, err
 	}
+	now := s.now()
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		row, err := entryFor(tx, actor, k.Perms.Update, t, id)
+		live, err := entryFor(tx, actor, k.Perms.Update, t, id)
 		if err != nil {
 			return err
 		}
-		if base != nil && row.Version != *base {
-			return staleVersion(tx, row)
+		if base != nil && live.Version != *base {
+			return staleVersion(tx, live)
 		}
-		if row.TrashedAt != nil {
+		if live.TrashedAt != nil {
 			return errInTrash(k)
+		}
+		// A live entry's save goes to its working copy; the public keeps
+		// seeing the live row until the working copy is published.
+		isLive := liveRow(live, now)
+		row := live
+		w, hasWork, err := tx.WorkingCopy(id)
+		if err != nil {
+			return err
+		}
+		if hasWork {
+			row = withWorking(live, w)
 		}
 		before := row
 		if err := setAuthor(tx, actor, k, &row, in.AuthorID); err != nil {
@@ -179,7 +191,7 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		}
 		// A save that changes nothing (Save pressed twice, a restore of the
 		// current text) stores nothing: no version, no revision, no event.
-		if same, err := unchanged(tx, before, row.AuthorID, f); err != nil || same {
+		if same, err := unchanged(tx, before, row.AuthorID, f, hasWork); err != nil || same {
 			return err
 		}
 		if err := claimSlug(ctx, tx, t, &f, id); err != nil {
@@ -188,10 +200,13 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 		if err := k.checkIn(tx, id, f); err != nil {
 			return err
 		}
-		if err := keepOldSlug(tx, row, f.Slug); err != nil {
+		if err := checkMediaRefs(tx, k, f); err != nil {
 			return err
 		}
-		if err := checkMediaRefs(tx, k, f); err != nil {
+		if isLive {
+			return s.saveWorking(tx, actor, k, live, row, f, d, kind, details)
+		}
+		if err := keepOldSlug(tx, row, f.Slug); err != nil {
 			return err
 		}
 		if public(Status(row.Status)) {
@@ -220,10 +235,63 @@ func (s *Service) save(ctx context.Context, actor auth.Principal, t Type, id int
 	return s.load(ctx, t, id)
 }
 
+// saveWorking stores fields f (rendered as d) as the working copy of the
+// live entry live, whose admin view is row: a new version and a revision,
+// no change the public sees and no event. A working copy saved back to
+// exactly the live version is dropped (nothing is left to publish). Alt
+// text and the old slug's alias wait for publishing, as for a draft.
+func (s *Service) saveWorking(tx *store.Tx, actor auth.Principal, k *Spec, live, row store.EntryRow, f Fields, d Derived, kind string, details map[string]any) error {
+	liveFields, err := fieldsOf(tx.Reader, live)
+	if err != nil {
+		return err
+	}
+	if err := toRow(&row, k.Type, f, d); err != nil {
+		return err
+	}
+	row.UpdatedBy = actorID(actor)
+	if same, err := unchanged(tx, live, row.AuthorID, f, false); err != nil {
+		return err
+	} else if same {
+		if err := tx.DeleteWorkingCopy(live.ID); err != nil {
+			return err
+		}
+		if err := tx.BumpVersion(live.Type, live.ID, live.Version); err != nil {
+			return err
+		}
+		row = live
+		row.Version++
+	} else if err := tx.SaveWorkingCopy(&row, tagRows(f.Tags), live.Version); err != nil {
+		return err
+	}
+	// The media both versions use stay in use: the live one still shows them.
+	if err := trackMedia(tx, k, live.ID, f, liveFields); err != nil {
+		return err
+	}
+	if err := addRevision(tx, actor, row, kind); err != nil {
+		return err
+	}
+	if details == nil {
+		details = map[string]any{}
+	}
+	details["version"], details["working_copy"] = row.Version, true
+	return audit(tx, actor, k.Type, "update", row.ID, details)
+}
+
+// fieldsOf returns the fields of the entry in row exactly as the row holds
+// them (its live version, for a live entry), with its tags.
+func fieldsOf(r store.Reader, row store.EntryRow) (Fields, error) {
+	cur, err := hydrate(r, []store.EntryRow{row}, false)
+	if err != nil {
+		return Fields{}, err
+	}
+	return cur[0].Fields, nil
+}
+
 // unchanged reports whether saving fields f with author authorID would
-// store exactly what row holds: the same snapshot a revision would take.
-func unchanged(tx *store.Tx, row store.EntryRow, authorID *int64, f Fields) (bool, error) {
-	cur, err := hydrate(tx.Reader, []store.EntryRow{row})
+// store exactly what row holds (with working, its working copy if it has
+// one): the same snapshot a revision would take.
+func unchanged(tx *store.Tx, row store.EntryRow, authorID *int64, f Fields, working bool) (bool, error) {
+	cur, err := hydrate(tx.Reader, []store.EntryRow{row}, working)
 	if err != nil {
 		return false, err
 	}

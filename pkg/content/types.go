@@ -131,10 +131,15 @@ type Entry struct {
 	// FirstPublishedAt is when the entry first went live; set once, kept
 	// through unpublishing (its old slugs keep redirecting from then on).
 	FirstPublishedAt *time.Time
-	Author           *Author // nil when the user was deleted
-	Fields           Fields
-	Derived          Derived
-	Tags             []Tag // Fields.Tags resolved to slugs and names, in order
+	// LiveVersion is the version the public sees (nil: none, it is not
+	// live), and HasUnpublishedChanges whether the entry (read for the
+	// admin, or a preview) is a working copy that differs from it.
+	LiveVersion           *int
+	HasUnpublishedChanges bool
+	Author                *Author // nil when the user was deleted
+	Fields                Fields
+	Derived               Derived
+	Tags                  []Tag // Fields.Tags resolved to slugs and names, in order
 	// Cover and Logo are Fields.CoverImage and Fields.Logo resolved.
 	Cover *Picture
 	Logo  *Picture

@@ -78,7 +78,7 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		case err != nil:
 			return err
 		default:
-			cur, err := hydrate(tx.Reader, []store.EntryRow{row})
+			cur, err := hydrate(tx.Reader, []store.EntryRow{row}, false)
 			if err != nil {
 				return err
 			}
@@ -102,6 +102,14 @@ func (s *Service) Upsert(ctx context.Context, actor auth.Principal, t Type, rec 
 		}
 		if err := toRow(&row, t, f, d); err != nil {
 			return err
+		}
+		row.LiveVersion = nil
+		if public(rec.Status) {
+			v := row.Version + 1 // InsertEntry makes a new row version 1
+			if outcome == Created {
+				v = 1
+			}
+			row.LiveVersion = &v
 		}
 		if outcome == Created {
 			err = tx.InsertEntry(&row)
@@ -162,12 +170,65 @@ func equalID(a, b *int64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
-// All returns every entry of type t with all its fields, by id, for export.
+// All returns every entry of type t with all its fields, by id, for export:
+// a live entry as its live version (its working copy is Working's), so that
+// importing the export never publishes unpublished changes.
 func (s *Service) All(ctx context.Context, t Type) ([]Entry, error) {
 	r := s.Store.Read(ctx)
 	rows, err := r.AllEntries(string(t))
 	if err != nil {
 		return nil, err
 	}
-	return s.hydrate(r, rows)
+	entries, err := hydrate(r, rows, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := attachAll(r, entries, nil); err != nil {
+		return nil, err
+	}
+	return entries, s.resolvePictures(r, entries)
+}
+
+// Working returns the working copies of the live entries of type t that
+// have unpublished changes, by id, for export (All has their live
+// versions).
+func (s *Service) Working(ctx context.Context, t Type) ([]Entry, error) {
+	r := s.Store.Read(ctx)
+	rows, err := r.AllEntries(string(t))
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.hydrate(r, rows)
+	if err != nil {
+		return nil, err
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if e.HasUnpublishedChanges {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// ImportWorkingCopy stores fields (and author) as the working copy of the
+// live entry id, as a save would (an import of an export's working copy):
+// equal to the live version, it leaves none. An entry that is not live has
+// no working copy apart from itself: a validation error.
+func (s *Service) ImportWorkingCopy(ctx context.Context, actor auth.Principal, t Type, id int64, fields Fields, authorID *int64) (Entry, error) {
+	k, err := specOf(t)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := authorize(actor, k.Perms.Update, nil); err != nil {
+		return Entry{}, err
+	}
+	cur, err := s.load(ctx, t, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if !cur.liveAt(s.now()) {
+		return Entry{}, errs.Validationf("working_copy_of", "the %s is not live: a working copy is only kept beside a live version", k.Noun)
+	}
+	return s.save(ctx, actor, t, id, nil, Input{Fields: fields, AuthorID: authorID}, "import", map[string]any{"working_copy": true})
 }

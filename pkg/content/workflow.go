@@ -90,6 +90,11 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 		if row.TrashedAt != nil {
 			return errInTrash(k)
 		}
+		if a == ActionPublish && liveRow(row, now) {
+			// Its unpublished changes, if any: without, nothing happens
+			// (a 200, though allowed_actions lists publish only with changes).
+			return s.publishChanges(tx, actor, k, row)
+		}
 		if !slices.Contains(tr.from, Status(row.Status)) {
 			return errs.Newf(errs.Conflict, "invalid_transition", "Cannot %s a %s whose status is %s.", a, k.Noun, row.Status).
 				With("status", row.Status)
@@ -105,6 +110,13 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 		}
 		details["from"] = row.Status
 		before := row
+		if !public(tr.to) {
+			// Leaving the public: the working copy becomes the entry, so
+			// nothing written is lost.
+			if row, err = s.foldWorking(tx, k, row); err != nil {
+				return err
+			}
+		}
 		row.Status = string(tr.to)
 		switch tr.to {
 		case Published:
@@ -123,11 +135,23 @@ func (s *Service) Apply(ctx context.Context, actor auth.Principal, t Type, id in
 		case Draft, InReview:
 			row.PublishedAt = nil
 		}
+		if public(tr.to) {
+			v := row.Version + 1
+			row.LiveVersion = &v
+		} else {
+			row.LiveVersion = nil
+		}
 		row.UpdatedBy = actorID(actor)
 		if err := tx.UpdateEntry(&row, row.Version); err != nil {
 			return err
 		}
-		return s.record(tx, actor, &before, row, string(a), details)
+		if err := s.record(tx, actor, &before, row, string(a), details); err != nil {
+			return err
+		}
+		if tr.to == Published {
+			return markWentLive(tx, row.ID, tx.Now())
+		}
+		return nil
 	})
 	if err != nil {
 		return Entry{}, err
@@ -238,9 +262,13 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 			}
 			before := row
 			before.Status = string(Scheduled)
-			return s.record(tx, auth.System, &before, row, "publish", map[string]any{
+			err = s.record(tx, auth.System, &before, row, "publish", map[string]any{
 				"from": "scheduled", "scheduled_for": d.PublishedAt, "published_at": tx.Now(), "by": "schedule",
 			})
+			if err != nil {
+				return err
+			}
+			return markWentLive(tx, row.ID, *d.PublishedAt) // the read path showed it from then on
 		})
 		if err != nil {
 			return n, fmt.Errorf("publish scheduled %s %d: %w", d.Type, d.ID, err)

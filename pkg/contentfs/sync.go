@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/folio-cms/folio/pkg/auth"
 	"github.com/folio-cms/folio/pkg/content"
@@ -54,8 +55,29 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 		file File
 	}
 	var items []item
+	var working []workingFile
 	var problems []error
 	for _, t := range content.Types {
+		wpaths, err := filepath.Glob(filepath.Join(dir, Dir(t), workingDir, "*.md"))
+		if err != nil {
+			return Report{}, err
+		}
+		sort.Strings(wpaths)
+		for _, p := range wpaths {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return Report{}, err
+			}
+			f, err := Parse(t, data)
+			if err == nil {
+				err = content.Check(t, f.Fields)
+			}
+			if err != nil {
+				problems = append(problems, &FileError{Path: p, Err: err})
+				continue
+			}
+			working = append(working, workingFile{path: p, Of: strings.TrimSuffix(filepath.Base(p), ".md"), file: f})
+		}
 		paths, err := filepath.Glob(filepath.Join(dir, Dir(t), "*.md"))
 		if err != nil {
 			return Report{}, err
@@ -124,6 +146,11 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 		rep.Counts[outcome]++
 		rep.Files++
 	}
+	for _, w := range working {
+		if err := s.importWorking(ctx, w, ids, &rep); err != nil {
+			return rep, err
+		}
+	}
 	if hasSite {
 		outcome, err := s.importSite(ctx, site)
 		if err != nil {
@@ -133,6 +160,50 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 		rep.Files++
 	}
 	return rep, nil
+}
+
+// workingDir is the folder, inside a type's folder, of the working copies
+// of live entries with unpublished changes, each named after its entry's
+// live slug (posts/working/launch.md is the working copy of
+// posts/launch.md).
+const workingDir = "working"
+
+// workingFile is the working copy of the live entry with slug Of.
+type workingFile struct {
+	path string
+	Of   string
+	file File
+}
+
+// importWorking stores the working copy in w beside the live version of
+// the entry this import stored at its slug.
+func (s *Sync) importWorking(ctx context.Context, w workingFile, ids map[content.Type]map[string]int64, rep *Report) error {
+	t := w.file.Type
+	id, ok := ids[t][w.Of]
+	if !ok {
+		return &FileError{Path: w.path, Err: fmt.Errorf("a working copy of %q, but no %s file has that slug", w.Of, content.SpecOf(t).Noun)}
+	}
+	if p := w.file.Parent; p != "" {
+		pid, ok := ids[t][p]
+		if !ok {
+			return &FileError{Path: w.path, Err: fmt.Errorf("parent %q: no file has that slug", p)}
+		}
+		w.file.Fields.ParentID = &pid
+	}
+	var author *int64
+	if w.file.Author != "" {
+		u, err := s.Auth.EnsureAuthor(ctx, w.file.Author)
+		if err != nil {
+			return &FileError{Path: w.path, Err: fmt.Errorf("author %q: %w", w.file.Author, err)}
+		}
+		author = &u.ID
+	}
+	if _, err := s.Content.ImportWorkingCopy(ctx, auth.System, t, id, w.file.Fields, author); err != nil {
+		return &FileError{Path: w.path, Err: err}
+	}
+	rep.Counts[content.Updated]++
+	rep.Files++
+	return nil
 }
 
 // Export writes every entry of every type to dir in the import format, one
@@ -155,6 +226,10 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
+		working, err := s.Content.Working(ctx, t)
+		if err != nil {
+			return rep, err
+		}
 		sub := filepath.Join(dir, Dir(t))
 		if err := os.MkdirAll(sub, 0o755); err != nil {
 			return rep, err
@@ -163,7 +238,16 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 		for _, e := range entries {
 			slugs[e.ID] = e.Fields.Slug
 		}
-		for _, e := range entries {
+		liveSlug := make(map[int64]string, len(working))
+		for _, e := range working {
+			liveSlug[e.ID] = slugs[e.ID]
+		}
+		if len(working) > 0 {
+			if err := os.MkdirAll(filepath.Join(sub, workingDir), 0o755); err != nil {
+				return rep, err
+			}
+		}
+		for i, e := range append(entries, working...) {
 			// Media library ids mean nothing to another installation: an image
 			// from the library is exported by its URL.
 			e.Fields.CoverImage, e.Fields.Logo = portable(e.Fields.CoverImage, e.Cover), portable(e.Fields.Logo, e.Logo)
@@ -179,6 +263,9 @@ func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 				return rep, fmt.Errorf("%s %s: %w", t, e.Fields.Slug, err)
 			}
 			path := filepath.Join(sub, e.Fields.Slug+".md")
+			if i >= len(entries) { // a working copy, by its entry's live slug
+				path = filepath.Join(sub, workingDir, liveSlug[e.ID]+".md")
+			}
 			outcome, err := writeIfChanged(path, data)
 			if err != nil {
 				return rep, err

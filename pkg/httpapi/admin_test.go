@@ -276,9 +276,9 @@ func TestPublishAndUnpublish(t *testing.T) {
 	r := e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor})
 	r.want(t, 200, map[string]any{"data.status": "published", "data.version": 2, "data.published_at": e.clock.Now().Format("2006-01-02T15:04:05Z")})
 	e.do(req{Method: "GET", Path: "/api/v1/posts/news"}).want(t, 200, map[string]any{"data.title": "News"})
-	// Publishing twice is an invalid transition naming the status.
+	// Publishing again without unpublished changes changes nothing (issue 15).
 	e.do(req{Method: "POST", Path: path + "/publish", As: auth.RoleEditor}).
-		want(t, 409, map[string]any{"error.code": "invalid_transition", "error.status": "published"})
+		want(t, 200, map[string]any{"data.status": "published", "data.version": 2, "data.live_version": 2, "data.has_unpublished_changes": false})
 	// Unpublish hides it again.
 	e.do(req{Method: "POST", Path: path + "/unpublish", As: auth.RoleEditor}).want(t, 200, map[string]any{"data.status": "draft", "data.published_at": nil})
 	e.do(req{Method: "GET", Path: "/api/v1/posts/news"}).want(t, 404, nil)

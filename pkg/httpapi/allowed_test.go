@@ -15,32 +15,42 @@ import (
 type entryState struct {
 	status  string
 	trashed bool
+	// modified: a live entry saved since it went live, whose working copy
+	// has unpublished changes.
+	modified bool
 }
 
 func (s entryState) String() string {
-	if s.trashed {
-		return s.status + " in the trash"
+	name := s.status
+	if s.modified {
+		name += " with unpublished changes"
 	}
-	return s.status
+	if s.trashed {
+		return name + " in the trash"
+	}
+	return name
 }
 
 // allowedStates are the states TestAllowedActions puts entries in.
 var allowedStates = []entryState{
-	{"draft", false}, {"in_review", false}, {"scheduled", false}, {"published", false}, {"archived", false},
-	{"draft", true}, {"in_review", true}, {"published", true},
+	{"draft", false, false}, {"in_review", false, false}, {"scheduled", false, false}, {"published", false, false}, {"archived", false, false},
+	{"draft", true, false}, {"in_review", true, false}, {"published", true, false},
+	{"published", false, true},
 }
 
 // everyAction is every action allowed_actions may name, in its order.
-var everyAction = []string{"update", "submit", "publish", "schedule", "unschedule", "unpublish", "archive", "delete", "restore", "purge"}
+var everyAction = []string{"update", "submit", "publish", "schedule", "unschedule", "unpublish", "archive", "discard", "delete", "restore", "purge"}
 
 // wantAllowed is what allowed_actions must say, written from the issue and
 // README's roles (not read from the code): admins and editors manage every
 // entry, marketers case studies and pages; authors change, submit and trash
 // their own posts while those are drafts or in review, and only read pages;
-// only admins purge. Workflow steps start only from their statuses; in the
-// trash an entry can only be restored or purged.
+// only admins purge. Workflow steps start only from their statuses (publish
+// also on a live entry: it publishes its changes, if any); discard only
+// on a live entry with unpublished changes; in the trash an entry can only
+// be restored or purged.
 func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
-	manage := role == auth.RoleAdmin || role == auth.RoleEditor || (role == auth.RoleMarketer && typ != "posts")
+	manage := manages(role, typ)
 	authorOwn := role == auth.RoleAuthor && typ == "posts" && own && (s.status == "draft" || s.status == "in_review")
 	from := map[string][]string{
 		"submit": {"draft"}, "publish": {"draft", "in_review", "scheduled"}, "schedule": {"draft", "in_review"},
@@ -60,6 +70,12 @@ func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
 				out = append(out, a)
 			}
 		}
+		if s.modified && manage {
+			// publish its changes (in toolbar order, after the transitions
+			// that start from published), and discard them
+			out = slices.Insert(out, slices.Index(out, "unpublish"), "publish")
+			out = append(out, "discard")
+		}
 		if manage || authorOwn {
 			out = append(out, "delete")
 		}
@@ -70,19 +86,28 @@ func wantAllowed(role auth.Role, typ string, own bool, s entryState) []string {
 	return out
 }
 
+// manages: admins and editors manage every entry, marketers case studies and pages.
+func manages(role auth.Role, typ string) bool {
+	return role == auth.RoleAdmin || role == auth.RoleEditor || (role == auth.RoleMarketer && typ != "posts")
+}
+
 // after is the state an action that succeeded leaves an entry in.
 func after(action string, s entryState) entryState {
 	switch action {
+	case "update":
+		s.modified = s.modified || s.status == "published" // saving a live entry changes its working copy
+	case "discard":
+		s.modified = false
 	case "submit":
 		s.status = "in_review"
 	case "publish":
-		s.status = "published"
+		s.status, s.modified = "published", false
 	case "schedule":
 		s.status = "scheduled"
 	case "unschedule", "unpublish":
-		s.status = "draft"
+		s.status, s.modified = "draft", false // the working copy becomes the draft
 	case "archive":
-		s.status = "archived"
+		s.status, s.modified = "archived", false
 	case "delete":
 		s.trashed = true
 	case "restore":
@@ -164,7 +189,11 @@ func TestAllowedActions(t *testing.T) {
 								}
 								continue
 							}
-							if r.Status != 403 && r.Status != 409 {
+							if action == "publish" && st.status == "published" && !st.trashed && r.Status == 200 && manages(role, typ) {
+								// publishing a live entry without changes: a no-op
+								// that answers the entry (issue 15); the version
+								// check below holds it to changing nothing
+							} else if r.Status != 403 && r.Status != 409 {
 								t.Errorf("%s: %s is not listed but answered %d %s", name, action, r.Status, r.Body)
 								continue
 							}
@@ -190,11 +219,14 @@ func (e *env) putInState(typ string, owner auth.Role, s entryState, title string
 	steps := map[string][]string{
 		"draft": {}, "in_review": {"submit"}, "scheduled": {"schedule"}, "published": {"publish"}, "archived": {"publish", "archive"},
 	}[s.status]
+	if s.modified {
+		steps = append(steps, "update")
+	}
 	if s.trashed {
 		steps = append(steps, "delete")
 	}
-	for _, step := range steps {
-		if r := e.act(typ, path, step, auth.RoleAdmin, 0); r.Status >= 300 {
+	for i, step := range steps {
+		if r := e.act(typ, path, step, auth.RoleAdmin, 1+i); r.Status >= 300 {
 			e.t.Fatalf("%s %s: %d %s", step, path, r.Status, r.Body)
 		}
 	}

@@ -177,6 +177,10 @@ func TestSearch(t *testing.T) {
 	// Edits show at once.
 	id := e.do(req{Method: "GET", Path: "/api/v1/posts/escaping"}).num("data.id")
 	e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: map[string]any{"title": "Escaping", "body": "Now about serverless.", "version": 2}}).want(t, 200, nil)
+	// ... once they are published: until then the public search has the live version.
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=serverless"}).want(t, 200, map[string]any{"meta.total": 0})
+	e.do(req{Method: "GET", Path: "/api/v1/search?q=ampersands"}).want(t, 200, map[string]any{"meta.total": 1})
+	e.publishPost(id)
 	e.do(req{Method: "GET", Path: "/api/v1/search?q=serverless"}).want(t, 200, map[string]any{"meta.total": 1})
 	e.do(req{Method: "GET", Path: "/api/v1/search?q=ampersands"}).want(t, 200, map[string]any{"meta.total": 0})
 	// At its time the scheduled post is found too, without any job.
@@ -235,8 +239,15 @@ func TestHTTPCaching(t *testing.T) {
 			t.Errorf("%s: ETag changed after an unrelated write: %s → %s", u, etags[u], got)
 		}
 	}
-	// Editing the post changes its ETag, and the lists that show it.
+	// Editing the post changes its ETag, and the lists that show it, once
+	// the edit is published.
 	e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", a), As: auth.RoleEditor, Body: map[string]any{"title": "Cached", "body": "New text", "tags": []string{"Go"}, "version": 2}}).want(t, 200, nil)
+	for _, u := range []string{"/api/v1/posts/cached", "/api/v1/posts"} {
+		if r := e.do(req{Method: "GET", Path: u, Headers: map[string]string{"If-None-Match": etags[u]}}); r.Status != 304 {
+			t.Errorf("%s after an unpublished edit: %d, want 304", u, r.Status)
+		}
+	}
+	e.publishPost(a)
 	for _, u := range []string{"/api/v1/posts/cached", "/api/v1/posts"} {
 		r := e.do(req{Method: "GET", Path: u, Headers: map[string]string{"If-None-Match": etags[u]}})
 		if r.Status != 200 || r.Header.Get("ETag") == etags[u] {
@@ -517,6 +528,7 @@ func TestRedirects(t *testing.T) {
 		cur := e.do(req{Method: "GET", Path: fmt.Sprintf("%s/%d", path, id), As: auth.RoleEditor})
 		e.do(req{Method: "PATCH", Path: fmt.Sprintf("%s/%d", path, id), As: auth.RoleEditor,
 			Body: map[string]any{"slug": slug, "version": cur.num("data.version")}}).want(t, 200, map[string]any{"data.slug": slug})
+		e.do(req{Method: "POST", Path: fmt.Sprintf("%s/%d/publish", path, id), As: auth.RoleEditor}).want(t, 200, map[string]any{"data.slug": slug})
 	}
 	const posts, studies = "/api/v1/admin/posts", "/api/v1/admin/case-studies"
 	post := e.publish(map[string]any{"title": "First name", "body": "Text.", "tags": []string{"Go"}})
@@ -687,6 +699,7 @@ func TestChangedSince(t *testing.T) {
 	cur := e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", old), As: auth.RoleEditor})
 	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/posts/%d", old), As: auth.RoleEditor,
 		Body: map[string]any{"body": "Changed text.", "version": cur.num("data.version")}}).want(t, 200, nil)
+	e.publishPost(old)
 	e.publishStudy(map[string]any{"title": "New study", "client": "Acme"})
 
 	all := e.do(req{Method: "GET", Path: "/api/v1/posts?sort=-updated_at"})

@@ -167,6 +167,9 @@ func (a *api) adminList(x entryAPI) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		if q.Unpublished, err = queryFlag(c, "has_unpublished_changes"); err != nil {
+			return err
+		}
 		if mine {
 			id := principal(c).ID
 			q.AuthorID = &id
@@ -442,6 +445,24 @@ func (a *api) action(x entryAPI, act content.Action) fiber.Handler {
 			}
 		}
 		e, err := a.content.Apply(c.UserContext(), principal(c), x.typ, id, act, opt)
+		if err != nil {
+			return err
+		}
+		return sendEntry(c, x, e)
+	}
+}
+
+// discard drops a live entry's unpublished changes.
+func (a *api) discard(x entryAPI) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c)
+		if err != nil {
+			return err
+		}
+		if err := decodeJSON(c, &struct{}{}, true); err != nil {
+			return err
+		}
+		e, err := a.content.Discard(c.UserContext(), principal(c), x.typ, id)
 		if err != nil {
 			return err
 		}

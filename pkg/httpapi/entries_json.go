@@ -35,6 +35,9 @@ type revisionJSON struct {
 	Author    *revisionAuthorJSON `json:"author"`
 	CreatedAt time.Time           `json:"created_at"`
 	UpdatedAt time.Time           `json:"updated_at"`
+	// WentLiveAt: when the state this revision holds became the live
+	// version (null: it never did).
+	WentLiveAt *time.Time `json:"went_live_at"`
 }
 
 type snapshotJSON struct {
@@ -50,7 +53,7 @@ type fullRevisionJSON struct {
 
 func revisionOut(r content.Revision) revisionJSON {
 	out := revisionJSON{ID: r.ID, Version: r.Version, Kind: r.Kind, Summary: r.Summary(), Changed: r.Changed,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), WentLiveAt: utc(r.WentLiveAt)}
 	if r.Author != nil {
 		out.Author = &revisionAuthorJSON{ID: r.Author.ID, Name: r.Author.Name}
 	}
@@ -111,12 +114,18 @@ type adminMetaJSON struct {
 	TrashedAt *time.Time          `json:"trashed_at"`
 	// FirstPublishedAt: when it first went live (null: never).
 	FirstPublishedAt *time.Time `json:"first_published_at"`
+	// LiveVersion: the version the public sees (null: it is not live).
+	LiveVersion *int `json:"live_version"`
+	// HasUnpublishedChanges: this is a working copy that differs from the
+	// live version (publish makes it live, discard drops it).
+	HasUnpublishedChanges bool `json:"has_unpublished_changes"`
 	// AllowedActions: what the caller may do to it now (content.AllowedActions).
 	AllowedActions []content.Action `json:"allowed_actions"`
 }
 
 func adminMetaOut(e content.Entry, viewer auth.Principal) adminMetaJSON {
 	return adminMetaJSON{
+		LiveVersion: e.LiveVersion, HasUnpublishedChanges: e.HasUnpublishedChanges,
 		Status: e.Status, Author: adminAuthorOut(e.Author), Version: e.Version,
 		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), UpdatedBy: updatedByOut(e.UpdatedBy),
 		TrashedAt: utc(e.TrashedAt), FirstPublishedAt: utc(e.FirstPublishedAt),

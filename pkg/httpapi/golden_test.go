@@ -48,6 +48,13 @@ func goldenScenario(e *env) {
 		body["version"] = e.do(req{Method: "GET", Path: path, As: auth.RoleEditor}).num("data.version")
 		e.do(req{Method: "PATCH", Path: path, As: auth.RoleEditor, Body: body}).want(t, 200, nil)
 	}
+	// publishChanges makes a live entry's saved changes live, at the time
+	// of the save before it.
+	publishChanges := func(typ string, id int) {
+		t.Helper()
+		e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/%s/%d/publish", typ, id), As: auth.RoleEditor}).
+			want(t, 200, map[string]any{"data.has_unpublished_changes": false})
+	}
 	at := func(d time.Duration) map[string]string {
 		return map[string]string{"publish_at": e.clock.Now().Add(d).Format(time.RFC3339)}
 	}
@@ -66,6 +73,7 @@ func goldenScenario(e *env) {
 	act("posts", p1, "publish", nil)
 	patch("posts", p1, map[string]any{"slug": "hello-folio"})
 	patch("posts", p1, map[string]any{"excerpt": "A changed excerpt."})
+	publishChanges("posts", p1)
 
 	p2 := create("posts", auth.RoleAuthor, map[string]any{"title": "Second Post", "body": "Plain words about Go and SQLite.\n\nAnother paragraph here.", "tags": []string{"Go", "SQLite"}, "excerpt": "Short."})
 	act("posts", p2, "submit", nil)
@@ -97,6 +105,7 @@ func goldenScenario(e *env) {
 	})
 	act("case-studies", c1, "publish", nil)
 	patch("case-studies", c1, map[string]any{"slug": "acme-payments"})
+	publishChanges("case-studies", c1)
 	c2 := create("case-studies", auth.RoleEditor, map[string]any{
 		"title": "Shop Search", "client": "Retail Co", "industry": "Retail", "technologies": []string{"Go", "SQLite"},
 		"summary": "Search that answers in milliseconds.", "challenge": "Slow search.", "solution": "FTS5.", "results": "Happy shoppers.",

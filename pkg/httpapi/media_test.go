@@ -459,10 +459,15 @@ func TestMediaInContent(t *testing.T) {
 				Body: map[string]string{"publish_at": e.clock.Now().Add(time.Hour).Format(time.RFC3339)}}).want(t, 422, nil)
 			e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/posts/%d?permanent=1", nid), As: auth.RoleAdmin}).want(t, 204, nil)
 		}
-		// ... and it stays required: a published post can't lose it.
+		// ... and it stays required: a published post can't lose it. The
+		// save only changes its working copy; publishing it is refused.
 		e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor,
 			Body: map[string]any{"title": "Harbour", "cover_image": map[string]any{"media_id": bareID}, "version": 2}}).
+			want(t, 200, map[string]any{"data.has_unpublished_changes": true})
+		e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/publish", id), As: auth.RoleEditor}).
 			want(t, 422, map[string]any{"error.details.0.field": "cover_image.alt"})
+		e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/discard", id), As: auth.RoleEditor}).
+			want(t, 200, map[string]any{"data.has_unpublished_changes": false, "data.version": 4})
 		// Case studies: the logo too.
 		cs, _ := e.createCaseStudy(map[string]any{"title": "Study", "logo": map[string]any{"media_id": bareID}})
 		e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d/publish", cs), As: auth.RoleEditor}).
@@ -479,13 +484,14 @@ func TestMediaInContent(t *testing.T) {
 		// Force is for admins; it removes the cover from the post as a new version.
 		e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/media/%d?force=1", coverID), As: auth.RoleEditor}).want(t, 403, nil)
 		e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/media/%d?force=1", coverID), As: auth.RoleAdmin}).want(t, 204, nil)
-		e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).want(t, 200, map[string]any{"data.cover_image": nil, "data.version": 3})
+		e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).want(t, 200, map[string]any{"data.cover_image": nil, "data.version": 5})
 		e.do(req{Method: "GET", Path: "/api/v1/posts/harbour"}).want(t, 200, map[string]any{"data.cover_image": nil})
 		if r := e.do(req{Method: "GET", Path: mediaPath(cover.str("data.url")), OffSpec: true}); r.Status != 404 {
 			t.Errorf("the file of a deleted item is still served")
 		}
 		// Once nothing uses it any more, it can go.
-		e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: map[string]any{"title": "Harbour", "body": "No images", "version": 3}}).want(t, 200, nil)
+		e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor, Body: map[string]any{"title": "Harbour", "body": "No images", "version": 5}}).want(t, 200, nil)
+		e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/publish", id), As: auth.RoleEditor}).want(t, 200, nil)
 		e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d", cs), As: auth.RoleEditor, Body: map[string]any{"title": "Study", "version": 1}}).want(t, 200, nil)
 		e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/media/%d", bareID), As: auth.RoleEditor}).want(t, 204, nil)
 	})

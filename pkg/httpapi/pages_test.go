@@ -101,6 +101,7 @@ func TestPageEvents(t *testing.T) {
 	child := e.newPage(map[string]any{"title": "Backend", "parent_id": parent})
 	e.pageAction(child, "publish")
 	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/pages/%d", child), As: auth.RoleEditor, Body: map[string]any{"version": 2, "parent_id": nil}}).want(t, 200, nil)
+	e.pageAction(child, "publish")
 	e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/pages/%d", child), As: auth.RoleEditor}).want(t, 204, nil)
 	got := rc.Wait(t, 3)
 	want := []string{
@@ -126,6 +127,7 @@ func TestPageRedirects(t *testing.T) {
 	e.pageAction(parent, "publish")
 	e.pageAction(child, "publish")
 	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/pages/%d", child), As: auth.RoleEditor, Body: map[string]any{"version": 2, "slug": "apis"}}).want(t, 200, nil)
+	e.pageAction(child, "publish")
 	r := e.do(req{Method: "GET", Path: "/api/v1/pages/backend"})
 	r.want(t, 301, map[string]any{"data.slug": "apis", "data.location": "/api/v1/pages/apis"})
 	e.do(req{Method: "GET", Path: "/api/v1/redirects"}).want(t, 200, map[string]any{"data": []map[string]any{

@@ -131,6 +131,7 @@ func (a *api) entryRoutes(x entryAPI) []route {
 	for _, act := range content.Actions {
 		routes = append(routes, route{method: "POST", path: item + "/" + string(act), perm: content.ActionPerm(x.typ, act), handle: a.action(x, act)})
 	}
+	routes = append(routes, route{method: "POST", path: item + "/discard", perm: p.Publish, handle: a.discard(x)})
 	return routes
 }
 

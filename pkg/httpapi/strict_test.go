@@ -87,6 +87,7 @@ func TestEnumQueryParametersAcceptExactlyWhatTheyList(t *testing.T) {
 		{"/api/v1/posts", "sort", []string{"-published_at", "title"}, "", "-published_at, published_at, title, -title, updated_at, -updated_at"},
 		{"/api/v1/search?q=target", "type", []string{"post", "case_study", "page"}, "", "post, case_study, page"},
 		{"/api/v1/admin/posts", "mine", []string{"1", "0", "true", "false"}, auth.RoleEditor, "1, 0, true, false"},
+		{"/api/v1/admin/posts", "has_unpublished_changes", []string{"1", "0", "true", "false"}, auth.RoleEditor, "1, 0, true, false"},
 		{"/api/v1/admin/posts", "status", []string{"draft", "draft,published"}, auth.RoleEditor, "draft, in_review, scheduled, published, archived"},
 		{"/api/v1/admin/media", "type", []string{"image", "document"}, auth.RoleEditor, "image, document"},
 		{fmt.Sprintf("/api/v1/admin/webhooks/%d/deliveries", hook), "status", []string{"pending", "delivered", "failed"}, auth.RoleAdmin, "pending, delivered, failed"},

@@ -159,12 +159,17 @@ func TestContentEventsReachTheReceiver(t *testing.T) {
 		t.Errorf("signature: %v", err)
 	}
 
+	// Saves of a live post change its working copy (no event); each
+	// publish of them is one update.
 	e.do(req{Method: "PATCH", Path: post, As: auth.RoleEditor, Body: map[string]any{"title": "Launch notes, revised", "version": 2}}).want(t, 200, nil)
-	e.do(req{Method: "PATCH", Path: post, As: auth.RoleEditor, Body: map[string]any{"slug": "launch", "version": 3}}).want(t, 200, nil)
+	e.publishPost(id)
+	e.do(req{Method: "PATCH", Path: post, As: auth.RoleEditor, Body: map[string]any{"slug": "launch", "version": 4}}).want(t, 200, nil)
+	e.do(req{Method: "PATCH", Path: post, As: auth.RoleEditor, Body: map[string]any{"body": "Hello again.", "version": 5}}).want(t, 200, nil)
+	e.publishPost(id)
 	// A write that fails (stale version) changes nothing and emits nothing.
 	e.do(req{Method: "PATCH", Path: post, As: auth.RoleEditor, Body: map[string]any{"title": "Lost", "version": 2}}).want(t, 409, nil)
 	e.do(req{Method: "POST", Path: post + "/unpublish", As: auth.RoleEditor}).want(t, 200, nil)
-	e.do(req{Method: "PATCH", Path: post, As: auth.RoleEditor, Body: map[string]any{"title": "Draft edit", "version": 5}}).want(t, 200, nil) // not live: no event
+	e.do(req{Method: "PATCH", Path: post, As: auth.RoleEditor, Body: map[string]any{"title": "Draft edit", "version": 8}}).want(t, 200, nil) // not live: no event
 	e.publishPost(id)
 	e.do(req{Method: "DELETE", Path: post, As: auth.RoleEditor}).want(t, 204, nil)
 	e.do(req{Method: "DELETE", Path: post + "?permanent=1", As: auth.RoleAdmin}).want(t, 204, nil) // already announced when trashed

@@ -38,7 +38,9 @@ func (e *env) putInStatus(typ string, as auth.Role, status string) int {
 func TestTransitionMatrix(t *testing.T) {
 	t.Parallel()
 	validFrom := map[string][]string{
-		"submit": {"draft"}, "publish": {"draft", "in_review", "scheduled"}, "schedule": {"draft", "in_review"},
+		// publish on a published entry publishes its unpublished changes:
+		// with none, it answers the entry as it is (issue 15).
+		"submit": {"draft"}, "publish": {"draft", "in_review", "scheduled", "published"}, "schedule": {"draft", "in_review"},
 		"unschedule": {"scheduled"}, "unpublish": {"published", "archived"}, "archive": {"published"},
 	}
 	to := map[string]string{"submit": "in_review", "publish": "published", "schedule": "scheduled", "unschedule": "draft", "unpublish": "draft", "archive": "archived"}
@@ -252,6 +254,13 @@ func TestSlugAliases(t *testing.T) {
 	e.publishPost(id)
 	path := fmt.Sprintf("/api/v1/admin/posts/%d", id)
 	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "New name", "slug": "new-name", "version": 2}}).want(t, 200, nil)
+	// The new slug takes effect when the change goes live.
+	e.do(req{Method: "GET", Path: "/api/v1/posts/old-name"}).want(t, 200, map[string]any{"data.title": "Old name"})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/new-name"}).want(t, 404, nil)
+	// Meanwhile the new slug is reserved for this post.
+	e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: map[string]any{"title": "Squatter", "slug": "new-name"}}).
+		want(t, 422, map[string]any{"error.details.0.field": "slug"})
+	e.publishPost(id)
 	r := e.do(req{Method: "GET", Path: "/api/v1/posts/old-name?preview=0"})
 	r.want(t, 301, map[string]any{"data.slug": "new-name"})
 	if got := r.Header.Get("Location"); got != "/api/v1/posts/new-name?preview=0" {
@@ -267,7 +276,8 @@ func TestSlugAliases(t *testing.T) {
 		t.Errorf("derived slug %q, want old-name-2", derived.str("data.slug"))
 	}
 	// The same post may take it back: then it is its slug again, not an alias.
-	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Old name", "slug": "old-name", "version": 3}}).want(t, 200, nil)
+	e.do(req{Method: "PUT", Path: path, As: auth.RoleEditor, Body: map[string]any{"title": "Old name", "slug": "old-name", "version": 4}}).want(t, 200, nil)
+	e.publishPost(id)
 	e.do(req{Method: "GET", Path: "/api/v1/posts/old-name"}).want(t, 200, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/posts/new-name"}).want(t, 301, nil)
 	// An unpublished post's old slug does not redirect (it would reveal the draft).
@@ -281,6 +291,7 @@ func TestSlugAliases(t *testing.T) {
 	cs, _ := e.createCaseStudy(map[string]any{"title": "Study A"})
 	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d/publish", cs), As: auth.RoleEditor}).want(t, 200, nil)
 	e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d", cs), As: auth.RoleEditor, Body: map[string]any{"title": "Study B", "slug": "study-b", "version": 2}}).want(t, 200, nil)
+	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d/publish", cs), As: auth.RoleEditor}).want(t, 200, nil)
 	r = e.do(req{Method: "GET", Path: "/api/v1/case-studies/study-a"})
 	r.want(t, 301, nil)
 	if r.Header.Get("Location") != "/api/v1/case-studies/study-b" {

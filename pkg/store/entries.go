@@ -27,6 +27,12 @@ func (r Reader) VisibleEntryBySlug(typ, slug string, at time.Time) (EntryRow, er
 	return r.oneEntry(visible(r.db, at).Where("type = ? AND slug = ?", typ, slug))
 }
 
+// EntryByWorkingSlug returns the entry of type typ whose working copy has
+// the given slug (not yet live), with its body, for previews.
+func (r Reader) EntryByWorkingSlug(typ, slug string) (EntryRow, error) {
+	return r.oneEntry(r.db.Where("type = ? AND id IN (SELECT entry_id FROM working_copies WHERE slug = ?)", typ, slug))
+}
+
 func (r Reader) oneEntry(q *gorm.DB) (EntryRow, error) {
 	var row EntryRow
 	if err := q.Take(&row).Error; err != nil {
@@ -61,13 +67,15 @@ func (r Reader) withBodies(rows []EntryRow) error {
 }
 
 // SlugTaken reports whether an entry of type typ other than exceptID uses
-// slug, as its slug (trashed entries keep theirs) or as an old slug.
+// slug, as its slug (trashed entries keep theirs), as an old slug, or as
+// the slug of its working copy (reserved until it goes live).
 func (r Reader) SlugTaken(typ, slug string, exceptID int64) (bool, error) {
 	var n int64
 	err := r.db.Raw(`SELECT
 		(SELECT COUNT(*) FROM entries WHERE type = ? AND slug = ? AND id <> ?) +
-		(SELECT COUNT(*) FROM slug_aliases WHERE type = ? AND slug = ? AND entry_id <> ?)`,
-		typ, slug, exceptID, typ, slug, exceptID).Scan(&n).Error
+		(SELECT COUNT(*) FROM slug_aliases WHERE type = ? AND slug = ? AND entry_id <> ?) +
+		(SELECT COUNT(*) FROM working_copies w JOIN entries e ON e.id = w.entry_id WHERE e.type = ? AND w.slug = ? AND w.entry_id <> ?)`,
+		typ, slug, exceptID, typ, slug, exceptID, typ, slug, exceptID).Scan(&n).Error
 	return n > 0, translate(err)
 }
 
@@ -122,6 +130,7 @@ type EntryFilter struct {
 	After        *time.Time
 	Before       *time.Time
 	UpdatedAfter *time.Time // only entries whose updated_at is later
+	Unpublished  bool       // admin lists: only live entries with unpublished changes (a working copy)
 	Where        *Cond      // a condition tree (the Ghost Content API's filters)
 	Sort         string     // a key of SortKeys; "" means -published_at
 	Offset       int
@@ -209,6 +218,9 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	}
 	if f.UpdatedAfter != nil {
 		q = q.Where("entries.updated_at > ?", f.UpdatedAfter.UTC())
+	}
+	if f.Unpublished {
+		q = q.Where("entries.id IN (SELECT entry_id FROM working_copies)")
 	}
 	if f.Where != nil {
 		var err error
@@ -345,6 +357,9 @@ func (tx *Tx) InsertEntry(row *EntryRow) error {
 	if row.ParentID == nil && row.MenuOrder == 0 {
 		omit = append(omit, "ParentID", "MenuOrder")
 	}
+	if row.LiveVersion == nil {
+		omit = append(omit, "LiveVersion")
+	}
 	db := tx.db
 	if len(omit) > 0 {
 		db = db.Omit(omit...)
@@ -459,7 +474,7 @@ func (r Reader) ScheduledCounts(now time.Time) (map[string]int64, int64, error) 
 // still scheduled and due: a conditional UPDATE, so that when several
 // processes run the job at once exactly one of them publishes it.
 func (tx *Tx) PublishDue(id int64) (bool, error) {
-	res := tx.db.Exec(`UPDATE entries SET status = 'published', version = version + 1, updated_at = ?, updated_by = NULL,
+	res := tx.db.Exec(`UPDATE entries SET status = 'published', version = version + 1, live_version = version + 1, updated_at = ?, updated_by = NULL,
 		first_published_at = COALESCE(first_published_at, published_at)
 		WHERE id = ? AND status = 'scheduled' AND published_at <= ? AND trashed_at IS NULL`, tx.now, id, tx.now)
 	return res.RowsAffected == 1, translate(res.Error)

@@ -458,6 +458,29 @@ var migrations = []migration{
 		`ALTER TABLE users ADD COLUMN avatar_id INTEGER`, // no foreign key, as for cover images: a deleted item shows as none
 		`ALTER TABLE users ADD COLUMN website TEXT NOT NULL DEFAULT ''`,
 	)},
+	{"working copies: a published entry's unpublished changes beside its live row; live_version; revisions' went_live_at", sqlStep(
+		// The entries row of a published entry is its live version: what
+		// every public query, the search index, tag counts, feeds and the
+		// sitemap read, unchanged. Saving it stores the editable state
+		// (the row's columns and body as they would be, and its tags, as
+		// JSON whose shape pkg/store owns) here instead; publishing writes
+		// it into the entries row and deletes it. slug is a column so that
+		// the slug the working copy takes stays reserved for its entry.
+		`CREATE TABLE working_copies (
+			entry_id   INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+			slug       TEXT     NOT NULL,
+			state      TEXT     NOT NULL,
+			updated_at DATETIME NOT NULL,
+			updated_by INTEGER REFERENCES users (id) ON DELETE SET NULL
+		)`,
+		`CREATE INDEX working_copies_slug ON working_copies (slug)`,
+		// The version that is (or, scheduled, goes) live; NULL for an entry
+		// never published.
+		`ALTER TABLE entries ADD COLUMN live_version INTEGER`,
+		`UPDATE entries SET live_version = version WHERE status IN ('published', 'scheduled')`,
+		// When the state a revision holds went live (NULL: it never did).
+		`ALTER TABLE revisions ADD COLUMN went_live_at DATETIME`,
+	)},
 }
 
 // The columns of entries that entries_search reads, and the SQL that adds

@@ -359,6 +359,19 @@ var pgMigrations = []migration{
 		`ALTER TABLE users ADD COLUMN avatar_id bigint`,
 		`ALTER TABLE users ADD COLUMN website text NOT NULL DEFAULT ''`,
 	)},
+	{"working copies: a published entry's unpublished changes beside its live row; live_version; revisions' went_live_at", sqlStep(
+		`CREATE TABLE working_copies (
+			entry_id   bigint      PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+			slug       text        NOT NULL,
+			state      text        NOT NULL,
+			updated_at timestamptz NOT NULL,
+			updated_by bigint      REFERENCES users (id) ON DELETE SET NULL
+		)`,
+		`CREATE INDEX working_copies_slug ON working_copies (slug)`,
+		`ALTER TABLE entries ADD COLUMN live_version integer`,
+		`UPDATE entries SET live_version = version WHERE status IN ('published', 'scheduled')`,
+		`ALTER TABLE revisions ADD COLUMN went_live_at timestamptz`,
+	)},
 }
 
 // pgTSDocumentV1 is pgTSDocument as the search step wrote it, frozen here

@@ -116,6 +116,7 @@ type EntryRow struct {
 	ParentID         *int64 // pages: the parent page
 	MenuOrder        int    // pages: the place among its siblings
 	Version          int
+	LiveVersion      *int // the version that is (scheduled: goes) live; nil if never published
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	UpdatedBy        *int64
@@ -157,6 +158,9 @@ type RevisionRow struct {
 	Snapshot  string // JSON of the editable fields and the workflow state
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// WentLiveAt is when the state this revision holds became the live
+	// version (nil: it never did).
+	WentLiveAt *time.Time
 }
 
 // TableName tells GORM the table.

@@ -296,12 +296,13 @@ export interface components {
     Revision: {
       id: number;
       version: number;
-      kind: "create" | "save" | "autosave" | "restore" | "import" | "trash" | "untrash" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive";
+      kind: "create" | "save" | "autosave" | "restore" | "import" | "trash" | "untrash" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "discard";
       summary: string;
       changed: string[];
       author: components["schemas"]["NullableUserRef"];
       created_at: string;
       updated_at: string;
+      went_live_at: components["schemas"]["NullableTime"];
     };
     StatusCounts: {
       draft: number;
@@ -324,7 +325,7 @@ export interface components {
       author: components["schemas"]["NullableUserRef"];
       allowed_actions: components["schemas"]["AllowedActions"];
     };
-    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "delete" | "restore" | "purge")[];
+    AllowedActions: ("update" | "submit" | "publish" | "schedule" | "unschedule" | "unpublish" | "archive" | "discard" | "delete" | "restore" | "purge")[];
     NullableTime: string | null;
     PartialPostItem: {
       id?: number;
@@ -549,6 +550,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPost: {
@@ -570,6 +573,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
@@ -597,6 +602,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
@@ -717,6 +724,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminPage: {
@@ -739,6 +748,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body: string;
       auto_excerpt: string;
@@ -767,6 +778,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       body?: string;
       auto_excerpt: string;
@@ -894,6 +907,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
     };
     AdminCaseStudy: {
@@ -920,6 +935,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       challenge: string;
       solution: string;
@@ -956,6 +973,8 @@ export interface components {
       updated_by: components["schemas"]["NullableUserRef"];
       trashed_at: components["schemas"]["NullableTime"];
       first_published_at: components["schemas"]["NullableTime"];
+      live_version: number | null;
+      has_unpublished_changes: boolean;
       allowed_actions: components["schemas"]["AllowedActions"];
       challenge?: string;
       solution?: string;
@@ -1198,6 +1217,9 @@ export interface paths {
   "/api/v1/admin/posts/{id}/unpublish": {
     post: operations["unpublishPost"];
   };
+  "/api/v1/admin/posts/{id}/discard": {
+    post: operations["discardPostChanges"];
+  };
   "/api/v1/admin/posts/{id}/archive": {
     post: operations["archivePost"];
   };
@@ -1238,6 +1260,9 @@ export interface paths {
   "/api/v1/admin/case-studies/{id}/unpublish": {
     post: operations["unpublishCaseStudy"];
   };
+  "/api/v1/admin/case-studies/{id}/discard": {
+    post: operations["discardCaseStudyChanges"];
+  };
   "/api/v1/admin/case-studies/{id}/archive": {
     post: operations["archiveCaseStudy"];
   };
@@ -1277,6 +1302,9 @@ export interface paths {
   };
   "/api/v1/admin/pages/{id}/unpublish": {
     post: operations["unpublishPage"];
+  };
+  "/api/v1/admin/pages/{id}/discard": {
+    post: operations["discardPageChanges"];
   };
   "/api/v1/admin/pages/{id}/archive": {
     post: operations["archivePage"];
@@ -1810,6 +1838,7 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: boolean;
+      has_unpublished_changes?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       tag?: string;
       author?: string;
@@ -1998,6 +2027,21 @@ export interface operations {
       415: components["schemas"]["Error"];
     };
   };
+  discardPostChanges: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPostEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
   archivePost: {
     path: {
       id: string | number;
@@ -2075,6 +2119,7 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: boolean;
+      has_unpublished_changes?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       industry?: string;
       technology?: string;
@@ -2263,6 +2308,21 @@ export interface operations {
       415: components["schemas"]["Error"];
     };
   };
+  discardCaseStudyChanges: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminCaseStudyEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
   archiveCaseStudy: {
     path: {
       id: string | number;
@@ -2340,6 +2400,7 @@ export interface operations {
       status?: string;
       q?: string;
       mine?: boolean;
+      has_unpublished_changes?: boolean;
       sort?: "-updated_at" | "updated_at" | "-published_at" | "published_at" | "title" | "-title" | "-created_at" | "created_at";
       parent?: string;
     };
@@ -2513,6 +2574,21 @@ export interface operations {
     };
   };
   unpublishPage: {
+    path: {
+      id: string | number;
+    };
+    responses: {
+      200: components["schemas"]["AdminPageEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      404: components["schemas"]["Error"];
+      409: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+    };
+  };
+  discardPageChanges: {
     path: {
       id: string | number;
     };
