@@ -138,3 +138,48 @@ func TestPreviewCarriesStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyIsNull (issue 19, item 13): an optional value that is not set
+// is null in every public answer, never "" (seo.canonical_url, a cover's
+// alt text, a case study's client…). Only rendered or derived text, which
+// is there but may be empty (html of an empty body), stays a string.
+func TestEmptyIsNull(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.publish(map[string]any{"title": "Sparse", "body": "Words.", "cover_image": map[string]any{"url": "https://img.example.com/a.png", "alt": "A"}})
+	e.publishStudy(map[string]any{"title": "Bare study", "challenge": "Hard.", "testimonial": map[string]any{"quote": "Good.", "author": "Ann", "role": ""}})
+	page := e.newPage(map[string]any{"title": "Bare page", "body": "Text."})
+	e.pageAction(page, "publish")
+	derived := map[string]bool{"excerpt": true, "html": true, "challenge_html": true, "solution_html": true, "results_html": true, "snippet": true}
+	var walk func(path string, v any, key string)
+	walk = func(path string, v any, key string) {
+		switch x := v.(type) {
+		case string:
+			if x == "" && !derived[key] {
+				t.Errorf("%s: %q is \"\", want null", path, key)
+			}
+		case map[string]any:
+			for k, c := range x {
+				walk(path, c, k)
+			}
+		case []any:
+			for _, c := range x {
+				walk(path, c, key)
+			}
+		}
+	}
+	for _, path := range []string{
+		"/api/v1/posts", "/api/v1/posts/sparse", "/api/v1/case-studies", "/api/v1/case-studies/bare-study", "/api/v1/pages",
+		"/api/v1/pages/bare-page", "/api/v1/search?q=bare", "/api/v1/sitemap", "/api/v1/tags",
+		"/api/v1/posts?fields=" + strings.Join([]string{"slug", "seo", "cover_image", "html"}, ","),
+		"/api/v1/case-studies?fields=slug,client,industry,duration,summary,testimonial,seo",
+	} {
+		r := e.do(req{Method: "GET", Path: path})
+		r.want(t, 200, nil)
+		walk(path, r.JSON, "")
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies/bare-study"}).want(t, 200, map[string]any{
+		"data.client": nil, "data.industry": nil, "data.duration": nil, "data.summary": nil, "data.testimonial.role": nil,
+		"data.seo": map[string]any{"meta_title": nil, "meta_description": nil, "canonical_url": nil, "og_image": nil},
+	})
+}

@@ -20,9 +20,10 @@ import type {
   PostWrite,
   Rendered,
   Revision,
+  EditSEO,
+  EditTestimonial,
   SEO,
   Status,
-  Testimonial,
 } from './types';
 import type { FieldKind } from '../lib/merge';
 import type { Action } from '../lib/permissions';
@@ -34,7 +35,7 @@ export interface PostEdit {
   body: string;
   tags: string[];
   cover_image: EditImage;
-  seo: SEO;
+  seo: EditSEO;
   featured: boolean;
 }
 
@@ -51,10 +52,10 @@ export interface CaseStudyEdit {
   solution: string;
   results: string;
   metrics: Array<{ label: string; value: string }>;
-  testimonial: Testimonial;
+  testimonial: EditTestimonial;
   cover_image: EditImage;
   logo: EditImage;
-  seo: SEO;
+  seo: EditSEO;
   featured: boolean;
 }
 
@@ -67,7 +68,7 @@ export interface PageEdit {
   parent_id: number | null;
   menu_order: number;
   cover_image: EditImage;
-  seo: SEO;
+  seo: EditSEO;
 }
 
 export type AnyEdit = PostEdit | CaseStudyEdit | PageEdit;
@@ -88,7 +89,7 @@ export interface EditImage {
   media_id: number | null;
 }
 
-const img = (i: { url?: string; alt?: string; media_id?: number | null } | null | undefined): EditImage => ({
+const img = (i: { url?: string; alt?: string | null; media_id?: number | null } | null | undefined): EditImage => ({
   url: i?.url ?? '',
   alt: i?.alt ?? '',
   media_id: i?.media_id ?? null,
@@ -97,7 +98,7 @@ const imgOut = (i: EditImage): Image | null => {
   if (i.media_id !== null) return { media_id: i.media_id, alt: i.alt };
   return i.url.trim() || i.alt.trim() ? { url: i.url, alt: i.alt } : null;
 };
-const seo = (s: Partial<SEO> | null | undefined): SEO => ({
+const seo = (s: Partial<SEO> | null | undefined): EditSEO => ({
   meta_title: s?.meta_title ?? '',
   meta_description: s?.meta_description ?? '',
   canonical_url: s?.canonical_url ?? '',
@@ -223,12 +224,12 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
     return {
       title: f.title,
       slug: f.slug,
-      client: f.client,
-      industry: f.industry,
+      client: f.client ?? '',
+      industry: f.industry ?? '',
       duration: f.duration ?? '',
       services: [...(f.services ?? [])],
       technologies: [...(f.technologies ?? [])],
-      summary: f.summary,
+      summary: f.summary ?? '',
       challenge: f.challenge,
       solution: f.solution,
       results: f.results,

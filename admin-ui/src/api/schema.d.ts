@@ -175,7 +175,7 @@ export interface components {
     NullableImage: components["schemas"]["Image"] | null;
     Picture: {
       url: string;
-      alt: string;
+      alt: string | null;
       width: number | null;
       height: number | null;
       variants: components["schemas"]["Variant"][];
@@ -196,8 +196,8 @@ export interface components {
       size: number;
       width: number | null;
       height: number | null;
-      alt: string;
-      caption: string;
+      alt: string | null;
+      caption: string | null;
       sha256: string;
       variants: components["schemas"]["Variant"][];
       created_at: string;
@@ -222,24 +222,24 @@ export interface components {
       size: number;
       width: number | null;
       height: number | null;
-      alt: string;
-      caption: string;
+      alt: string | null;
+      caption: string | null;
       sha256: string;
       variants: components["schemas"]["Variant"][];
       created_at: string;
       updated_at: string;
     };
     SEO: {
-      meta_title: string;
-      meta_description: string;
-      canonical_url: string;
-      og_image: string;
+      meta_title: string | null;
+      meta_description: string | null;
+      canonical_url: string | null;
+      og_image: string | null;
     };
     SEOInput: {
-      meta_title?: string;
-      meta_description?: string;
-      canonical_url?: string;
-      og_image?: string;
+      meta_title?: string | null;
+      meta_description?: string | null;
+      canonical_url?: string | null;
+      og_image?: string | null;
     };
     Tag: {
       slug: string;
@@ -272,7 +272,7 @@ export interface components {
     Testimonial: {
       quote: string;
       author: string;
-      role: string;
+      role: string | null;
     };
     Status: "draft" | "in_review" | "scheduled" | "published" | "archived";
     UserRef: {
@@ -328,10 +328,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       updated_at?: string;
@@ -342,12 +342,12 @@ export interface components {
       slug?: string;
       url?: string;
       title?: string;
-      client?: string;
-      industry?: string;
-      duration?: string;
+      client?: string | null;
+      industry?: string | null;
+      duration?: string | null;
       services?: string[];
       technologies?: string[];
-      summary?: string;
+      summary?: string | null;
       metrics?: components["schemas"]["Metric"][];
       cover_image?: components["schemas"]["Picture"] | null;
       logo?: components["schemas"]["Picture"] | null;
@@ -358,10 +358,10 @@ export interface components {
       results_html?: string;
       testimonial?: components["schemas"]["Testimonial"] | null;
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       reading_time_minutes?: number;
       updated_at?: string;
@@ -382,10 +382,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       updated_at?: string;
@@ -456,10 +456,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       status?: components["schemas"]["Status"];
@@ -623,10 +623,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       status?: components["schemas"]["Status"];
@@ -773,12 +773,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -790,10 +790,10 @@ export interface components {
       results_html?: string;
       testimonial?: components["schemas"]["Testimonial"] | null;
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       reading_time_minutes?: number;
       status?: components["schemas"]["Status"];
@@ -803,12 +803,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -828,12 +828,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -854,12 +854,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -890,12 +890,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
