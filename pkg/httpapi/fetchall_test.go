@@ -183,3 +183,31 @@ func TestEmptyIsNull(t *testing.T) {
 		"data.seo": map[string]any{"meta_title": nil, "meta_description": nil, "canonical_url": nil, "og_image": nil},
 	})
 }
+
+// TestExternalImageSize (issue 19, item 14): an external image may be
+// given its width and height, returned as given; both or neither, and
+// never for a media item (which has its own).
+func TestExternalImageSize(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	cover := map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": 1200, "height": 630}
+	e.publish(map[string]any{"title": "Sized", "cover_image": cover})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/sized"}).want(t, 200, map[string]any{"data.cover_image": map[string]any{
+		"url": "https://img.example.com/a.png", "alt": "A", "width": 1200, "height": 630, "variants": []any{}, "media_id": nil}})
+	e.do(req{Method: "GET", Path: "/api/v1/posts?fields=cover_image"}).want(t, 200, map[string]any{"data.0.cover_image.width": 1200, "data.0.cover_image.height": 630})
+	id, _ := e.createPost(map[string]any{"title": "Unsized", "cover_image": map[string]any{"url": "https://img.example.com/b.png", "alt": "B"}})
+	e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).
+		want(t, 200, map[string]any{"data.cover_image.width": nil, "data.cover_image.height": nil})
+	for _, bad := range []struct {
+		img   map[string]any
+		field string
+	}{
+		{map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": 1200}, "cover_image"},
+		{map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": -1, "height": 5}, "cover_image.width"},
+		{map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": 5, "height": 100_001}, "cover_image.height"},
+		{map[string]any{"media_id": 1, "alt": "A", "width": 5, "height": 5}, "cover_image"},
+	} {
+		e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: map[string]any{"title": "Bad", "cover_image": bad.img}, OffSpec: true}).
+			want(t, 422, map[string]any{"error.details.0.field": bad.field})
+	}
+}

@@ -20,6 +20,8 @@ type imageJSON struct {
 	URL     string `json:"url,omitempty"`
 	Alt     string `json:"alt"`
 	MediaID int64  `json:"media_id,omitempty"`
+	Width   int    `json:"width,omitempty"`  // an external image's, as given
+	Height  int    `json:"height,omitempty"` // an external image's, as given
 }
 
 // pictureJSON is an image as a frontend shows it: its URL, the alt text
@@ -144,7 +146,7 @@ func imageIn(i *imageJSON) *content.Image {
 	if i == nil {
 		return nil
 	}
-	return &content.Image{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
+	return &content.Image{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID, Width: i.Width, Height: i.Height}
 }
 
 func seoIn(s *seoJSON) content.SEO {
@@ -158,7 +160,7 @@ func imageOut(i *content.Image) *imageJSON {
 	if i == nil {
 		return nil
 	}
-	return &imageJSON{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
+	return &imageJSON{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID, Width: i.Width, Height: i.Height}
 }
 
 func tagsOut(tags []content.Tag) []tagJSON {

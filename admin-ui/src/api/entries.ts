@@ -87,16 +87,20 @@ export interface EditImage {
   url: string;
   alt: string;
   media_id: number | null;
+  /** An external image's size as given through the API, kept as it is (the form has no fields for it). */
+  size?: { width: number; height: number };
 }
 
-const img = (i: { url?: string; alt?: string | null; media_id?: number | null } | null | undefined): EditImage => ({
+type ImageLike = { url?: string; alt?: string | null; media_id?: number | null; width?: number | null; height?: number | null };
+const img = (i: ImageLike | null | undefined): EditImage => ({
   url: i?.url ?? '',
   alt: i?.alt ?? '',
   media_id: i?.media_id ?? null,
+  ...(!i?.media_id && i?.width && i?.height ? { size: { width: i.width, height: i.height } } : {}),
 });
 const imgOut = (i: EditImage): Image | null => {
   if (i.media_id !== null) return { media_id: i.media_id, alt: i.alt };
-  return i.url.trim() || i.alt.trim() ? { url: i.url, alt: i.alt } : null;
+  return i.url.trim() || i.alt.trim() ? { url: i.url, alt: i.alt, ...(i.size ?? {}) } : null;
 };
 const seo = (s: Partial<SEO> | null | undefined): EditSEO => ({
   meta_title: s?.meta_title ?? '',

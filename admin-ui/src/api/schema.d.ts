@@ -171,6 +171,8 @@ export interface components {
       url?: string;
       media_id?: number;
       alt?: string;
+      width?: number;
+      height?: number;
     };
     NullableImage: components["schemas"]["Image"] | null;
     Picture: {
