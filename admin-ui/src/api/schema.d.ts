@@ -219,7 +219,7 @@ export interface components {
       id: number;
       url: string;
       filename: string;
-      mime: "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "application/pdf";
+      mime: "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/svg+xml" | "application/pdf";
       type: "image" | "document";
       size: number;
       width: number | null;
