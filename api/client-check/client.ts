@@ -179,3 +179,20 @@ export async function jsonFeed() {
     items: data.items.map((i) => ({ id: i.id, url: i.url, title: i.title, html: i.content_html, tags: i.tags ?? [] })),
   };
 }
+
+export async function siteSettings() {
+  const { data } = await api.GET('/api/v1/settings');
+  if (!data) return null;
+  const s = data.data;
+  const title: string = s.title ?? 'Untitled';
+  return {
+    title,
+    description: s.description,
+    lang: s.language ?? 'en',
+    logo: s.logo ? { src: s.logo.url, alt: s.logo.alt, srcset: s.logo.variants.map((v) => `${v.url} ${v.width}w`).join(', ') } : null,
+    icon: s.icon?.url ?? null,
+    menu: s.navigation.map((l) => ({ href: l.url, text: l.label })),
+    social: s.social.map((l) => ({ network: l.network, href: l.url })),
+    changed: s.updated_at,
+  };
+}

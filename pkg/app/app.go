@@ -71,7 +71,12 @@ func New(ctx context.Context, cfg config.Config, opt Options) (_ *App, err error
 		a.Log = slog.Default()
 	}
 	if a.Store == nil {
-		if a.Store, err = store.Open(ctx, filepath.Join(cfg.DataDir, store.FileName), store.Options{Now: opt.Now}); err != nil {
+		if cfg.DatabaseURL != "" {
+			a.Store, err = store.OpenPostgres(ctx, cfg.DatabaseURL, store.Options{Now: opt.Now})
+		} else {
+			a.Store, err = store.Open(ctx, filepath.Join(cfg.DataDir, store.FileName), store.Options{Now: opt.Now})
+		}
+		if err != nil {
 			return nil, err
 		}
 		a.ownStore = true

@@ -223,6 +223,11 @@ func otherChecks() []check {
 			_, err := s.content.Stats(ctx, p)
 			return err
 		}},
+		{"content.Service.UpdateSite", "admin", func(t *testing.T, s *services, p auth.Principal) error {
+			title := "A site"
+			_, err := s.content.UpdateSite(ctx, p, content.SitePatch{Title: &title})
+			return err
+		}},
 		{"content.Service.AllTags", everyone, func(t *testing.T, s *services, p auth.Principal) error {
 			_, err := s.content.AllTags(ctx, p)
 			return err
@@ -349,6 +354,7 @@ var uncheckedMethods = map[string]string{
 	"content.Service.Redirects":      "public read: old slugs of live entries only",
 	"content.Service.Facets":         "public read: counts over live case studies",
 	"content.Service.Tags":           "public read: counts of live posts",
+	"content.Service.Site":           "public read: the site settings, which are all public",
 	"content.Service.Search":         "public read: live content only",
 	"content.Service.All":            "folio's own: the export command",
 	"content.Service.PublishDue":     "folio's own: a background job",

@@ -66,6 +66,8 @@ const (
 	PermTokensManage Permission = "tokens.manage"
 	PermAuditRead    Permission = "audit.read"
 	PermWebhooks     Permission = "webhooks.manage"
+	PermSiteManage   Permission = "site.manage" // the site settings: title, logo, navigation, …
+	PermTagsUpdate   Permission = "tags.update" // a tag's description
 )
 
 // Scope says how far a permission reaches.
@@ -91,6 +93,7 @@ var grants = map[Role]map[Permission]Scope{
 		PermPageRead: ScopeAny, PermPageCreate: ScopeAny, PermPageUpdate: ScopeAny,
 		PermPageDelete: ScopeAny, PermPageSubmit: ScopeAny, PermPagePublish: ScopeAny,
 		PermMediaRead: ScopeAny, PermMediaUpload: ScopeAny, PermMediaUpdate: ScopeAny, PermMediaDelete: ScopeAny,
+		PermTagsUpdate: ScopeAny,
 	},
 	RoleMarketer: {
 		PermSignedIn:      ScopeAny,
@@ -121,7 +124,7 @@ var AllPermissions = []Permission{
 	PermPageRead, PermPageCreate, PermPageUpdate, PermPageDelete, PermPageSubmit, PermPagePublish,
 	PermContentPurge,
 	PermMediaRead, PermMediaUpload, PermMediaUpdate, PermMediaDelete, PermMediaForce,
-	PermUsersManage, PermTokensManage, PermAuditRead, PermWebhooks,
+	PermUsersManage, PermTokensManage, PermAuditRead, PermWebhooks, PermSiteManage, PermTagsUpdate,
 }
 
 func init() {

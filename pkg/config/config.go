@@ -32,6 +32,7 @@ const (
 type Config struct {
 	Addr          string   // listen address (FOLIO_ADDR)
 	DataDir       string   // database, secrets and media (FOLIO_DATA_DIR)
+	DatabaseURL   string   // PostgreSQL (postgres://…); empty: the SQLite file in DataDir (FOLIO_DATABASE_URL)
 	JWTSecret     string   // HS256 key; empty: generated once and kept in the data dir (FOLIO_JWT_SECRET)
 	AdminEmail    string   // first admin's email when no user exists (FOLIO_ADMIN_EMAIL)
 	AdminPassword string   // first admin's password; empty: generated and printed (FOLIO_ADMIN_PASSWORD)
@@ -269,6 +270,11 @@ func (c Config) validate() []error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		p = append(p, errors.New("data dir: must not be empty"))
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			p = append(p, errors.New("database URL: want postgres://user:password@host:port/database (or postgresql://…)"))
+		}
 	}
 	if c.PublicAPI != PublicOpen && c.PublicAPI != PublicToken {
 		p = append(p, fmt.Errorf("public API mode %q: want %q or %q", c.PublicAPI, PublicOpen, PublicToken))

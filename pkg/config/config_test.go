@@ -63,6 +63,7 @@ func TestInvalidValues(t *testing.T) {
 		{nil, []string{"--no-such-flag"}, "not defined"},
 		{map[string]string{"FOLIO_MAX_UPLOAD": "lots"}, nil, "FOLIO_MAX_UPLOAD"},
 		{map[string]string{"FOLIO_PUBLIC_URL": "cms.example.com"}, nil, "public URL"},
+		{map[string]string{"FOLIO_DATABASE_URL": "mysql://folio:pw@db/folio"}, nil, "database URL: want postgres://"},
 	}
 	for _, tt := range tests {
 		if _, err := load(tt.args, tt.env); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -98,7 +99,7 @@ func TestSizes(t *testing.T) {
 // examples are a valid value of every setting, written as the log line
 // shows it.
 var examples = map[string]string{
-	"FOLIO_ADDR": "0.0.0.0:9000", "FOLIO_DATA_DIR": "/var/lib/folio", "FOLIO_PUBLIC_URL": "https://cms.example.com",
+	"FOLIO_ADDR": "0.0.0.0:9000", "FOLIO_DATA_DIR": "/var/lib/folio", "FOLIO_DATABASE_URL": "postgres://folio:hunter3@db.internal:5432/folio", "FOLIO_PUBLIC_URL": "https://cms.example.com",
 	"FOLIO_SITE_URL": "https://example.com", "FOLIO_POST_PATH": "/posts/{slug}", "FOLIO_CASE_STUDY_PATH": "/work/{slug}", "FOLIO_PAGE_PATH": "/site{path}",
 	"FOLIO_FEED_URL": "https://example.com/feed.xml", "FOLIO_JSON_FEED_URL": "https://example.com/feed.json",
 	"FOLIO_PUBLIC_API": "token", "FOLIO_CORS_ORIGINS": "https://a.example.com,https://b.example.com", "FOLIO_TRUSTED_PROXIES": "10.0.0.1,192.168.0.0/16",

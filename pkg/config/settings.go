@@ -32,6 +32,9 @@ type setting struct {
 var settings = []setting{
 	{env: "FOLIO_ADDR", flag: "addr", usage: "listen address `host:port`", def: "127.0.0.1:8080", field: func(c *Config) value { return (*text)(&c.Addr) }},
 	{env: "FOLIO_DATA_DIR", flag: "data-dir", usage: "data `directory`: database, secrets, media", def: "./data", field: func(c *Config) value { return (*text)(&c.DataDir) }},
+	// The URL may carry a password: masked in the log line.
+	{env: "FOLIO_DATABASE_URL", flag: "database-url", secret: true, usage: "a PostgreSQL database `URL` (postgres://user:password@host:5432/folio) for several replicas on one database",
+		defDoc: "the SQLite file folio.db in the data dir", field: func(c *Config) value { return (*text)(&c.DatabaseURL) }},
 	{env: "FOLIO_PUBLIC_URL", flag: "public-url", usage: "how folio itself is reached from outside, for media `URL`s",
 		defDoc: "http://ADDR", field: func(c *Config) value { return (*text)(&c.PublicURL) }},
 	{env: "FOLIO_SITE_URL", flag: "site-url", usage: "public site base `URL`, for feeds and links", def: "http://localhost:3000", field: func(c *Config) value { return (*text)(&c.SiteURL) }},

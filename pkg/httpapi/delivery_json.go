@@ -52,6 +52,10 @@ type jsonFeed struct {
 	Title       string           `json:"title"`
 	HomePageURL string           `json:"home_page_url"`
 	FeedURL     string           `json:"feed_url"`
+	Description string           `json:"description,omitempty"`
+	Icon        string           `json:"icon,omitempty"`
+	Favicon     string           `json:"favicon,omitempty"`
+	Language    string           `json:"language,omitempty"`
 	Authors     []jsonFeedAuthor `json:"authors"`
 	Items       []jsonFeedItem   `json:"items"`
 }
@@ -75,14 +79,18 @@ type jsonFeedAuthor struct {
 
 // Atom 1.0 (RFC 4287).
 type atomFeed struct {
-	XMLName xml.Name    `xml:"feed"`
-	XMLNS   string      `xml:"xmlns,attr"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Author  atomAuthor  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
+	XMLName  xml.Name    `xml:"feed"`
+	XMLNS    string      `xml:"xmlns,attr"`
+	Lang     string      `xml:"xml:lang,attr,omitempty"`
+	ID       string      `xml:"id"`
+	Title    string      `xml:"title"`
+	Subtitle string      `xml:"subtitle,omitempty"`
+	Icon     string      `xml:"icon,omitempty"`
+	Logo     string      `xml:"logo,omitempty"`
+	Updated  string      `xml:"updated"`
+	Author   atomAuthor  `xml:"author"`
+	Links    []atomLink  `xml:"link"`
+	Entries  []atomEntry `xml:"entry"`
 }
 
 type atomLink struct {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -214,19 +215,28 @@ func (a *api) redirects(c *fiber.Ctx) error {
 // feedSize is how many posts the feeds carry.
 const feedSize = 20
 
-// feedAuthor names the feeds' own author, which every entry falls back to
-// when its author's user was deleted: RFC 4287 §4.1.1 wants an author on
-// each Atom entry (or on the feed), and readers show one.
-func (a *api) feedAuthor() string { return a.cfg.SiteName() }
-
 // feed is what both feeds of one type hold.
 type feed struct {
-	typ     content.Type
-	title   string
-	id      string // the Atom feed's permanent id
-	self    string // the feed's own address
-	home    string // the site
+	typ   content.Type
+	title string
+	id    string // the Atom feed's permanent id
+	self  string // the feed's own address
+	home  string // the site
+	site  content.Site
+	// author names the feeds' own author, which every entry falls back to
+	// when its author's user was deleted: RFC 4287 §4.1.1 wants an author
+	// on each Atom entry (or on the feed), and readers show one. It is the
+	// site's title, or the host name of FOLIO_SITE_URL.
+	author  string
 	entries []content.Entry
+}
+
+// pictureURL is a resolved picture's address; "" for none.
+func pictureURL(p *content.Picture) string {
+	if p == nil {
+		return ""
+	}
+	return p.URL
 }
 
 // feedOf reads a feed's ?type= (posts by default, or case studies) and
@@ -238,7 +248,12 @@ func (a *api) feedOf(c *fiber.Ctx, ext, siteAddress string) (feed, error) {
 	if err != nil {
 		return feed{}, err
 	}
-	f := feed{typ: content.Post, title: a.cfg.SiteName(), self: a.cfg.PublicURL + "/api/v1/feed." + ext, home: a.cfg.SiteURL + "/"}
+	site, err := a.content.Site(c.UserContext())
+	if err != nil {
+		return feed{}, err
+	}
+	f := feed{typ: content.Post, title: cmp.Or(site.Title, a.cfg.SiteName()), self: a.cfg.PublicURL + "/api/v1/feed." + ext, home: a.cfg.SiteURL + "/", site: site}
+	f.author = f.title
 	if typ != "" {
 		f.typ = content.Type(typ)
 		f.self += "?type=" + typ
@@ -262,10 +277,12 @@ func (a *api) feedJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	site := []jsonFeedAuthor{{Name: a.feedAuthor()}}
+	site := []jsonFeedAuthor{{Name: fd.author}}
 	f := jsonFeed{
 		Version: "https://jsonfeed.org/version/1.1", Title: fd.title, HomePageURL: fd.home,
-		FeedURL: fd.self, Authors: site, Items: []jsonFeedItem{},
+		FeedURL: fd.self, Description: fd.site.Description, Language: fd.site.Language,
+		Icon: pictureURL(fd.site.Icon), Favicon: pictureURL(fd.site.Icon),
+		Authors: site, Items: []jsonFeedItem{},
 	}
 	for _, p := range fd.entries {
 		url := a.siteURL(fd.typ, p.Fields.Slug)
@@ -302,7 +319,8 @@ func (a *api) feedXML(c *fiber.Ctx) error {
 		return err
 	}
 	f := atomFeed{
-		XMLNS: "http://www.w3.org/2005/Atom", ID: fd.id, Title: fd.title, Author: atomAuthor{Name: a.feedAuthor()},
+		XMLNS: "http://www.w3.org/2005/Atom", Lang: fd.site.Language, ID: fd.id, Title: fd.title, Subtitle: fd.site.Description,
+		Icon: pictureURL(fd.site.Icon), Logo: pictureURL(fd.site.Logo), Author: atomAuthor{Name: fd.author},
 		Links:   []atomLink{{Rel: "alternate", Href: fd.home}, {Rel: "self", Href: fd.self}},
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 	}

@@ -50,6 +50,7 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/search", perm: public, deliver: true, params: []string{"q", "type", "page", "per_page"}, handle: a.search},
 		{method: "GET", path: "/api/v1/sitemap", perm: public, deliver: true, handle: a.sitemap},
 		{method: "GET", path: "/api/v1/redirects", perm: public, deliver: true, handle: a.redirects},
+		{method: "GET", path: "/api/v1/settings", perm: public, deliver: true, handle: a.site},
 		{method: "GET", path: "/api/v1/feed.xml", perm: public, deliver: true, params: []string{"type"}, handle: a.feedXML},
 		{method: "GET", path: "/api/v1/feed.json", perm: public, deliver: true, params: []string{"type"}, handle: a.feedJSON},
 
@@ -67,6 +68,8 @@ func (a *api) routes() []route {
 		// Admin: across types.
 		{method: "GET", path: "/api/v1/admin/stats", perm: auth.PermSignedIn, handle: a.stats},
 		{method: "GET", path: "/api/v1/admin/config", perm: auth.PermSignedIn, handle: a.settings},
+		{method: "GET", path: "/api/v1/admin/settings", perm: auth.PermSignedIn, handle: a.site},
+		{method: "PATCH", path: "/api/v1/admin/settings", perm: auth.PermSiteManage, handle: a.updateSite},
 		{method: "GET", path: "/api/v1/admin/tags", perm: auth.PermPostRead, handle: a.tags},
 		{method: "GET", path: "/api/v1/admin/scheduled", perm: auth.PermSignedIn, handle: a.scheduled},
 		{method: "GET", path: "/api/v1/admin/trash", perm: auth.PermSignedIn, handle: a.trash},

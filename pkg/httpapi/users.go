@@ -132,7 +132,7 @@ func auditRecordTypes() []string {
 	for _, t := range content.Types {
 		out = append(out, string(t))
 	}
-	return append(out, "user", "api_token", "media", "webhook", "revision")
+	return append(out, "user", "api_token", "media", "webhook", "revision", "site", "tag")
 }
 
 func (a *api) auditLog(c *fiber.Ctx) error {

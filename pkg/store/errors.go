@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 
@@ -38,6 +40,16 @@ func translate(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return errs.Wrap(&ErrConstraint{Columns: pgUniqueColumns(pe)}, errs.Conflict, "conflict", "A record with the same unique value already exists.")
+		case "23503": // foreign_key_violation
+			return errs.Wrap(err, errs.Conflict, "conflict", "The change refers to a record that does not exist or is still in use.")
+		}
+		return err
+	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.ExtendedCode {
@@ -49,6 +61,24 @@ func translate(err error) error {
 		}
 	}
 	return err
+}
+
+// pgKey finds the columns in PostgreSQL's detail of a unique violation:
+// Key (type, slug)=(post, hello) already exists.
+var pgKey = regexp.MustCompile(`^Key \(([^)]*)\)=`)
+
+// pgUniqueColumns names the columns of a unique violation as SQLite does
+// ("entries.type, entries.slug"), so callers ask one question of both.
+func pgUniqueColumns(pe *pgconn.PgError) string {
+	m := pgKey.FindStringSubmatch(pe.Detail)
+	if m == nil {
+		return pe.TableName + "." + pe.ConstraintName
+	}
+	cols := strings.Split(m[1], ", ")
+	for i, c := range cols {
+		cols[i] = pe.TableName + "." + strings.Trim(c, `"`)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // IsUniqueViolation reports whether err is a UNIQUE violation on columns

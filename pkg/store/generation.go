@@ -19,18 +19,19 @@ type generation struct {
 	lastPoll atomic.Int64 // unix nanos
 	mu       sync.Mutex   // one poller at a time
 	conn     *sql.Conn    // a connection of its own: data_version is per connection
+	query    string       // what tells a change: PRAGMA data_version, or PostgreSQL's next transaction id
 	version  int64
 }
 
 const pollEvery = 500 * time.Millisecond
 
-func (g *generation) init(ctx context.Context, db *sql.DB) error {
+func (g *generation) init(ctx context.Context, db *sql.DB, query string) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	g.conn = conn
-	return conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&g.version)
+	g.conn, g.query = conn, query
+	return conn.QueryRowContext(ctx, query).Scan(&g.version)
 }
 
 // Generation returns a number that changes whenever the content may have.
@@ -40,7 +41,7 @@ func (s *Store) Generation() uint64 {
 	if now-g.lastPoll.Load() > int64(pollEvery) && g.mu.TryLock() {
 		g.lastPoll.Store(now)
 		var v int64
-		if err := g.conn.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v); err == nil && v != g.version {
+		if err := g.conn.QueryRowContext(context.Background(), g.query).Scan(&v); err == nil && v != g.version {
 			g.version = v
 			g.external.Add(1)
 		}

@@ -442,6 +442,16 @@ var migrations = []migration{
 		`INSERT INTO entries_fts_head (entries_fts_head) VALUES ('rebuild')`,
 		`INSERT INTO entries_fts_head (entries_fts_head) VALUES ('optimize')`,
 	)},
+	{"site settings: a key/value table (title, description, logo, icon, navigation, social, language)", sqlStep(
+		// One row per setting the admins have set, its value as JSON; a
+		// setting without a row is unset. pkg/content owns the keys and the
+		// shapes of their values.
+		`CREATE TABLE site_settings (
+			key        TEXT     PRIMARY KEY,
+			value      TEXT     NOT NULL,
+			updated_at DATETIME NOT NULL
+		)`,
+	)},
 }
 
 // The columns of entries that entries_search reads, and the SQL that adds

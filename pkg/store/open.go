@@ -31,11 +31,12 @@ var ErrNoFTS5 = errors.New("this folio binary was built without SQLite full-text
 // instead of failing with SQLITE_BUSY, and a pool of query-only readers that
 // WAL lets run beside the writer.
 type Store struct {
-	w    *gorm.DB
-	r    *gorm.DB
-	path string
-	now  func() time.Time
-	gen  generation
+	engine Engine
+	w      *gorm.DB
+	r      *gorm.DB
+	path   string
+	now    func() time.Time
+	gen    generation
 }
 
 // Options tunes Open.
@@ -64,7 +65,7 @@ func open(ctx context.Context, path string, opt Options, target int) (*Store, er
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	s := &Store{path: path, now: func() time.Time { return opt.Now().UTC() }}
+	s := &Store{engine: SQLite, path: path, now: func() time.Time { return opt.Now().UTC() }}
 	var err error
 	if s.w, err = openHandle(path, true, s.now); err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func open(ctx context.Context, path string, opt Options, target int) (*Store, er
 		s.Close()
 		return nil, err
 	}
-	if err := s.gen.init(ctx, readers); err != nil {
+	if err := s.gen.init(ctx, readers, "PRAGMA data_version"); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -144,7 +145,7 @@ func checkFTS5(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Path returns the database file's path.
+// Path returns the database file's path ("" on PostgreSQL).
 func (s *Store) Path() string { return s.path }
 
 // Now returns the store's clock reading, in UTC.
@@ -161,6 +162,12 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.gen.conn != nil {
 		errs = append(errs, s.gen.conn.Close())
+	}
+	if s.engine == Postgres {
+		if db, err := s.w.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+		return errors.Join(errs...)
 	}
 	if s.r != nil {
 		if db, err := s.r.DB(); err == nil {
@@ -181,6 +188,12 @@ func (s *Store) Close() error {
 // readers), for their connection statistics.
 func (s *Store) Pools() map[string]*sql.DB {
 	out := map[string]*sql.DB{}
+	if s.engine == Postgres {
+		if db, err := s.w.DB(); err == nil {
+			out["postgres"] = db
+		}
+		return out
+	}
 	if db, err := s.w.DB(); err == nil {
 		out["writer"] = db
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,7 +11,8 @@ import (
 // Reader runs queries. From Store.Read it uses the read pool; inside a write
 // transaction (Tx embeds a Reader) it sees the transaction's own writes.
 type Reader struct {
-	db *gorm.DB
+	db  *gorm.DB
+	eng Engine
 }
 
 // Tx is one write transaction. Its methods change the database; everything
@@ -30,7 +32,7 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Read returns a Reader on the read pool.
 func (s *Store) Read(ctx context.Context) Reader {
-	return Reader{db: s.r.WithContext(ctx)}
+	return Reader{db: s.r.WithContext(ctx), eng: s.engine}
 }
 
 // View runs fn in one read transaction on the read pool: every query fn
@@ -38,9 +40,13 @@ func (s *Store) Read(ctx context.Context) Reader {
 // that belong to it (a delivery and its attempts) are never read half
 // before and half after a write that changes both.
 func (s *Store) View(ctx context.Context, fn func(r Reader) error) error {
+	var opts *sql.TxOptions
+	if s.engine == Postgres {
+		opts = viewTxOptions
+	}
 	return translate(s.r.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(Reader{db: db})
-	}))
+		return fn(Reader{db: db, eng: s.engine})
+	}, opts))
 }
 
 // Write runs fn in one write transaction (BEGIN IMMEDIATE on the single
@@ -50,11 +56,17 @@ func (s *Store) View(ctx context.Context, fn func(r Reader) error) error {
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	var after []func()
 	err := s.w.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		tx := &Tx{Reader: Reader{db: db}, now: s.now().Truncate(time.Microsecond)}
+		if s.engine == Postgres {
+			// One writer at a time across every process, as on SQLite.
+			if err := db.Exec(`SELECT pg_advisory_xact_lock(?)`, writeLockKey).Error; err != nil {
+				return err
+			}
+		}
+		tx := &Tx{Reader: Reader{db: db, eng: s.engine}, now: s.now().Truncate(time.Microsecond)}
 		err := fn(tx)
 		after = tx.after
 		return err
-	})
+	}, writeTxOptions)
 	if err != nil {
 		return translate(err)
 	}

@@ -419,11 +419,45 @@ export interface components {
       name: string;
       count: number;
     };
+    SiteSettings: {
+      title: string | null;
+      description: string | null;
+      logo: components["schemas"]["NullablePicture"];
+      icon: components["schemas"]["NullablePicture"];
+      navigation: components["schemas"]["NavLink"][];
+      social: components["schemas"]["SocialLink"][];
+      language: string | null;
+      updated_at: string | null;
+    };
+    SiteSettingsEnvelope: {
+      data: components["schemas"]["SiteSettings"];
+    };
+    SiteSettingsPatch: {
+      title?: string | null;
+      description?: string | null;
+      logo?: number | null;
+      icon?: number | null;
+      navigation?: components["schemas"]["NavLink"][] | null;
+      social?: components["schemas"]["SocialLink"][] | null;
+      language?: string | null;
+    };
+    NavLink: {
+      label: string;
+      url: string;
+    };
+    SocialLink: {
+      network: string;
+      url: string;
+    };
     JSONFeed: {
       version: "https://jsonfeed.org/version/1.1";
       title: string;
       home_page_url?: string;
       feed_url?: string;
+      description?: string;
+      icon?: string;
+      favicon?: string;
+      language?: string;
       authors: {
         name: string;
       }[];
@@ -1087,6 +1121,9 @@ export interface paths {
   "/api/v1/redirects": {
     get: operations["listRedirects"];
   };
+  "/api/v1/settings": {
+    get: operations["getSiteSettings"];
+  };
   "/api/v1/feed.xml": {
     get: operations["feedAtom"];
   };
@@ -1277,6 +1314,10 @@ export interface paths {
   };
   "/api/v1/admin/config": {
     get: operations["adminConfig"];
+  };
+  "/api/v1/admin/settings": {
+    get: operations["adminSiteSettings"];
+    patch: operations["updateSiteSettings"];
   };
   "/api/v1/admin/webhooks": {
     get: operations["listWebhooks"];
@@ -1554,6 +1595,15 @@ export interface operations {
       200: {
         data: components["schemas"]["Redirect"][];
       };
+      304: null;
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+    };
+  };
+  getSiteSettings: {
+    responses: {
+      200: components["schemas"]["SiteSettingsEnvelope"];
       304: null;
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
@@ -2731,7 +2781,7 @@ export interface operations {
       page?: number;
       per_page?: number;
       user?: number;
-      record_type?: "post" | "case_study" | "user" | "api_token" | "media" | "webhook" | "revision";
+      record_type?: "post" | "case_study" | "page" | "user" | "api_token" | "media" | "webhook" | "revision" | "site" | "tag";
       record_id?: number;
     };
     responses: {
@@ -2762,6 +2812,25 @@ export interface operations {
       };
       400: components["schemas"]["Error"];
       401: components["schemas"]["Error"];
+    };
+  };
+  adminSiteSettings: {
+    responses: {
+      200: components["schemas"]["SiteSettingsEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+    };
+  };
+  updateSiteSettings: {
+    requestBody: components["schemas"]["SiteSettingsPatch"];
+    responses: {
+      200: components["schemas"]["SiteSettingsEnvelope"];
+      400: components["schemas"]["Error"];
+      401: components["schemas"]["Error"];
+      403: components["schemas"]["Error"];
+      413: components["schemas"]["Error"];
+      415: components["schemas"]["Error"];
+      422: components["schemas"]["Error"];
     };
   };
   listWebhooks: {
