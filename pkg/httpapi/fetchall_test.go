@@ -173,7 +173,7 @@ func TestEmptyIsNull(t *testing.T) {
 	}
 	for _, path := range []string{
 		"/api/v1/posts", "/api/v1/posts/sparse", "/api/v1/case-studies", "/api/v1/case-studies/bare-study", "/api/v1/pages",
-		"/api/v1/pages/bare-page", "/api/v1/search?q=bare", "/api/v1/sitemap", "/api/v1/tags",
+		"/api/v1/pages/bare-page", "/api/v1/search?q=bare", "/api/v1/sitemap", "/api/v1/tags", "/api/v1/settings", "/api/v1/redirects",
 		"/api/v1/posts?fields=" + strings.Join([]string{"slug", "seo", "cover_image", "html"}, ","),
 		"/api/v1/case-studies?fields=slug,client,industry,duration,summary,testimonial,seo",
 	} {
