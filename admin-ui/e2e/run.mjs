@@ -648,6 +648,19 @@ test('admin screens: users, API tokens (secret shown once, copy, revoke), audit 
   await page.getByRole('button', { name: 'Revoke Website' }).click();
   await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke token' }).click();
   await page.getByText('The token list is empty').or(page.getByText('No tokens yet.')).waitFor();
+  // A Ghost content key, for Ghost frontends: 26 hex characters that Ghost's own API answers to.
+  await page.getByLabel('Name').fill('Ghost starter');
+  await page.getByLabel('Format').selectOption('ghost');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const gdlg = page.getByRole('dialog', { name: 'Your new token' });
+  const ghostKey = await gdlg.getByLabel(/Secret for/).inputValue();
+  assert(/^[0-9a-f]{26}$/.test(ghostKey), `Ghost content key ${ghostKey}`);
+  await gdlg.getByRole('button', { name: 'I have stored it' }).click();
+  await page.getByRole('row', { name: /Ghost starter/ }).getByRole('cell', { name: 'ghost', exact: true }).waitFor();
+  assertEq((await folio.api('GET', `/ghost/api/content/posts/?key=${ghostKey}`)).status, 200, 'the Ghost key works on the Ghost API');
+  await page.getByRole('button', { name: 'Revoke Ghost starter' }).click();
+  await page.getByRole('dialog', { name: 'Revoke this token?' }).getByRole('button', { name: 'Revoke token' }).click();
+  await page.getByText('No tokens yet.').waitFor();
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   await page.getByText('api_token.delete').first().waitFor();
@@ -1370,6 +1383,95 @@ test('post editor: a cover image from the library (media_id saved), an image ins
   await ctx.close();
 });
 
+// ---- site settings ----
+
+test('site settings: an admin sets the title, a logo, reorders the navigation and saves; the public API and the feed show them; editors see no such screen', async () => {
+  const logo = await folio.upload('site-logo.png', png(600, 200, { seed: 21 }), 'image/png', { alt: 'Northwind' });
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Site settings' }).click();
+  await page.getByRole('heading', { name: 'Site settings', level: 1 }).waitFor();
+  const save = page.getByRole('button', { name: 'Save settings' });
+  assert(await save.isDisabled(), 'nothing to save before a change');
+
+  await page.getByLabel('Title').fill('  Northwind   Notes ');
+  await page.getByLabel('Description').fill('Notes on building software.');
+  await page.getByLabel('Language').fill('en-gb');
+
+  // The logo from the library.
+  await page.locator('fieldset[data-field="logo"]').getByRole('button', { name: 'Choose from the library' }).click();
+  const dlg = page.getByRole('dialog', { name: 'Choose the logo' });
+  await dlg.getByLabel('Search the library').fill('site-logo');
+  await dlg.getByRole('button', { name: 'Search' }).click();
+  await dlg.locator('label.pick', { hasText: 'site-logo.png' }).click();
+  await dlg.getByRole('button', { name: 'Use this image' }).click();
+  await dlg.waitFor({ state: 'hidden' });
+  await page.getByTestId('logo-thumb').waitFor();
+
+  // Three links; the last moved to the top.
+  const nav = page.getByRole('region', { name: 'Navigation' });
+  for (const [label, url] of [['Blog', '/blog'], ['About', '/about'], ['Docs', 'https://docs.northwind.example/']]) {
+    await nav.getByRole('button', { name: 'Add a link' }).click();
+    const n = await nav.locator('li.link').count();
+    await nav.getByLabel(`Label ${n}`).fill(label);
+    await nav.getByLabel(`Address ${n}`).fill(url);
+  }
+  await nav.getByRole('button', { name: 'Move Docs up' }).click();
+  await nav.getByRole('button', { name: 'Move Docs up' }).click();
+  assertEq(await nav.getByLabel('Label 1').inputValue(), 'Docs', 'Docs is first after two moves up');
+  assert(await nav.getByRole('button', { name: 'Move Docs up' }).isDisabled(), 'the first link cannot move up');
+
+  // A bad social link is named next to its field, before any request.
+  const social = page.getByRole('region', { name: 'Social links' });
+  await social.getByRole('button', { name: 'Add a social link' }).click();
+  await social.getByLabel('Network 1').fill('GitHub');
+  await social.getByLabel('Address 1').fill('github.com/northwind');
+  await save.click();
+  await social.getByText('must be an absolute http:// or https:// URL').waitFor();
+  assertEq(await social.getByLabel('Address 1').getAttribute('aria-invalid'), 'true', 'the address is marked');
+  await social.getByLabel('Address 1').fill('https://github.com/northwind');
+  await save.click();
+  await page.getByText('Site settings saved').waitFor();
+  await until(async () => await save.isDisabled(), 'the form to be saved');
+
+  const r = await folio.api('GET', '/api/v1/settings');
+  assertEq(r.status, 200, 'public settings');
+  const s = r.json.data;
+  assertEq(s.title, 'Northwind Notes', 'title, on one line');
+  assertEq(s.description, 'Notes on building software.', 'description');
+  assertEq(s.language, 'en-GB', 'language, canonical');
+  assertEq(s.logo?.media_id, logo.id, 'the logo is the library item');
+  assertEq(s.navigation.map((l) => l.label), ['Docs', 'Blog', 'About'], 'the navigation in the order set');
+  assertEq(s.social, [{ network: 'github', url: 'https://github.com/northwind' }], 'social links, lower case');
+  const feed = await folio.api('GET', '/api/v1/feed.json');
+  assertEq(feed.json.title, 'Northwind Notes', 'the feed takes the site title');
+
+  // A reload shows what was saved; removing a link and the logo saves too.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Site settings', level: 1 }).waitFor();
+  assertEq(await page.getByLabel('Title').inputValue(), 'Northwind Notes', 'the title after a reload');
+  await nav.getByRole('button', { name: 'Remove Blog' }).click();
+  await page.getByRole('button', { name: 'Remove the logo' }).click();
+  await save.click();
+  await page.getByText('Site settings saved').waitFor();
+  const after = (await folio.api('GET', '/api/v1/settings')).json.data;
+  assertEq(after.navigation.map((l) => l.label), ['Docs', 'About'], 'Blog removed');
+  assertEq(after.logo, null, 'the logo removed');
+  await noHorizontalScroll(page, 'site settings');
+  await shot(page, 'site-settings');
+  await ctx.close();
+
+  // An editor has no Site settings link, and the API refuses them.
+  const ectx = await newContext();
+  const epage = await ectx.newPage();
+  await signIn(epage, editor);
+  assertEq(await epage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Site settings' }).count(), 0, 'no link for an editor');
+  await ectx.close();
+  const refused = await folio.api('PATCH', '/api/v1/admin/settings', { as: editor, body: { title: 'Mine' } });
+  assertEq(refused.status, 403, 'an editor cannot change the site settings');
+});
+
 // ---- webhooks ----
 
 test('webhooks: create (secret once), test event delivered, deliveries, publish → post.published, redeliver, rotate, 410', async () => {
@@ -1603,7 +1705,7 @@ test('keyboard: every control reachable, focus visible, every input labelled', a
   assert(found, 'the Posts link is reachable with Tab');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Posts' }).waitFor();
-  for (const path of ['/admin/posts/' + writtenId, '/admin/case-studies/new', '/admin/posts', '/admin/users', '/admin/tokens', '/admin/audit', '/admin/media', '/admin/webhooks', '/admin/webhooks/' + hookId]) {
+  for (const path of ['/admin/posts/' + writtenId, '/admin/case-studies/new', '/admin/posts', '/admin/users', '/admin/tokens', '/admin/audit', '/admin/media', '/admin/webhooks', '/admin/webhooks/' + hookId, '/admin/site']) {
     await page.goto(folio.url + path);
     await page.locator('main h1').waitFor();
     await sleep(300);

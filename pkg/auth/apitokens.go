@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strings"
 	"sync"
 	"time"
@@ -17,11 +19,19 @@ const (
 	ScopePreview = "preview" // also read drafts and scheduled items with ?preview=1
 )
 
+// API token formats: Folio's own (folio_…), or a Ghost content key (26
+// hex characters), which Ghost's own client insists on.
+const (
+	FormatFolio = "folio"
+	FormatGhost = "ghost"
+)
+
 // APIToken is a token a frontend uses to read the public API.
 type APIToken struct {
 	ID         int64
 	Name       string
 	Scope      string
+	Format     string // FormatFolio or FormatGhost
 	Prefix     string // the first characters of the secret, to recognise it
 	CreatedBy  *int64
 	CreatedAt  time.Time
@@ -31,9 +41,25 @@ type APIToken struct {
 // tokenPrefix starts every API token, so leaked ones are easy to grep for.
 const tokenPrefix = "folio_"
 
-// CreateAPIToken makes a token; the secret is returned once and only its
-// hash is kept.
-func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name, scope string) (APIToken, string, error) {
+// ghostKeyLen is the length of a Ghost content key: 13 random bytes in hex.
+const ghostKeyLen = 26
+
+// isGhostKey reports whether secret looks like a Ghost content key.
+func isGhostKey(secret string) bool {
+	if len(secret) != ghostKeyLen {
+		return false
+	}
+	for _, r := range secret {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// CreateAPIToken makes a token in format (FormatFolio, or "" for it, or
+// FormatGhost); the secret is returned once and only its hash is kept.
+func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name, scope, format string) (APIToken, string, error) {
 	if err := Check(actor, PermTokensManage, NoRecord); err != nil {
 		return APIToken{}, "", err
 	}
@@ -48,11 +74,21 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name, sco
 	if scope != ScopeContent && scope != ScopePreview {
 		f.Add("scope", "must be content or preview")
 	}
+	if format != "" && format != FormatFolio && format != FormatGhost {
+		f.Add("format", "must be folio or ghost")
+	}
 	if err := f.Err(); err != nil {
 		return APIToken{}, "", err
 	}
 	secret := tokenPrefix + newSecret(30)
-	row := store.APITokenRow{Name: name, Scope: scope, Hash: hashSecret(secret), Prefix: secret[:len(tokenPrefix)+6]}
+	prefix := secret[:len(tokenPrefix)+6]
+	if format == FormatGhost {
+		b := make([]byte, ghostKeyLen/2)
+		_, _ = rand.Read(b)
+		secret = hex.EncodeToString(b)
+		prefix = secret[:6]
+	}
+	row := store.APITokenRow{Name: name, Scope: scope, Hash: hashSecret(secret), Prefix: prefix}
 	if actor.ID != 0 {
 		row.CreatedBy = &actor.ID
 	}
@@ -60,7 +96,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor Principal, name, sco
 		if err := tx.InsertAPIToken(&row); err != nil {
 			return err
 		}
-		return Audit(tx, actor, "api_token.create", "api_token", row.ID, map[string]string{"name": name, "scope": scope})
+		return Audit(tx, actor, "api_token.create", "api_token", row.ID, map[string]string{"name": name, "scope": scope, "format": apiTokenFromRow(row).Format})
 	})
 	if err != nil {
 		return APIToken{}, "", err
@@ -106,7 +142,7 @@ var errBadAPIToken = errs.New(errs.Unauthenticated, "invalid_api_token", "Send a
 // VerifyAPIToken returns the token a secret belongs to. Its last use is
 // recorded at most once a minute, so reading stays off the write path.
 func (s *Service) VerifyAPIToken(ctx context.Context, secret string) (APIToken, error) {
-	if !strings.HasPrefix(secret, tokenPrefix) {
+	if !strings.HasPrefix(secret, tokenPrefix) && !isGhostKey(secret) {
 		return APIToken{}, errBadAPIToken
 	}
 	row, err := s.Store.Read(ctx).APITokenByHash(hashSecret(secret))
@@ -142,5 +178,9 @@ func (u *apiTokenUse) due(id int64, now time.Time) bool {
 }
 
 func apiTokenFromRow(r store.APITokenRow) APIToken {
-	return APIToken{ID: r.ID, Name: r.Name, Scope: r.Scope, Prefix: r.Prefix, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt}
+	format := FormatFolio
+	if !strings.HasPrefix(r.Prefix, tokenPrefix) {
+		format = FormatGhost
+	}
+	return APIToken{ID: r.ID, Name: r.Name, Scope: r.Scope, Format: format, Prefix: r.Prefix, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt}
 }

@@ -283,7 +283,7 @@ func otherChecks() []check {
 			return err
 		}},
 		{"auth.Service.CreateAPIToken", "admin", func(t *testing.T, s *services, p auth.Principal) error {
-			_, _, err := s.auth.CreateAPIToken(ctx, p, "site", auth.ScopeContent)
+			_, _, err := s.auth.CreateAPIToken(ctx, p, "site", auth.ScopeContent, "")
 			return err
 		}},
 		{"auth.Service.APITokens", "admin", func(t *testing.T, s *services, p auth.Principal) error {
@@ -291,7 +291,7 @@ func otherChecks() []check {
 			return err
 		}},
 		{"auth.Service.DeleteAPIToken", "admin", func(t *testing.T, s *services, p auth.Principal) error {
-			tok, _, err := s.auth.CreateAPIToken(ctx, auth.System, "site", auth.ScopeContent)
+			tok, _, err := s.auth.CreateAPIToken(ctx, auth.System, "site", auth.ScopeContent, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,35 +346,37 @@ func otherChecks() []check {
 // uncheckedMethods are the exported methods that take no caller, and why
 // none is needed. A new method goes here only with a reason.
 var uncheckedMethods = map[string]string{
-	"content.Service.Published":      "public read: live content only",
-	"content.Service.ListPublished":  "public read: live content only",
-	"content.Service.Related":        "public read: live content only",
-	"content.Service.Latest":         "public read: live content only (feeds)",
-	"content.Service.Sitemap":        "public read: live content only",
-	"content.Service.Redirects":      "public read: old slugs of live entries only",
-	"content.Service.Facets":         "public read: counts over live case studies",
-	"content.Service.Tags":           "public read: counts of live posts",
-	"content.Service.Site":           "public read: the site settings, which are all public",
-	"content.Service.Search":         "public read: live content only",
-	"content.Service.All":            "folio's own: the export command",
-	"content.Service.PublishDue":     "folio's own: a background job",
-	"content.Service.PurgeTrash":     "folio's own: a background job",
-	"content.Service.PruneRevisions": "folio's own: a background job",
-	"content.Service.EntryNoun":      "for the library: names a type",
-	"content.Service.DetachMedia":    "for the library: runs inside a delete the library has checked",
-	"library.Service.Open":           "public read: a file by its content hash",
-	"library.Service.Ping":           "folio's own: /readyz asks whether the media store is there",
-	"library.Service.StoreKind":      "folio's own: /readyz names the media store",
-	"library.Service.Sweep":          "folio's own: the cleanup pass over files no item holds",
-	"library.Service.Run":            "folio's own: a background job (the cleanup pass)",
-	"auth.Service.Login":             "authentication itself",
-	"auth.Service.Refresh":           "authentication itself",
-	"auth.Service.Logout":            "authentication itself",
-	"auth.Service.LogoutAccess":      "authentication itself: the access token is the caller",
-	"auth.Service.Authenticate":      "authentication itself",
-	"auth.Service.VerifyAPIToken":    "authentication itself",
-	"auth.Service.EnsureAdmin":       "folio's own: the first admin at start",
-	"auth.Service.EnsureAuthor":      "folio's own: authors an import names",
+	"content.Service.Published":        "public read: live content only",
+	"content.Service.ListPublished":    "public read: live content only",
+	"content.Service.Related":          "public read: live content only",
+	"content.Service.Latest":           "public read: live content only (feeds)",
+	"content.Service.Sitemap":          "public read: live content only",
+	"content.Service.Redirects":        "public read: old slugs of live entries only",
+	"content.Service.Facets":           "public read: counts over live case studies",
+	"content.Service.Tags":             "public read: counts of live posts",
+	"content.Service.Authors":          "public read: authors of live posts, with their counts",
+	"content.Service.ListPublishedAny": "public read: live content only (the Ghost Content API)",
+	"content.Service.Site":             "public read: the site settings, which are all public",
+	"content.Service.Search":           "public read: live content only",
+	"content.Service.All":              "folio's own: the export command",
+	"content.Service.PublishDue":       "folio's own: a background job",
+	"content.Service.PurgeTrash":       "folio's own: a background job",
+	"content.Service.PruneRevisions":   "folio's own: a background job",
+	"content.Service.EntryNoun":        "for the library: names a type",
+	"content.Service.DetachMedia":      "for the library: runs inside a delete the library has checked",
+	"library.Service.Open":             "public read: a file by its content hash",
+	"library.Service.Ping":             "folio's own: /readyz asks whether the media store is there",
+	"library.Service.StoreKind":        "folio's own: /readyz names the media store",
+	"library.Service.Sweep":            "folio's own: the cleanup pass over files no item holds",
+	"library.Service.Run":              "folio's own: a background job (the cleanup pass)",
+	"auth.Service.Login":               "authentication itself",
+	"auth.Service.Refresh":             "authentication itself",
+	"auth.Service.Logout":              "authentication itself",
+	"auth.Service.LogoutAccess":        "authentication itself: the access token is the caller",
+	"auth.Service.Authenticate":        "authentication itself",
+	"auth.Service.VerifyAPIToken":      "authentication itself",
+	"auth.Service.EnsureAdmin":         "folio's own: the first admin at start",
+	"auth.Service.EnsureAuthor":        "folio's own: authors an import names",
 }
 
 // TestEveryServiceMethodChecks calls every service method that takes a

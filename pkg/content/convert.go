@@ -72,7 +72,7 @@ func fromRow(row store.EntryRow) (Entry, error) {
 			},
 		},
 		Derived: Derived{
-			HTML: row.HTML, AutoExcerpt: row.AutoExcerpt, WordCount: row.WordCount, ReadingTime: row.ReadingTimeMinutes,
+			HTML: row.HTML, PlainText: row.PlainText, AutoExcerpt: row.AutoExcerpt, WordCount: row.WordCount, ReadingTime: row.ReadingTimeMinutes,
 			ChallengeHTML: row.ChallengeHTML, SolutionHTML: row.SolutionHTML, ResultsHTML: row.ResultsHTML,
 		},
 	}

@@ -25,6 +25,7 @@ type Query struct {
 	After        *time.Time
 	Before       *time.Time
 	ChangedAfter *time.Time // updated_after: entries saved after this time
+	Where        *Cond      // a condition tree (the Ghost Content API's filter)
 	Sort         string
 	Page         int
 	PerPage      int
@@ -39,6 +40,10 @@ func (q Query) filter(types ...Type) store.EntryFilter {
 		Search: q.Q, TagSlugs: q.Tags, AuthorSlug: q.Author, AuthorID: q.AuthorID, Featured: q.Featured,
 		Industry: q.Industry, Technology: q.Technology, ParentSlug: q.Parent, After: q.After, Before: q.Before, UpdatedAfter: q.ChangedAfter, Sort: q.Sort,
 		Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage, Full: q.Full,
+	}
+	if q.Where != nil {
+		w := q.Where.store()
+		f.Where = &w
 	}
 	for _, st := range q.Statuses {
 		f.Statuses = append(f.Statuses, string(st))
@@ -205,13 +210,7 @@ func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (st
 // ListPublished returns a page of the entries of type t the public may see
 // now; with preview, of every entry of the type.
 func (s *Service) ListPublished(ctx context.Context, t Type, q Query, preview bool) (Page[Entry], error) {
-	q.Statuses, q.Q, q.AuthorID = nil, "", nil
-	f := q.filter(t)
-	if !preview {
-		now := s.now()
-		f.VisibleAt = &now
-	}
-	return s.list(ctx, f, q)
+	return s.ListPublishedAny(ctx, []Type{t}, q, false, preview)
 }
 
 func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[Entry], error) {
@@ -317,7 +316,7 @@ func (s *Service) tags(ctx context.Context, at *time.Time) ([]TagCount, error) {
 	}
 	out := make([]TagCount, len(rows))
 	for i, r := range rows {
-		out[i] = TagCount{Tag: Tag{Slug: r.Slug, Name: r.Name}, PostCount: r.PostCount}
+		out[i] = TagCount{Tag: Tag{ID: r.ID, Slug: r.Slug, Name: r.Name}, PostCount: r.PostCount}
 	}
 	return out, nil
 }
@@ -391,7 +390,7 @@ func hydrate(r store.Reader, rows []store.EntryRow) ([]Entry, error) {
 		}
 		e.Tags = make([]Tag, 0, len(tags[row.ID]))
 		for _, t := range tags[row.ID] {
-			e.Tags = append(e.Tags, Tag{Slug: t.Slug, Name: t.Name})
+			e.Tags = append(e.Tags, Tag{ID: t.TagID, Slug: t.Slug, Name: t.Name})
 			e.Fields.Tags = append(e.Fields.Tags, t.Name)
 		}
 		e.Author, e.UpdatedBy = authorOf(users, row.AuthorID), authorOf(users, row.UpdatedBy)

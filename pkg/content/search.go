@@ -82,32 +82,45 @@ type searchJob struct {
 }
 
 // runSearch runs fn on one of the search workers, within the time budget:
-// it waits at most Limits.Wait for a worker to be free, and is refused as
-// busy after that. The workers are Slots goroutines, each on an OS thread
-// of its own whose CPU priority is lowered (Limits.Nice), so that when the
-// cores are contended the scheduler favours everything else (cached reads
-// above all) over searches, and no stream of searches can starve them.
+// it waits at most Limits.Wait for one of the Slots to be free, and is
+// refused as busy after that. A slot is taken for the whole search and
+// given back when its answer is in, so "busy" means Slots searches in
+// flight, never a worker that has finished but not yet been scheduled back
+// to its queue (on a loaded machine that took longer than Wait). The
+// workers are Slots goroutines, each on an OS thread of its own whose CPU
+// priority is lowered (Limits.Nice), so that when the cores are contended
+// the scheduler favours everything else (cached reads above all) over
+// searches, and no stream of searches can starve them.
 func (s *Service) runSearch(ctx context.Context, fn func(ctx context.Context) error) error {
 	l := s.SearchLimits.withDefaults()
 	s.searchOnce.Do(func() {
 		s.searchWork = make(chan searchJob)
+		s.searchBusy = make(chan struct{}, l.Slots)
 		for range l.Slots {
 			go s.searchWorker(l.Nice)
 		}
 	})
-	job := searchJob{ctx: ctx, run: fn, done: make(chan error, 1)}
 	select {
-	case s.searchWork <- job:
+	case s.searchBusy <- struct{}{}:
 	default:
 		t := time.NewTimer(l.Wait)
 		defer t.Stop()
 		select {
-		case s.searchWork <- job:
+		case s.searchBusy <- struct{}{}:
 		case <-t.C:
 			return errSearchBusy
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+	}
+	defer func() { <-s.searchBusy }()
+	// With a slot held, a worker is free or about to be: the hand-over
+	// waits for it however long the scheduler takes.
+	job := searchJob{ctx: ctx, run: fn, done: make(chan error, 1)}
+	select {
+	case s.searchWork <- job:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 	return <-job.done
 }

@@ -31,6 +31,7 @@ type Service struct {
 
 	searchOnce sync.Once
 	searchWork chan searchJob
+	searchBusy chan struct{} // one token per search in flight, Slots of them
 
 	wakeOnce sync.Once
 	wake     chan struct{} // wakes Jobs.Run when the schedule changes

@@ -122,17 +122,37 @@ func (s *Service) UpdateSite(ctx context.Context, actor auth.Principal, p SitePa
 		if err := v.Err(); err != nil {
 			return err
 		}
+		rows, err := tx.SiteSettings()
+		if err != nil {
+			return err
+		}
+		var did []string // what differs from what is stored: a setting set again to its value is left alone
 		for _, k := range changed {
+			if rows[k].Value == values[k] {
+				continue
+			}
 			if err := tx.SetSiteSetting(k, values[k]); err != nil {
 				return err
 			}
+			did = append(did, k)
 		}
-		return auth.Audit(tx, actor, "site.update", "site", 0, map[string]any{"fields": changed})
+		if len(did) == 0 {
+			return nil
+		}
+		return auth.Audit(tx, actor, "site.update", "site", 0, map[string]any{"fields": did})
 	})
 	if err != nil {
 		return Site{}, err
 	}
 	return s.Site(ctx)
+}
+
+// CheckSite reports whether a change of the site settings is valid,
+// without storing anything (an import checks its files before writing).
+// Media ids are checked when the change is made.
+func CheckSite(p SitePatch) error {
+	_, _, err := normalizeSite(&p)
+	return err
 }
 
 // normalizeSite trims and checks a patch and returns the JSON value of each

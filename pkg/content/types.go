@@ -69,6 +69,7 @@ func (s SEO) IsZero() bool { return s == SEO{} }
 
 // Tag is a topic posts are filed under.
 type Tag struct {
+	ID   int64
 	Slug string
 	Name string
 }

@@ -42,7 +42,8 @@ func (e *FileError) Error() string { return e.Path + ": " + errs.Describe(e.Err)
 func (e *FileError) Unwrap() error { return e.Err }
 
 // Import reads each type's files (dir/posts/*.md, dir/case-studies/*.md,
-// dir/pages/*.md) and stores each, matched by slug: importing the same
+// dir/pages/*.md) and the site settings (dir/site.yml, when there is one),
+// and stores each entry, matched by slug: importing the same
 // directory again changes nothing. A page comes after its parent.
 // Authors are matched by email; an unknown one becomes a disabled author
 // without a password. Every file is parsed before anything is stored, so a
@@ -75,6 +76,10 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 			}
 			items = append(items, item{p, f})
 		}
+	}
+	site, hasSite, err := readSite(dir)
+	if err != nil {
+		problems = append(problems, &FileError{Path: filepath.Join(dir, SiteFile), Err: err})
 	}
 	if len(problems) > 0 {
 		return Report{}, errors.Join(problems...)
@@ -119,14 +124,32 @@ func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
 		rep.Counts[outcome]++
 		rep.Files++
 	}
+	if hasSite {
+		outcome, err := s.importSite(ctx, site)
+		if err != nil {
+			return rep, &FileError{Path: filepath.Join(dir, SiteFile), Err: err}
+		}
+		rep.Counts[outcome]++
+		rep.Files++
+	}
 	return rep, nil
 }
 
 // Export writes every entry of every type to dir in the import format, one
-// file per entry named after its slug. Files already there are overwritten;
-// files of entries that no longer exist are left alone.
+// file per entry named after its slug, and the site settings to site.yml
+// (when any is set). Files already there are overwritten; files of entries
+// that no longer exist are left alone.
 func (s *Sync) Export(ctx context.Context, dir string) (Report, error) {
 	rep := Report{Counts: map[content.Outcome]int{}}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return rep, err
+	}
+	if outcome, wrote, err := s.exportSite(ctx, dir); err != nil {
+		return rep, err
+	} else if wrote {
+		rep.Counts[outcome]++
+		rep.Files++
+	}
 	for _, t := range content.Types {
 		entries, err := s.Content.All(ctx, t)
 		if err != nil {

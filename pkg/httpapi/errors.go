@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -82,7 +83,46 @@ func (a *api) writeError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	if strings.HasPrefix(c.Path(), ghostBase+"/") {
+		return c.Send(a.ghostErrorJSON(c, e))
+	}
 	return c.Send(errorJSON(e))
+}
+
+// ghostErrorTypes are Ghost's names of the error kinds.
+var ghostErrorTypes = map[errs.Kind]string{
+	errs.Invalid: "BadRequestError", errs.Validation: "ValidationError", errs.Unauthenticated: "UnauthorizedError",
+	errs.Forbidden: "NoPermissionError", errs.NotFound: "NotFoundError", errs.MethodNotAllowed: "MethodNotAllowedError",
+	errs.RateLimited: "TooManyRequestsError", errs.TooLarge: "RequestEntityTooLargeError", errs.Unavailable: "InternalServerError",
+	errs.Internal: "InternalServerError",
+}
+
+// ghostErrorJSON is an error as the Ghost Content API answers it:
+// {"errors":[{"message","context","type",…}]}. Ghost's own messages for
+// a missing or unknown key, so Ghost frontends recognise them.
+func (a *api) ghostErrorJSON(c *fiber.Ctx, e *errs.Error) []byte {
+	typ, ok := ghostErrorTypes[e.Kind]
+	if !ok {
+		typ = "BadRequestError"
+	}
+	msg, ctx := e.Message, (*string)(nil)
+	if len(e.Details) > 0 {
+		ctx = &e.Details[0].Message
+	}
+	switch e.Code {
+	case "invalid_api_token":
+		msg, ctx = "Unknown Content API Key", &e.Message
+	case "api_token_required":
+		// Ghost answers a missing key with a 403.
+		c.Status(fiber.StatusForbidden)
+		c.Response().Header.Del(fiber.HeaderWWWAuthenticate)
+		typ, msg, ctx = "NoPermissionError", "Authorization failed", &e.Message
+	}
+	b, _ := json.Marshal(map[string]any{"errors": []map[string]any{{
+		"message": msg, "context": ctx, "type": typ, "details": nil, "property": nil, "help": nil,
+		"code": strings.ToUpper(e.Code), "id": requestIDOf(c), "ghostErrorCode": nil,
+	}}})
+	return b
 }
 
 // errorJSON encodes {"error":{"code","message","details",…meta}} with its

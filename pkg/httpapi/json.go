@@ -166,7 +166,7 @@ func imageOut(i *content.Image) *imageJSON {
 func tagsOut(tags []content.Tag) []tagJSON {
 	out := make([]tagJSON, len(tags))
 	for i, t := range tags {
-		out[i] = tagJSON(t)
+		out[i] = tagJSON{Slug: t.Slug, Name: t.Name}
 	}
 	return out
 }

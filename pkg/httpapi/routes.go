@@ -105,7 +105,7 @@ func (a *api) routes() []route {
 		{method: "GET", path: "/api/v1/admin/webhooks/:id/deliveries", perm: auth.PermWebhooks, handle: a.listDeliveries},
 		{method: "POST", path: "/api/v1/admin/webhooks/:id/deliveries/:delivery_id/redeliver", perm: auth.PermWebhooks, handle: a.redeliver},
 		{method: "POST", path: "/api/v1/admin/webhooks/:id/ping", perm: auth.PermWebhooks, handle: a.pingWebhook},
-	}, slices.Concat(a.entryRoutes(p), a.entryRoutes(cs), a.entryRoutes(pg))...)
+	}, slices.Concat(a.ghostRoutes(), a.entryRoutes(p), a.entryRoutes(cs), a.entryRoutes(pg))...)
 }
 
 // entryRoutes are the admin routes of one entry type: posts and case

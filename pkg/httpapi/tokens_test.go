@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -134,4 +135,36 @@ func TestAuditLog(t *testing.T) {
 	e.do(req{Method: "GET", Path: "/api/v1/admin/audit?record_id=3", As: auth.RoleAdmin}).want(t, 400, map[string]any{"error.code": "invalid_parameter"})
 	e.do(req{Method: "GET", Path: "/api/v1/admin/audit?user=abc", As: auth.RoleAdmin}).want(t, 400, nil)
 	e.do(req{Method: "GET", Path: "/api/v1/admin/audit", As: auth.RoleEditor}).want(t, 403, nil)
+}
+
+func TestGhostContentKeys(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.PublicAPI = config.PublicToken })
+	live, _ := e.createPost(map[string]any{"title": "Live"})
+	e.publishPost(live)
+
+	r := e.do(req{Method: "POST", Path: "/api/v1/admin/tokens", As: auth.RoleAdmin, Body: map[string]string{"name": "Ghost starter", "scope": "content", "format": "ghost"}})
+	r.want(t, 201, map[string]any{"data.format": "ghost", "data.scope": "content"})
+	key := r.str("data.token")
+	if !regexp.MustCompile(`^[0-9a-f]{26}$`).MatchString(key) {
+		t.Fatalf("a Ghost content key is 26 hex characters (Ghost's client checks): %q", key)
+	}
+	if r.str("data.prefix") != key[:6] {
+		t.Errorf("prefix %q, want the key's first 6 characters", r.str("data.prefix"))
+	}
+	// It works on Folio's own public API, as ?key= and as a bearer token.
+	e.do(req{Method: "GET", Path: "/api/v1/posts?key=" + key}).want(t, 200, map[string]any{"meta.total": 1, "data.0.slug": "live"})
+	e.do(req{Method: "GET", Path: "/api/v1/posts", Headers: map[string]string{"Authorization": "Bearer " + key}}).want(t, 200, map[string]any{"meta.total": 1})
+	// A key of the same shape that was never issued is refused.
+	e.do(req{Method: "GET", Path: "/api/v1/posts?key=0123456789abcdef0123456789"}).want(t, 401, map[string]any{"error.code": "invalid_api_token"})
+
+	// The list tells the formats apart; a folio token stays folio.
+	e.apiToken("content")
+	list := e.do(req{Method: "GET", Path: "/api/v1/admin/tokens", As: auth.RoleAdmin})
+	list.want(t, 200, map[string]any{"data.0.format": "folio", "data.1.format": "ghost", "data.1.name": "Ghost starter"})
+	if strings.Contains(string(list.Body), key) {
+		t.Errorf("the list shows the key: %s", list.Body)
+	}
+	e.do(req{Method: "POST", Path: "/api/v1/admin/tokens", As: auth.RoleAdmin, Body: map[string]string{"name": "x", "scope": "content", "format": "jwt"}}).
+		want(t, 422, map[string]any{"error.details.0.field": "format"})
 }

@@ -107,7 +107,7 @@ func (a *api) createToken(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	t, secret, err := a.auth.CreateAPIToken(c.UserContext(), principal(c), body.Name, body.Scope)
+	t, secret, err := a.auth.CreateAPIToken(c.UserContext(), principal(c), body.Name, body.Scope, body.Format)
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,7 @@ type apiTokenJSON struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`
 	Scope      string     `json:"scope"`
+	Format     string     `json:"format"`
 	Prefix     string     `json:"prefix"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
@@ -69,12 +70,13 @@ type newAPITokenJSON struct {
 }
 
 type apiTokenCreateJSON struct {
-	Name  string `json:"name"`
-	Scope string `json:"scope"`
+	Name   string `json:"name"`
+	Scope  string `json:"scope"`
+	Format string `json:"format"` // optional: folio (the default) or ghost
 }
 
 func apiTokenOut(t auth.APIToken) apiTokenJSON {
-	return apiTokenJSON{ID: t.ID, Name: t.Name, Scope: t.Scope, Prefix: t.Prefix, CreatedAt: t.CreatedAt.UTC(), LastUsedAt: utc(t.LastUsedAt)}
+	return apiTokenJSON{ID: t.ID, Name: t.Name, Scope: t.Scope, Format: t.Format, Prefix: t.Prefix, CreatedAt: t.CreatedAt.UTC(), LastUsedAt: utc(t.LastUsedAt)}
 }
 
 type auditJSON struct {

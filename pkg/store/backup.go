@@ -108,6 +108,9 @@ func (r *ReadOnly) Snapshot(ctx context.Context, dest string) error {
 // ReadOnly.Snapshot). It uses a short-lived connection of its own, so it
 // neither holds the writer nor takes a reader from the pool.
 func (s *Store) Snapshot(ctx context.Context, dest string) error {
+	if s.engine == Postgres {
+		return notOnPostgres("backups (pg_dump)")
+	}
 	ro, err := OpenReadOnly(ctx, s.path)
 	if err != nil {
 		return err

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gorm.io/driver/postgres"
+
+	"github.com/folio-cms/folio/pkg/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
@@ -49,9 +51,11 @@ const (
 // than a wrong answer.
 var ErrNotOnPostgres = errors.New("not available on PostgreSQL yet")
 
-// notOnPostgres is the error of a method that is not ported yet.
+// notOnPostgres is the error of a method that is not ported yet: 503
+// with a message that says so, never a wrong answer.
 func notOnPostgres(what string) error {
-	return fmt.Errorf("store: %s: %w", what, ErrNotOnPostgres)
+	return errs.Wrap(fmt.Errorf("store: %s: %w", what, ErrNotOnPostgres), errs.Unavailable, "not_on_postgres",
+		"This folio runs on PostgreSQL, where "+what+" is not available yet.")
 }
 
 // OpenPostgres connects to the PostgreSQL database at dsn (a postgres://

@@ -243,3 +243,48 @@ func TestUniqueViolationsAreConflictsOnBothEngines(t *testing.T) {
 		}
 	})
 }
+
+// What SQLite's single writer serialises stays serialised on PostgreSQL
+// with several processes: 30 sign-in failures checked and recorded at once
+// through 3 stores on one database (3 replicas), each recording only while
+// fewer than 5 are recorded, leave exactly 5.
+func TestPostgresWritesAreSerialisedAcrossProcesses(t *testing.T) {
+	first := openPG(t, Options{})
+	u := first.pgURL(t)
+	stores := []*Store{first}
+	for range 2 {
+		s, err := OpenPostgres(context.Background(), u, Options{Readers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
+	}
+	since := time.Now().Add(-time.Hour)
+	var wg sync.WaitGroup
+	errc := make(chan error, 30)
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errc <- stores[i%3].Write(context.Background(), func(tx *Tx) error {
+				n, _, err := tx.LoginFailures("a@example.com", "192.0.2.1", since)
+				if err != nil || n >= 5 {
+					return err
+				}
+				return tx.AddLoginFailure("a@example.com", "192.0.2.1", since)
+			})
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, _, err := first.Read(context.Background()).LoginFailures("a@example.com", "192.0.2.1", since)
+	if err != nil || n != 5 {
+		t.Fatalf("%d failures recorded (%v), want 5: a check and its write were interleaved", n, err)
+	}
+}

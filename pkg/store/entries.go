@@ -122,6 +122,7 @@ type EntryFilter struct {
 	After        *time.Time
 	Before       *time.Time
 	UpdatedAfter *time.Time // only entries whose updated_at is later
+	Where        *Cond      // a condition tree (the Ghost Content API's filters)
 	Sort         string     // a key of SortKeys; "" means -published_at
 	Offset       int
 	Limit        int
@@ -166,10 +167,20 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 		q = q.Where("entries.status IN ?", f.Statuses)
 	}
 	if f.Search != "" {
+		if r.pg() {
+			return nil, 0, notOnPostgres("search")
+		}
 		q = searchFilter(q, f.Search)
 	}
 	if len(f.TagSlugs) > 0 {
-		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE t.slug COLLATE NOCASE IN ? OR t.name COLLATE NOCASE IN ?)", f.TagSlugs, f.TagSlugs)
+		tags := f.TagSlugs
+		if r.pg() { // lower(column) IN the lowered list; NOCASE folds ASCII only
+			tags = make([]string, len(f.TagSlugs))
+			for i, s := range f.TagSlugs {
+				tags[i] = asciiLower(s)
+			}
+		}
+		q = q.Where("entries.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE "+r.nocase("t.slug")+" IN ? OR "+r.nocase("t.name")+" IN ?)", tags, tags)
 	}
 	if f.AuthorSlug != "" {
 		q = q.Where("entries.author_id IN (SELECT id FROM users WHERE slug = ?)", f.AuthorSlug)
@@ -184,7 +195,7 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 		q = q.Where("lower(entries.industry) = lower(?)", f.Industry)
 	}
 	if f.Technology != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM json_each(entries.technologies) WHERE lower(json_each.value) = lower(?))", f.Technology)
+		q = q.Where("EXISTS (SELECT 1 FROM "+r.jsonValues("entries.technologies", "j")+" WHERE lower(j.value) = lower(?))", f.Technology)
 	}
 	if f.ParentSlug != "" {
 		q = q.Where("entries.parent_id IN (SELECT p.id FROM entries p WHERE p.type = 'page' AND p.slug = ?)", f.ParentSlug)
@@ -198,13 +209,19 @@ func (r Reader) Entries(f EntryFilter) ([]EntryRow, int64, error) {
 	if f.UpdatedAfter != nil {
 		q = q.Where("entries.updated_at > ?", f.UpdatedAfter.UTC())
 	}
+	if f.Where != nil {
+		var err error
+		if q, err = f.Where.where(q); err != nil {
+			return nil, 0, err
+		}
+	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var rows []EntryRow
 	if total > int64(f.Offset) {
-		err := q.Order(order).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
+		err := q.Order(r.order(order)).Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
 		if err != nil {
 			return nil, 0, translate(err)
 		}
@@ -228,7 +245,7 @@ func (r Reader) EntryTags(entryIDs []int64) (map[int64][]EntryTag, error) {
 		return out, nil
 	}
 	var rows []EntryTag
-	err := r.db.Raw(`SELECT et.entry_id, t.slug, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
+	err := r.db.Raw(`SELECT et.entry_id, t.id AS tag_id, t.slug, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
 		WHERE et.entry_id IN ? ORDER BY et.entry_id, et.position`, entryIDs).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
@@ -249,11 +266,11 @@ func (r Reader) TagCounts(at *time.Time) ([]TagCount, error) {
 		cond, args, having = visibleSQL, []any{at.UTC()}, "HAVING COUNT(entries.id) > 0 "
 	}
 	var rows []TagCount
-	err := r.db.Raw(`SELECT t.slug, t.name, COUNT(entries.id) AS post_count
+	err := r.db.Raw(`SELECT t.id, t.slug, t.name, COUNT(entries.id) AS post_count
 		FROM tags t
 		LEFT JOIN entry_tags et ON et.tag_id = t.id
 		LEFT JOIN entries ON entries.id = et.entry_id AND entries.type = 'post' AND `+cond+`
-		GROUP BY t.id `+having+`ORDER BY t.name COLLATE NOCASE, t.slug`, args...).Scan(&rows).Error
+		GROUP BY t.id, t.slug, t.name `+having+`ORDER BY `+r.nocase("t.name")+`, t.slug`, args...).Scan(&rows).Error
 	return rows, translate(err)
 }
 
@@ -561,9 +578,28 @@ func (r Reader) CaseStudyFacets(at time.Time) (industries, technologies, service
 	if industries, err = count("", "entries.industry"); err != nil {
 		return
 	}
-	if technologies, err = count(", json_each(entries.technologies) j", "j.value"); err != nil {
+	if technologies, err = count(", "+r.jsonValues("entries.technologies", "j"), "j.value"); err != nil {
 		return
 	}
-	services, err = count(", json_each(entries.services) j", "j.value")
+	services, err = count(", "+r.jsonValues("entries.services", "j"), "j.value")
 	return
+}
+
+// AuthorCount is a user with the number of posts visible under their name.
+type AuthorCount struct {
+	ID        int64
+	Slug      string
+	Name      string
+	PostCount int
+}
+
+// AuthorCounts returns every user with a post visible at at, with the
+// number of those posts, by name. Users without one are left out: the
+// public knows authors only by what they have published.
+func (r Reader) AuthorCounts(at time.Time) ([]AuthorCount, error) {
+	var rows []AuthorCount
+	err := r.db.Raw(`SELECT u.id, u.slug, u.name, COUNT(entries.id) AS post_count
+		FROM users u JOIN entries ON entries.author_id = u.id AND entries.type = 'post' AND `+visibleSQL+`
+		GROUP BY u.id, u.slug, u.name ORDER BY lower(u.name), u.slug`, at.UTC()).Scan(&rows).Error
+	return rows, translate(err)
 }

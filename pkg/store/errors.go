@@ -47,6 +47,8 @@ func translate(err error) error {
 			return errs.Wrap(&ErrConstraint{Columns: pgUniqueColumns(pe)}, errs.Conflict, "conflict", "A record with the same unique value already exists.")
 		case "23503": // foreign_key_violation
 			return errs.Wrap(err, errs.Conflict, "conflict", "The change refers to a record that does not exist or is still in use.")
+		case "22021", "22P05": // a NUL byte (or a character the database's encoding lacks) in text
+			return errs.Validationf("text", "must not contain the character U+0000 (NUL)")
 		}
 		return err
 	}

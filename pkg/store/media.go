@@ -63,7 +63,8 @@ func (r Reader) MediaList(f MediaFilter) ([]MediaRow, int64, error) {
 	q := r.db.Model(&MediaRow{})
 	if f.Q != "" {
 		like := "%" + escapeLike(f.Q) + "%"
-		q = q.Where(`filename LIKE ? ESCAPE '\' OR alt LIKE ? ESCAPE '\' OR caption LIKE ? ESCAPE '\'`, like, like, like)
+		op := r.like()
+		q = q.Where(`filename `+op+` ? ESCAPE '\' OR alt `+op+` ? ESCAPE '\' OR caption `+op+` ? ESCAPE '\'`, like, like, like)
 	}
 	if f.Type != "" {
 		q = q.Where("kind = ?", f.Type)
@@ -116,7 +117,7 @@ func (tx *Tx) SetMediaUses(entryID int64, uses []MediaUse) error {
 		return translate(err)
 	}
 	for _, u := range uses {
-		if err := tx.db.Exec(`INSERT OR IGNORE INTO media_uses (media_id, entry_id, field) VALUES (?, ?, ?)`, u.MediaID, entryID, u.Field).Error; err != nil {
+		if err := tx.db.Exec(`INSERT INTO media_uses (media_id, entry_id, field) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, u.MediaID, entryID, u.Field).Error; err != nil {
 			return translate(err)
 		}
 	}

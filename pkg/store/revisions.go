@@ -45,7 +45,7 @@ func (tx *Tx) UpdateRevision(row *RevisionRow) error {
 // entry's newest keep revisions, and says how many it deleted.
 func (tx *Tx) PruneRevisions(before time.Time, keep int) (int64, error) {
 	res := tx.db.Exec(`DELETE FROM revisions WHERE created_at < ? AND id NOT IN (
-		SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY entry_id ORDER BY id DESC) AS n FROM revisions) WHERE n <= ?)`,
+		SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY entry_id ORDER BY id DESC) AS n FROM revisions) AS ranked WHERE n <= ?)`,
 		before, keep)
 	return res.RowsAffected, translate(res.Error)
 }

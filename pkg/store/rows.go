@@ -184,12 +184,14 @@ func (TagRow) TableName() string { return "tags" }
 // EntryTag is one tag of one entry, as loaded for display.
 type EntryTag struct {
 	EntryID int64
+	TagID   int64
 	Slug    string
 	Name    string
 }
 
 // TagCount is a tag with the number of entries that count for it.
 type TagCount struct {
+	ID        int64
 	Slug      string
 	Name      string
 	PostCount int

@@ -76,6 +76,9 @@ const (
 // SearchCap matches: title, then excerpt and meta, then body. A query with
 // no searchable words matches nothing.
 func (r Reader) Search(q SearchQuery) (SearchResult, error) {
+	if r.pg() {
+		return SearchResult{}, notOnPostgres("search")
+	}
 	m := parseSearch(q.Text)
 	res := SearchResult{Hits: []SearchHit{}}
 	if m.empty() {

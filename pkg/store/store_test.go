@@ -59,7 +59,10 @@ func TestRefusesNewerSchema(t *testing.T) {
 // TestRowStructsMatchSchema checks that every column a live row struct
 // reads or writes exists after migrating an empty database.
 func TestRowStructsMatchSchema(t *testing.T) {
-	s, _ := openTemp(t)
+	engines(t, func(t *testing.T, s *Store) { rowStructsMatchSchema(t, s) })
+}
+
+func rowStructsMatchSchema(t *testing.T, s *Store) {
 	for _, row := range rowStructs {
 		sch, err := schema.Parse(row, &sync.Map{}, schema.NamingStrategy{})
 		if err != nil {
@@ -102,7 +105,10 @@ func TestPragmas(t *testing.T) {
 }
 
 func TestWriteIsAllOrNothing(t *testing.T) {
-	s, _ := openTemp(t)
+	engines(t, writeIsAllOrNothing)
+}
+
+func writeIsAllOrNothing(t *testing.T, s *Store) {
 	boom := errors.New("boom")
 	err := s.Write(context.Background(), func(tx *Tx) error {
 		if err := tx.InsertUser(&UserRow{Email: "a@example.com", Name: "A", Slug: "a", Role: "admin"}); err != nil {

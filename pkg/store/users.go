@@ -56,7 +56,7 @@ func (r Reader) Users(q string, offset, limit int) ([]UserRow, int64, error) {
 	db := r.db.Model(&UserRow{})
 	if q != "" {
 		like := "%" + escapeLike(q) + "%"
-		db = db.Where(`email LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'`, like, like)
+		db = db.Where(`email `+r.like()+` ? ESCAPE '\' OR name `+r.like()+` ? ESCAPE '\'`, like, like)
 	}
 	var total int64
 	if err := db.Count(&total).Error; err != nil {
@@ -70,7 +70,7 @@ func (r Reader) Users(q string, offset, limit int) ([]UserRow, int64, error) {
 // ActiveAdminsExcept counts enabled admins other than the user id.
 func (r Reader) ActiveAdminsExcept(id int64) (int64, error) {
 	var n int64
-	err := r.db.Model(&UserRow{}).Where("role = 'admin' AND disabled = 0 AND id <> ?", id).Count(&n).Error
+	err := r.db.Model(&UserRow{}).Where("role = 'admin' AND disabled = FALSE AND id <> ?", id).Count(&n).Error
 	return n, translate(err)
 }
 

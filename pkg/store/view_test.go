@@ -10,7 +10,10 @@ import (
 // one View: both reads must see the database as it was at the first, as a
 // delivery and its attempts must be read together or not at all.
 func TestViewSeesOneInstant(t *testing.T) {
-	s, _ := openTemp(t)
+	engines(t, viewSeesOneInstant)
+}
+
+func viewSeesOneInstant(t *testing.T, s *Store) {
 	ctx := context.Background()
 	addUser := func(email string) {
 		t.Helper()

@@ -15,7 +15,7 @@ func (r Reader) Webhooks() ([]WebhookRow, error) {
 // ActiveWebhooks returns the webhooks that receive events.
 func (r Reader) ActiveWebhooks() ([]WebhookRow, error) {
 	var rows []WebhookRow
-	return rows, translate(r.db.Where("active = 1").Order("id").Find(&rows).Error)
+	return rows, translate(r.db.Where("active = TRUE").Order("id").Find(&rows).Error)
 }
 
 // Webhook returns one webhook.
@@ -134,7 +134,7 @@ func (r Reader) QueueHeads() ([]Delivery, error) {
 	var rows []Delivery
 	err := r.db.Raw(deliverySelect + `WHERE d.id IN (
 		SELECT (SELECT MIN(q.id) FROM webhook_deliveries q WHERE q.webhook_id = w.id AND q.status = 'pending')
-		FROM webhooks w WHERE w.active = 1) ORDER BY d.id`).Scan(&rows).Error
+		FROM webhooks w WHERE w.active = TRUE) ORDER BY d.id`).Scan(&rows).Error
 	return rows, translate(err)
 }
 
@@ -146,7 +146,7 @@ func (r Reader) QueueDepth() (int64, time.Time, error) {
 		Oldest *time.Time
 	}
 	err := r.db.Raw(`SELECT COUNT(*) AS n, MIN(d.created_at) AS oldest FROM webhook_deliveries d
-		JOIN webhooks w ON w.id = d.webhook_id WHERE w.active = 1 AND d.status = 'pending'`).Scan(&out).Error
+		JOIN webhooks w ON w.id = d.webhook_id WHERE w.active = TRUE AND d.status = 'pending'`).Scan(&out).Error
 	if err != nil || out.Oldest == nil {
 		return out.N, time.Time{}, translate(err)
 	}
@@ -217,7 +217,7 @@ func (tx *Tx) ClaimDelivery(id int64, attempts int, owner string, now, until tim
 			AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
 			AND (lease_until IS NULL OR lease_until <= ?)
 			AND id = (SELECT MIN(q.id) FROM webhook_deliveries q WHERE q.webhook_id = webhook_deliveries.webhook_id AND q.status = 'pending')
-			AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id AND w.active = 1)`,
+			AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id AND w.active = TRUE)`,
 		owner, until.UTC(), id, attempts, now.UTC(), now.UTC())
 	return res.Error == nil && res.RowsAffected == 1, translate(res.Error)
 }
@@ -250,7 +250,7 @@ func (tx *Tx) RecordAttempt(a *AttemptRow, out DeliveryOutcome, owner string) (b
 
 // DeactivateWebhook stops deliveries to a webhook, saying why.
 func (tx *Tx) DeactivateWebhook(id int64, reason string) error {
-	return translate(tx.db.Exec(`UPDATE webhooks SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?`,
+	return translate(tx.db.Exec(`UPDATE webhooks SET active = FALSE, disabled_reason = ?, updated_at = ? WHERE id = ?`,
 		reason, tx.now, id).Error)
 }
 

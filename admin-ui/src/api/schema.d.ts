@@ -3,6 +3,7 @@
 
 export interface components {
   schemas: {
+    GhostAnswer: { [key: string]: unknown };
     Error: {
       error: {
         code: string;
@@ -1043,6 +1044,7 @@ export interface components {
       id: number;
       name: string;
       scope: "content" | "preview";
+      format: "folio" | "ghost";
       prefix: string;
       created_at: string;
       last_used_at: components["schemas"]["NullableTime"];
@@ -1336,6 +1338,45 @@ export interface paths {
   };
   "/api/v1/admin/webhooks/{id}/ping": {
     post: operations["pingWebhook"];
+  };
+  "/ghost/api/content/posts/": {
+    get: operations["ghostBrowsePosts"];
+  };
+  "/ghost/api/content/posts/slug/{slug}/": {
+    get: operations["ghostReadPostsBySlug"];
+  };
+  "/ghost/api/content/posts/{id}/": {
+    get: operations["ghostReadPostsById"];
+  };
+  "/ghost/api/content/pages/": {
+    get: operations["ghostBrowsePages"];
+  };
+  "/ghost/api/content/pages/slug/{slug}/": {
+    get: operations["ghostReadPagesBySlug"];
+  };
+  "/ghost/api/content/pages/{id}/": {
+    get: operations["ghostReadPagesById"];
+  };
+  "/ghost/api/content/tags/": {
+    get: operations["ghostBrowseTags"];
+  };
+  "/ghost/api/content/tags/slug/{slug}/": {
+    get: operations["ghostReadTagsBySlug"];
+  };
+  "/ghost/api/content/tags/{id}/": {
+    get: operations["ghostReadTagsById"];
+  };
+  "/ghost/api/content/authors/": {
+    get: operations["ghostBrowseAuthors"];
+  };
+  "/ghost/api/content/authors/slug/{slug}/": {
+    get: operations["ghostReadAuthorsBySlug"];
+  };
+  "/ghost/api/content/authors/{id}/": {
+    get: operations["ghostReadAuthorsById"];
+  };
+  "/ghost/api/content/settings/": {
+    get: operations["ghostSettings"];
   };
 }
 
@@ -2743,6 +2784,7 @@ export interface operations {
     requestBody: {
       name: string;
       scope: "content" | "preview";
+      format?: "folio" | "ghost";
     };
     responses: {
       201: {
@@ -2750,6 +2792,7 @@ export interface operations {
           id: number;
           name: string;
           scope: "content" | "preview";
+          format: "folio" | "ghost";
           prefix: string;
           created_at: string;
           last_used_at: components["schemas"]["NullableTime"];
@@ -2939,6 +2982,648 @@ export interface operations {
       403: components["schemas"]["Error"];
       404: components["schemas"]["Error"];
       409: components["schemas"]["Error"];
+    };
+  };
+  ghostBrowsePosts: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPostsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPostsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowsePages: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPagesBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadPagesById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowseTags: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadTagsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadTagsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostBrowseAuthors: {
+    query: {
+      limit?: string;
+      page?: number;
+      include?: string;
+      fields?: string;
+      formats?: string;
+      filter?: string;
+      order?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadAuthorsBySlug: {
+    path: {
+      slug: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostReadAuthorsById: {
+    path: {
+      id: string | number;
+    };
+    query: {
+      include?: string;
+      fields?: string;
+      formats?: string;
+      slug?: string;
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      404: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      422: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+    };
+  };
+  ghostSettings: {
+    query: {
+      preview?: boolean;
+    };
+    responses: {
+      200: components["schemas"]["GhostAnswer"];
+      304: null;
+      400: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      401: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
+      403: {
+        errors: {
+          message: string;
+          context?: string | null;
+          type: string;
+        }[];
+      };
     };
   };
 }

@@ -64,3 +64,7 @@ export type DeliveryStatus = Delivery['status'];
 
 /** The two kinds of entries, as the API names them in summaries. */
 export type EntryType = 'post' | 'case_study' | 'page';
+export type SiteSettings = S['SiteSettings'];
+export type SiteSettingsPatch = S['SiteSettingsPatch'];
+export type NavLink = S['NavLink'];
+export type SocialLink = S['SocialLink'];

@@ -15,6 +15,7 @@ export type Route =
   | { name: 'webhook'; id: number }
   | { name: 'users' }
   | { name: 'tokens' }
+  | { name: 'site' }
   | { name: 'audit' }
   | { name: 'trash' }
   | { name: 'account' }
@@ -41,6 +42,7 @@ export function match(pathname: string): Route {
       case 'webhooks':
       case 'users':
       case 'tokens':
+      case 'site':
       case 'audit':
       case 'trash':
       case 'account':

@@ -1,6 +1,10 @@
 // Package storetest gives tests a real, migrated SQLite database of their
 // own: the schema is migrated once per test binary into a template file,
 // and each test gets a copy in its temporary directory.
+//
+// With FOLIO_TEST_ENGINE=postgres, New gives a PostgreSQL database instead,
+// cloned from a template migrated once per test binary in the throwaway
+// cluster of pkg/store/pgtest; NewPostgres does so whatever the variable.
 package storetest
 
 import (
@@ -13,6 +17,7 @@ import (
 	"time"
 
 	"github.com/folio-cms/folio/pkg/store"
+	"github.com/folio-cms/folio/pkg/store/pgtest"
 )
 
 var (
@@ -59,10 +64,66 @@ func Path(t testing.TB) string {
 // closed when the test ends. now is the store's clock (nil: time.Now).
 func New(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
+	if Engine() == store.Postgres {
+		return NewPostgres(t, now)
+	}
 	st, err := store.Open(context.Background(), Path(t), store.Options{Now: now, Readers: 4})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	return st
+}
+
+// Engine is the engine New opens: FOLIO_TEST_ENGINE (sqlite or postgres),
+// SQLite by default.
+func Engine() store.Engine {
+	if os.Getenv("FOLIO_TEST_ENGINE") == string(store.Postgres) {
+		return store.Postgres
+	}
+	return store.SQLite
+}
+
+var (
+	pgOnce     sync.Once
+	pgTemplate string
+	pgErr      error
+)
+
+// NewPostgres returns an open store on a fresh PostgreSQL database cloned
+// from the migrated template, closed and dropped when the test ends. It
+// skips the test when PostgreSQL is not installed (fails it with
+// FOLIO_TEST_PG=require).
+func NewPostgres(t testing.TB, now func() time.Time) *store.Store {
+	t.Helper()
+	c := pgtest.Need(t)
+	pgOnce.Do(func() {
+		ctx := context.Background()
+		name := c.NewName("template")
+		u, err := c.CreateDatabase(ctx, name)
+		if err != nil {
+			pgErr = err
+			return
+		}
+		st, err := store.OpenPostgres(ctx, u, store.Options{Readers: 1})
+		if err != nil {
+			pgErr = err
+			return
+		}
+		pgTemplate, pgErr = name, st.Close()
+	})
+	if pgErr != nil {
+		t.Fatalf("migrate the PostgreSQL template database: %v", pgErr)
+	}
+	st, err := store.OpenPostgres(context.Background(), c.Database(t, pgTemplate), store.Options{Now: now, Readers: 4})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	// Registered after Database's drop, so it runs before it.
 	t.Cleanup(func() {
 		if err := st.Close(); err != nil {
 			t.Errorf("close store: %v", err)
@@ -95,5 +156,6 @@ func Main(m *testing.M) int {
 	if template != "" {
 		os.RemoveAll(filepath.Dir(template))
 	}
+	pgtest.Stop()
 	return code
 }
