@@ -1251,9 +1251,9 @@ test('media library: drag-and-drop upload with real progress, the grid, alt text
   const r = await folio.api('GET', '/api/v1/admin/media?q=static-noise', { as: ADMIN });
   assertEq([r.json.data[0].alt, r.json.data[0].caption], ['Coloured static, like an old television', 'Test pattern'], 'saved through PATCH');
 
-  // Refused uploads say why: a type folio does not take (415), a file over the limit (before sending it).
+  // Refused uploads say why: a file folio does not take (415: an SVG with a script), a file over the limit (before sending it).
   await page.getByLabel('Upload files to the library').setInputFiles([
-    { name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') },
+    { name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') },
     { name: 'too-big.png', mimeType: 'image/png', buffer: Buffer.alloc(11 * 1024 * 1024) },
   ]);
   await page.getByRole('alert').filter({ hasText: '“drawing.svg” cannot be uploaded' }).waitFor();

@@ -531,8 +531,10 @@ const fetchAllFields = "id,slug,url,title,excerpt,cover_image,tags,author,readin
 // with the cache warm; and the same with four requests at a time.
 func fetchAll(bin, dir string, env []string) {
 	srv := startServer(bin, dir, env)
-	defer srv.stop()
-	client := &http.Client{Timeout: 60 * time.Second}
+	defer func() { srv.stop() }()
+	plain := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableCompression: true}}
+	gzipped := &http.Client{Timeout: 60 * time.Second} // Go asks for gzip and inflates it
+	client := plain
 	page := func(n int) (int, int) {
 		res, err := client.Get(fmt.Sprintf("%s/api/v1/posts?per_page=100&page=%d&fields=%s", srv.base, n, fetchAllFields))
 		if err != nil {
@@ -549,14 +551,20 @@ func fetchAll(bin, dir string, env []string) {
 	total, _ := strconv.Atoi(totalOf(mustBody(client, srv.base+"/api/v1/posts?per_page=1&fields=id")))
 	pages := (total + 99) / 100
 	fmt.Printf("\nFetch everything: %d posts with html, %d list requests of 100 (%d on the first page), over HTTP/1.1 on 127.0.0.1, %d cores (%s):\n\n", total, pages, first, runtime.NumCPU(), cpuModel())
-	fmt.Printf("| round | clients | requests | posts | MB of JSON | time | posts/s |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("| round | encoding | clients | requests | posts | MB of JSON | time | posts/s |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range []struct {
 		name    string
+		gzip    bool
 		clients int
-	}{{"cold (empty response cache)", 1}, {"warm (cached)", 1}, {"cold again (restarted)", 4}, {"warm", 4}} {
-		if strings.HasPrefix(r.name, "cold again") {
+	}{{"cold (just started)", false, 1}, {"again", false, 1}, {"cold (restarted)", false, 4}, {"cold (restarted)", true, 1}, {"cold (restarted)", true, 4}} {
+		if strings.HasPrefix(r.name, "cold (restarted)") {
 			srv.stop()
 			srv = startServer(bin, dir, env)
+		}
+		encoding := "identity"
+		client = plain
+		if r.gzip {
+			client, encoding = gzipped, "gzip"
 		}
 		var next atomic.Int64
 		var bytes, posts atomic.Int64
@@ -583,7 +591,7 @@ func fetchAll(bin, dir string, env []string) {
 		if int(posts.Load()) != total {
 			log.Fatalf("%s: %d posts with html, want %d", r.name, posts.Load(), total)
 		}
-		fmt.Printf("| %s | %d | %d | %d | %.1f | %.2f s | %.0f |\n", r.name, r.clients, pages, posts.Load(), float64(bytes.Load())/(1<<20), took.Seconds(), float64(total)/took.Seconds())
+		fmt.Printf("| %s | %s | %d | %d | %d | %.1f | %.2f s | %.0f |\n", r.name, encoding, r.clients, pages, posts.Load(), float64(bytes.Load())/(1<<20), took.Seconds(), float64(total)/took.Seconds())
 	}
 }
 

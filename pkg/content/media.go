@@ -177,7 +177,7 @@ func (s *Service) picture(img *Image, items map[int64]store.MediaRow) *Picture {
 		return nil
 	}
 	if img.MediaID == 0 {
-		return &Picture{URL: img.URL, Alt: img.Alt, Variants: []library.Variant{}}
+		return &Picture{URL: img.URL, Alt: img.Alt, Width: img.Width, Height: img.Height, Variants: []library.Variant{}}
 	}
 	row, ok := items[img.MediaID]
 	if !ok {

@@ -38,6 +38,11 @@ type Image struct {
 	URL     string `json:"url,omitempty"`
 	Alt     string `json:"alt"`
 	MediaID int64  `json:"media_id,omitempty"`
+	// Width and Height are an external image's size in pixels as the
+	// editor gives it (both or neither), so that pages don't shift as it
+	// loads; a media item has its own.
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
 }
 
 // Picture is an Image resolved for display: its URL, the alt text that
@@ -46,7 +51,7 @@ type Picture struct {
 	MediaID  int64
 	URL      string
 	Alt      string
-	Width    int // 0 when unknown (an external image)
+	Width    int // 0 when unknown (an external image given without its size)
 	Height   int
 	Variants []library.Variant
 }

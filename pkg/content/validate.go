@@ -75,7 +75,7 @@ func trimImage(img *Image) *Image {
 	if img == nil {
 		return nil
 	}
-	c := Image{URL: strings.TrimSpace(img.URL), Alt: strings.TrimSpace(img.Alt), MediaID: img.MediaID}
+	c := Image{URL: strings.TrimSpace(img.URL), Alt: strings.TrimSpace(img.Alt), MediaID: img.MediaID, Width: img.Width, Height: img.Height}
 	if c == (Image{}) {
 		return nil
 	}
@@ -146,6 +146,10 @@ func checkList(v *errs.Fields, field string, items []string) {
 	}
 }
 
+// MaxImageSide is the largest width or height an external image may be
+// given with.
+const MaxImageSide = 100_000
+
 // checkImage checks an image's form; that a media item exists is checked
 // when the entry is stored.
 func checkImage(v *errs.Fields, field string, img *Image) {
@@ -161,6 +165,17 @@ func checkImage(v *errs.Fields, field string, img *Image) {
 		v.Add(field+".url", "must not be empty (or give media_id)")
 	case img.MediaID == 0:
 		checkURL(v, field+".url", img.URL)
+	}
+	switch {
+	case img.MediaID != 0 && (img.Width != 0 || img.Height != 0):
+		v.Add(field, "width and height are for an external image: a media library item has its own size")
+	case (img.Width == 0) != (img.Height == 0):
+		v.Add(field, "must have both width and height, or neither")
+	}
+	for name, n := range map[string]int{"width": img.Width, "height": img.Height} {
+		if n < 0 || n > MaxImageSide {
+			v.Add(field+"."+name, fmt.Sprintf("must be between 1 and %d pixels", MaxImageSide))
+		}
 	}
 	maxLen(v, field+".alt", img.Alt, 500)
 }

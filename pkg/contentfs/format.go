@@ -45,8 +45,10 @@ var codecs = map[content.Type]codec{}
 func Dir(t content.Type) string { return content.SpecOf(t).Dir }
 
 type image struct {
-	URL string `yaml:"url"`
-	Alt string `yaml:"alt,omitempty"`
+	URL    string `yaml:"url"`
+	Alt    string `yaml:"alt,omitempty"`
+	Width  int    `yaml:"width,omitempty"` // an external image's size, as given
+	Height int    `yaml:"height,omitempty"`
 }
 
 type seo struct {
@@ -139,14 +141,14 @@ func imageIn(i *image) *content.Image {
 	if i == nil {
 		return nil
 	}
-	return &content.Image{URL: i.URL, Alt: i.Alt}
+	return &content.Image{URL: i.URL, Alt: i.Alt, Width: i.Width, Height: i.Height}
 }
 
 func imageOut(i *content.Image) *image {
 	if i == nil {
 		return nil
 	}
-	return &image{URL: i.URL, Alt: i.Alt}
+	return &image{URL: i.URL, Alt: i.Alt, Width: i.Width, Height: i.Height}
 }
 
 func seoIn(s *seo) content.SEO {

@@ -15,9 +15,9 @@ type metricJSON struct {
 }
 
 type testimonialJSON struct {
-	Quote  string `json:"quote"`
-	Author string `json:"author"`
-	Role   string `json:"role"`
+	Quote  string  `json:"quote"`
+	Author string  `json:"author"`
+	Role   *string `json:"role" nullable:"true"` // null: not given
 }
 
 // caseStudyWriteJSON is the body of POST and PUT for case studies.
@@ -54,8 +54,7 @@ func (p caseStudyWriteJSON) input() content.Input {
 		f.Metrics = append(f.Metrics, content.Metric(m))
 	}
 	if p.Testimonial != nil {
-		t := content.Testimonial(*p.Testimonial)
-		f.Testimonial = &t
+		f.Testimonial = &content.Testimonial{Quote: p.Testimonial.Quote, Author: p.Testimonial.Author, Role: text(p.Testimonial.Role)}
 	}
 	return content.Input{Fields: f}
 }
@@ -63,7 +62,7 @@ func (p caseStudyWriteJSON) input() content.Input {
 // caseStudyFieldsOut shows a case study's editable fields in the shape of
 // its write body.
 func caseStudyFieldsOut(f content.Fields) caseStudyWriteJSON {
-	seo := seoJSON(f.SEO)
+	seo := seoOut(f.SEO)
 	out := caseStudyWriteJSON{
 		Slug: f.Slug, Title: f.Title, Client: f.Client, Industry: f.Industry, Duration: f.Duration,
 		Services: nonNil(f.Services), Technologies: nonNil(f.Technologies), Summary: f.Summary,
@@ -83,12 +82,12 @@ type caseStudyItemJSON struct {
 	Slug         string       `json:"slug"`
 	URL          string       `json:"url"`
 	Title        string       `json:"title"`
-	Client       string       `json:"client"`
-	Industry     string       `json:"industry"`
-	Duration     string       `json:"duration"`
+	Client       *string      `json:"client"`   // null: not given
+	Industry     *string      `json:"industry"` // null: not given
+	Duration     *string      `json:"duration"` // null: not given
 	Services     []string     `json:"services"`
 	Technologies []string     `json:"technologies"`
-	Summary      string       `json:"summary"`
+	Summary      *string      `json:"summary"` // null: not given
 	Metrics      []metricJSON `json:"metrics"`
 	CoverImage   *pictureJSON `json:"cover_image"`
 	Logo         *pictureJSON `json:"logo"`
@@ -114,8 +113,8 @@ func caseStudyItemOut(e content.Entry) caseStudyItemJSON {
 		metrics[i] = metricJSON(m)
 	}
 	return caseStudyItemJSON{
-		ID: e.ID, Slug: e.Fields.Slug, URL: e.URL, Title: e.Fields.Title, Client: e.Fields.Client, Industry: e.Fields.Industry,
-		Duration: e.Fields.Duration, Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: e.Fields.Summary,
+		ID: e.ID, Slug: e.Fields.Slug, URL: e.URL, Title: e.Fields.Title, Client: optional(e.Fields.Client), Industry: optional(e.Fields.Industry),
+		Duration: optional(e.Fields.Duration), Services: nonNil(e.Fields.Services), Technologies: nonNil(e.Fields.Technologies), Summary: optional(e.Fields.Summary),
 		Metrics: metrics, CoverImage: pictureOut(e.Cover), Logo: pictureOut(e.Logo),
 		Featured: e.Fields.Featured, PublishedAt: utc(e.PublishedAt),
 	}
@@ -125,15 +124,14 @@ func testimonialOut(t *content.Testimonial) *testimonialJSON {
 	if t == nil {
 		return nil
 	}
-	j := testimonialJSON(*t)
-	return &j
+	return &testimonialJSON{Quote: t.Quote, Author: t.Author, Role: optional(t.Role)}
 }
 
 func caseStudyOut(e content.Entry) caseStudyJSON {
 	return caseStudyJSON{
 		caseStudyItemJSON: caseStudyItemOut(e),
 		ChallengeHTML:     e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
-		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),
+		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoOut(e.Fields.SEO),
 		ReadingTimeMinutes: e.Derived.ReadingTime, UpdatedAt: e.UpdatedAt.UTC(),
 	}
 }
@@ -170,7 +168,7 @@ func adminCaseStudyOut(e content.Entry, viewer auth.Principal) adminCaseStudyJSO
 		adminCaseStudyItemJSON: adminCaseStudyItemOut(e, viewer),
 		Challenge:              e.Fields.Challenge, Solution: e.Fields.Solution, Results: e.Fields.Results,
 		ChallengeHTML: e.Derived.ChallengeHTML, SolutionHTML: e.Derived.SolutionHTML, ResultsHTML: e.Derived.ResultsHTML,
-		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoJSON(e.Fields.SEO),
+		Testimonial: testimonialOut(e.Fields.Testimonial), SEO: seoOut(e.Fields.SEO),
 		WordCount: e.Derived.WordCount, ReadingTimeMinutes: e.Derived.ReadingTime,
 	}
 }

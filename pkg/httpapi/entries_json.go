@@ -170,5 +170,5 @@ type proseJSON struct {
 }
 
 func proseOut(e content.Entry) proseJSON {
-	return proseJSON{HTML: e.Derived.HTML, TOC: e.Derived.TOC, SEO: seoJSON(e.Fields.SEO), WordCount: e.Derived.WordCount, UpdatedAt: e.UpdatedAt.UTC()}
+	return proseJSON{HTML: e.Derived.HTML, TOC: e.Derived.TOC, SEO: seoOut(e.Fields.SEO), WordCount: e.Derived.WordCount, UpdatedAt: e.UpdatedAt.UTC()}
 }

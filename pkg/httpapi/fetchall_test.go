@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -18,6 +19,7 @@ import (
 func TestListsCarryEverything(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	e.content.SearchLimits.Wait = 10 * time.Second // a loaded test machine must not make a search busy (503) here
 	e.publish(map[string]any{"title": "First", "body": "## Intro\n\nSome *words* here.", "tags": []string{"Go"},
 		"seo": map[string]any{"meta_title": "First!"}})
 	e.publish(map[string]any{"title": "Second", "body": "More words.", "tags": []string{"Go"}})
@@ -136,5 +138,79 @@ func TestPreviewCarriesStatus(t *testing.T) {
 		if r := e.do(req{Method: "GET", Path: path}); strings.Contains(string(r.Body), `"status"`) {
 			t.Errorf("%s, not a preview, says a status: %s", path, r.Body)
 		}
+	}
+}
+
+// TestEmptyIsNull (issue 19, item 13): an optional value that is not set
+// is null in every public answer, never "" (seo.canonical_url, a cover's
+// alt text, a case study's client…). Only rendered or derived text, which
+// is there but may be empty (html of an empty body), stays a string.
+func TestEmptyIsNull(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.content.SearchLimits.Wait = 10 * time.Second // a loaded test machine must not make a search busy (503) here
+	e.publish(map[string]any{"title": "Sparse", "body": "Words.", "cover_image": map[string]any{"url": "https://img.example.com/a.png", "alt": "A"}})
+	e.publishStudy(map[string]any{"title": "Bare study", "challenge": "Hard.", "testimonial": map[string]any{"quote": "Good.", "author": "Ann", "role": ""}})
+	page := e.newPage(map[string]any{"title": "Bare page", "body": "Text."})
+	e.pageAction(page, "publish")
+	derived := map[string]bool{"excerpt": true, "html": true, "challenge_html": true, "solution_html": true, "results_html": true, "snippet": true}
+	var walk func(path string, v any, key string)
+	walk = func(path string, v any, key string) {
+		switch x := v.(type) {
+		case string:
+			if x == "" && !derived[key] {
+				t.Errorf("%s: %q is \"\", want null", path, key)
+			}
+		case map[string]any:
+			for k, c := range x {
+				walk(path, c, k)
+			}
+		case []any:
+			for _, c := range x {
+				walk(path, c, key)
+			}
+		}
+	}
+	for _, path := range []string{
+		"/api/v1/posts", "/api/v1/posts/sparse", "/api/v1/case-studies", "/api/v1/case-studies/bare-study", "/api/v1/pages",
+		"/api/v1/pages/bare-page", "/api/v1/search?q=bare", "/api/v1/sitemap", "/api/v1/tags", "/api/v1/settings", "/api/v1/redirects",
+		"/api/v1/posts?fields=" + strings.Join([]string{"slug", "seo", "cover_image", "html"}, ","),
+		"/api/v1/case-studies?fields=slug,client,industry,duration,summary,testimonial,seo",
+	} {
+		r := e.do(req{Method: "GET", Path: path})
+		r.want(t, 200, nil)
+		walk(path, r.JSON, "")
+	}
+	e.do(req{Method: "GET", Path: "/api/v1/case-studies/bare-study"}).want(t, 200, map[string]any{
+		"data.client": nil, "data.industry": nil, "data.duration": nil, "data.summary": nil, "data.testimonial.role": nil,
+		"data.seo": map[string]any{"meta_title": nil, "meta_description": nil, "canonical_url": nil, "og_image": nil},
+	})
+}
+
+// TestExternalImageSize (issue 19, item 14): an external image may be
+// given its width and height, returned as given; both or neither, and
+// never for a media item (which has its own).
+func TestExternalImageSize(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	cover := map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": 1200, "height": 630}
+	e.publish(map[string]any{"title": "Sized", "cover_image": cover})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/sized"}).want(t, 200, map[string]any{"data.cover_image": map[string]any{
+		"url": "https://img.example.com/a.png", "alt": "A", "width": 1200, "height": 630, "variants": []any{}, "media_id": nil}})
+	e.do(req{Method: "GET", Path: "/api/v1/posts?fields=cover_image"}).want(t, 200, map[string]any{"data.0.cover_image.width": 1200, "data.0.cover_image.height": 630})
+	id, _ := e.createPost(map[string]any{"title": "Unsized", "cover_image": map[string]any{"url": "https://img.example.com/b.png", "alt": "B"}})
+	e.do(req{Method: "GET", Path: fmt.Sprintf("/api/v1/admin/posts/%d", id), As: auth.RoleEditor}).
+		want(t, 200, map[string]any{"data.cover_image.width": nil, "data.cover_image.height": nil})
+	for _, bad := range []struct {
+		img   map[string]any
+		field string
+	}{
+		{map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": 1200}, "cover_image"},
+		{map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": -1, "height": 5}, "cover_image.width"},
+		{map[string]any{"url": "https://img.example.com/a.png", "alt": "A", "width": 5, "height": 100_001}, "cover_image.height"},
+		{map[string]any{"media_id": 1, "alt": "A", "width": 5, "height": 5}, "cover_image"},
+	} {
+		e.do(req{Method: "POST", Path: "/api/v1/admin/posts", As: auth.RoleEditor, Body: map[string]any{"title": "Bad", "cover_image": bad.img}, OffSpec: true}).
+			want(t, 422, map[string]any{"error.details.0.field": bad.field})
 	}
 }

@@ -20,13 +20,15 @@ type imageJSON struct {
 	URL     string `json:"url,omitempty"`
 	Alt     string `json:"alt"`
 	MediaID int64  `json:"media_id,omitempty"`
+	Width   int    `json:"width,omitempty"`  // an external image's, as given
+	Height  int    `json:"height,omitempty"` // an external image's, as given
 }
 
 // pictureJSON is an image as a frontend shows it: its URL, the alt text
 // that applies and, for a media item, its size and smaller copies for srcset.
 type pictureJSON struct {
 	URL      string        `json:"url"`
-	Alt      string        `json:"alt"`
+	Alt      *string       `json:"alt"` // null: none (an image without it can't be published)
 	Width    *int          `json:"width"`
 	Height   *int          `json:"height"`
 	Variants []variantJSON `json:"variants"`
@@ -43,7 +45,7 @@ func pictureOut(p *content.Picture) *pictureJSON {
 	if p == nil {
 		return nil
 	}
-	out := &pictureJSON{URL: p.URL, Alt: p.Alt, Variants: variantsOut(p.Variants)}
+	out := &pictureJSON{URL: p.URL, Alt: optional(p.Alt), Variants: variantsOut(p.Variants)}
 	if p.Width > 0 {
 		out.Width, out.Height = &p.Width, &p.Height
 	}
@@ -61,11 +63,34 @@ func variantsOut(vs []library.Variant) []variantJSON {
 	return out
 }
 
+// seoJSON is an entry's SEO fields; each is null when not set (and may be
+// sent as null, or "", to clear it).
 type seoJSON struct {
-	MetaTitle       string `json:"meta_title"`
-	MetaDescription string `json:"meta_description"`
-	CanonicalURL    string `json:"canonical_url"`
-	OGImage         string `json:"og_image"`
+	MetaTitle       *string `json:"meta_title" nullable:"true"`
+	MetaDescription *string `json:"meta_description" nullable:"true"`
+	CanonicalURL    *string `json:"canonical_url" nullable:"true"`
+	OGImage         *string `json:"og_image" nullable:"true"`
+}
+
+func seoOut(s content.SEO) seoJSON {
+	return seoJSON{MetaTitle: optional(s.MetaTitle), MetaDescription: optional(s.MetaDescription),
+		CanonicalURL: optional(s.CanonicalURL), OGImage: optional(s.OGImage)}
+}
+
+// optional is an optional text as JSON shows it: null when empty, never "".
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// text is an optional text as a request sends it: null (or left out) is "".
+func text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 type tagJSON struct {
@@ -121,21 +146,21 @@ func imageIn(i *imageJSON) *content.Image {
 	if i == nil {
 		return nil
 	}
-	return &content.Image{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
+	return &content.Image{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID, Width: i.Width, Height: i.Height}
 }
 
 func seoIn(s *seoJSON) content.SEO {
 	if s == nil {
 		return content.SEO{}
 	}
-	return content.SEO(*s)
+	return content.SEO{MetaTitle: text(s.MetaTitle), MetaDescription: text(s.MetaDescription), CanonicalURL: text(s.CanonicalURL), OGImage: text(s.OGImage)}
 }
 
 func imageOut(i *content.Image) *imageJSON {
 	if i == nil {
 		return nil
 	}
-	return &imageJSON{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID}
+	return &imageJSON{URL: i.URL, Alt: i.Alt, MediaID: i.MediaID, Width: i.Width, Height: i.Height}
 }
 
 func tagsOut(tags []content.Tag) []tagJSON {

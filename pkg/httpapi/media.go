@@ -230,6 +230,9 @@ func (a *api) serveMedia(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAcceptRanges, "bytes")
 	c.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	if ext == ".svg" { // checked to be inert; its inline styles may apply, nothing else
+		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	}
 	if ext == ".pdf" {
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+path.Base(key)+`"`)
 	}

@@ -18,8 +18,8 @@ type mediaJSON struct {
 	Size      int64         `json:"size"`
 	Width     *int          `json:"width"`
 	Height    *int          `json:"height"`
-	Alt       string        `json:"alt"`
-	Caption   string        `json:"caption"`
+	Alt       *string       `json:"alt"`     // null: none yet
+	Caption   *string       `json:"caption"` // null: none
 	SHA256    string        `json:"sha256"`
 	Variants  []variantJSON `json:"variants"`
 	CreatedAt time.Time     `json:"created_at"`
@@ -40,8 +40,8 @@ type mediaDetailJSON struct {
 }
 
 func mediaOut(m library.Item) mediaJSON {
-	out := mediaJSON{ID: m.ID, URL: m.URL, Filename: m.Filename, MIME: m.MIME, Type: m.Type, Size: m.Size, Alt: m.Alt,
-		Caption: m.Caption, SHA256: m.SHA256, Variants: variantsOut(m.Variants), CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
+	out := mediaJSON{ID: m.ID, URL: m.URL, Filename: m.Filename, MIME: m.MIME, Type: m.Type, Size: m.Size, Alt: optional(m.Alt),
+		Caption: optional(m.Caption), SHA256: m.SHA256, Variants: variantsOut(m.Variants), CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
 	if m.Width > 0 {
 		out.Width, out.Height = &m.Width, &m.Height
 	}

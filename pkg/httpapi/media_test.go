@@ -390,7 +390,7 @@ func TestMediaLibrary(t *testing.T) {
 		bp := fmt.Sprintf("/api/v1/admin/media/%d", b.num("data.id"))
 		e.do(req{Method: "PATCH", Path: ap, As: auth.RoleAuthor, Body: map[string]any{"alt": "The whole team on a hill"}}).want(t, 200, map[string]any{"data.alt": "The whole team on a hill"})
 		e.do(req{Method: "PATCH", Path: bp, As: auth.RoleAuthor, Body: map[string]any{"alt": "x"}}).want(t, 403, nil)
-		e.do(req{Method: "PATCH", Path: bp, As: auth.RoleMarketer, Body: map[string]any{"caption": "Q3 one-pager"}}).want(t, 200, map[string]any{"data.caption": "Q3 one-pager", "data.alt": ""})
+		e.do(req{Method: "PATCH", Path: bp, As: auth.RoleMarketer, Body: map[string]any{"caption": "Q3 one-pager"}}).want(t, 200, map[string]any{"data.caption": "Q3 one-pager", "data.alt": nil})
 		e.do(req{Method: "PATCH", Path: bp, As: auth.RoleMarketer, Body: map[string]any{"filename": "x"}}).want(t, 400, nil)
 		e.do(req{Method: "GET", Path: ap, As: auth.RoleAuthor}).want(t, 200, map[string]any{"data.used_by": []any{}})
 		// Authors may not delete; editors may, when unused.
@@ -494,5 +494,36 @@ func TestMediaInContent(t *testing.T) {
 		e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/publish", id), As: auth.RoleEditor}).want(t, 200, nil)
 		e.do(req{Method: "PUT", Path: fmt.Sprintf("/api/v1/admin/case-studies/%d", cs), As: auth.RoleEditor, Body: map[string]any{"title": "Study", "version": 1}}).want(t, 200, nil)
 		e.do(req{Method: "DELETE", Path: fmt.Sprintf("/api/v1/admin/media/%d", bareID), As: auth.RoleEditor}).want(t, 204, nil)
+	})
+}
+
+// TestSVGUploads (issue 19, item 14): an inert SVG is an image of the
+// library, without variants, usable as a case study's logo, and served
+// with a CSP that allows its inline styles and nothing else; one with a
+// script is refused. On the local disk and on S3 alike.
+func TestSVGUploads(t *testing.T) {
+	t.Parallel()
+	forEachStore(t, func(t *testing.T, store string) {
+		e := newEnv(t, onStore(t, store))
+		logo := []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><style>rect{fill:#0a5}</style><rect width="120" height="40"/></svg>`)
+		up := e.upload(auth.RoleEditor, "logo.svg", logo, map[string]string{"alt": "Acme"})
+		up.want(t, 201, map[string]any{"data.mime": "image/svg+xml", "data.type": "image", "data.width": 120, "data.height": 40, "data.variants": []any{}})
+		served := e.do(req{Method: "GET", Path: mediaPath(up.str("data.url")), OffSpec: true})
+		for h, want := range map[string]string{
+			"Content-Type": "image/svg+xml", "X-Content-Type-Options": "nosniff",
+			"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+		} {
+			if got := served.Header.Get(h); got != want {
+				t.Errorf("%s = %q, want %q", h, got, want)
+			}
+		}
+		if string(served.Body) != string(logo) {
+			t.Errorf("served %q, want the upload as it was", served.Body)
+		}
+		e.publishStudy(map[string]any{"title": "Acme", "logo": map[string]any{"media_id": up.num("data.id")}})
+		e.do(req{Method: "GET", Path: "/api/v1/case-studies/acme"}).want(t, 200, map[string]any{
+			"data.logo.url": up.str("data.url"), "data.logo.alt": "Acme", "data.logo.width": 120, "data.logo.variants": []any{}})
+		hostile := []byte(`<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.example/p.png"/></svg>`)
+		e.upload(auth.RoleEditor, "track.svg", hostile, nil).want(t, 415, map[string]any{"error.code": "unsupported_media_type"})
 	})
 }

@@ -33,7 +33,7 @@ func (p pageWriteJSON) input() content.Input {
 
 // pageFieldsOut shows a page's editable fields in the shape of its write body.
 func pageFieldsOut(f content.Fields) pageWriteJSON {
-	seo := seoJSON(f.SEO)
+	seo := seoOut(f.SEO)
 	return pageWriteJSON{
 		Slug: f.Slug, Title: f.Title, Excerpt: f.Excerpt, Body: f.Body, ParentID: f.ParentID, MenuOrder: f.MenuOrder,
 		CoverImage: imageOut(f.CoverImage), SEO: &seo,
@@ -120,6 +120,6 @@ func adminPageOut(e content.Entry, viewer auth.Principal) adminPageJSON {
 	item.Excerpt = e.Fields.Excerpt // the editable value; auto_excerpt shows the fallback
 	return adminPageJSON{
 		adminPageItemJSON: item, Body: e.Fields.Body, AutoExcerpt: e.Derived.AutoExcerpt, HTML: e.Derived.HTML,
-		TOC: e.Derived.TOC, WordCount: e.Derived.WordCount, SEO: seoJSON(e.Fields.SEO),
+		TOC: e.Derived.TOC, WordCount: e.Derived.WordCount, SEO: seoOut(e.Fields.SEO),
 	}
 }

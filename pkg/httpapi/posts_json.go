@@ -34,7 +34,7 @@ func (p postWriteJSON) input() content.Input {
 
 // postFieldsOut shows a post's editable fields in the shape of its write body.
 func postFieldsOut(f content.Fields, authorID *int64) postWriteJSON {
-	seo := seoJSON(f.SEO)
+	seo := seoOut(f.SEO)
 	return postWriteJSON{
 		Slug: f.Slug, Title: f.Title, Excerpt: f.Excerpt, Body: f.Body, Tags: nonNil(f.Tags),
 		CoverImage: imageOut(f.CoverImage), SEO: &seo, Featured: f.Featured, AuthorID: authorID,
@@ -117,6 +117,6 @@ func adminPostOut(e content.Entry, viewer auth.Principal) adminPostJSON {
 	item.Excerpt = e.Fields.Excerpt // the editable value; auto_excerpt shows the fallback
 	return adminPostJSON{
 		adminPostItemJSON: item, Body: e.Fields.Body, AutoExcerpt: e.Derived.AutoExcerpt, HTML: e.Derived.HTML,
-		TOC: e.Derived.TOC, WordCount: e.Derived.WordCount, SEO: seoJSON(e.Fields.SEO),
+		TOC: e.Derived.TOC, WordCount: e.Derived.WordCount, SEO: seoOut(e.Fields.SEO),
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -452,24 +453,57 @@ func jsonFields(v any) []string {
 }
 
 // project keeps only the named top-level fields of an item, in the order
-// asked for; a preview's item (e's) also keeps its preview state.
+// asked for; a preview's item (e's) also keeps its preview state. Each field
+// is encoded on its own, found by its JSON name (embedded structs too), so
+// a list of 100 with their html encodes each html once.
 func project(item any, fields []string, preview bool, e content.Entry) json.RawMessage {
-	b, _ := json.Marshal(item)
-	var all map[string]json.RawMessage
-	_ = json.Unmarshal(b, &all)
+	v := reflect.ValueOf(item)
+	index := fieldIndex(v.Type())
 	out := []byte{'{'}
 	for i, f := range fields {
 		if i > 0 {
 			out = append(out, ',')
 		}
 		k, _ := json.Marshal(f)
-		out = append(append(append(out, k...), ':'), all[f]...)
+		b, _ := json.Marshal(v.FieldByIndex(index[f]).Interface())
+		out = append(append(append(out, k...), ':'), b...)
 	}
 	out = append(out, '}')
 	if preview {
 		return withPreviewState(json.RawMessage(out), e)
 	}
 	return out
+}
+
+// fieldIndexes caches fieldIndex per type.
+var fieldIndexes sync.Map // reflect.Type → map[string][]int
+
+// fieldIndex maps the JSON names of a struct's top-level fields (embedded
+// structs' included) to their index paths.
+func fieldIndex(t reflect.Type) map[string][]int {
+	if m, ok := fieldIndexes.Load(t); ok {
+		return m.(map[string][]int)
+	}
+	m := map[string][]int{}
+	var walk func(t reflect.Type, at []int)
+	walk = func(t reflect.Type, at []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			path := append(slices.Clone(at), i)
+			if f.Anonymous {
+				walk(f.Type, path)
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				if _, seen := m[name]; !seen { // the outer field wins, as encoding/json decides
+					m[name] = path
+				}
+			}
+		}
+	}
+	walk(t, nil)
+	fieldIndexes.Store(t, m)
+	return m
 }
 
 // previewStateJSON is what a preview answer adds to each item: where the

@@ -27,7 +27,7 @@ func TestNullOnlyWhereTheSpecSaysNullable(t *testing.T) {
 		{"post title", "POST", "/api/v1/admin/posts", `{"title":null}`, "title"},
 		{"post featured", "POST", "/api/v1/admin/posts", `{"title":"x","featured":null}`, "featured"},
 		{"a tag", "POST", "/api/v1/admin/posts", `{"title":"x","tags":["go",null]}`, "tags[1]"},
-		{"inside seo", "POST", "/api/v1/admin/posts", `{"title":"x","seo":{"meta_title":null}}`, "seo.meta_title"},
+		{"inside a testimonial", "POST", "/api/v1/admin/case-studies", `{"title":"x","testimonial":{"quote":null,"author":"a"}}`, "testimonial.quote"},
 		{"inside an image", "POST", "/api/v1/admin/posts", `{"title":"x","cover_image":{"url":null,"alt":"a"}}`, "cover_image.url"},
 		{"a metric", "POST", "/api/v1/admin/case-studies", `{"title":"x","metrics":[{"label":"Speed","value":null}]}`, "metrics[0].value"},
 		{"put version", "PUT", fmt.Sprintf("/api/v1/admin/posts/%d", id), `{"title":"x","version":null}`, "version"},
@@ -55,6 +55,11 @@ func TestNullOnlyWhereTheSpecSaysNullable(t *testing.T) {
 	r = e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor,
 		Body: `{"title":"Study","testimonial":null,"logo":null,"cover_image":null,"seo":null}`})
 	r.want(t, 201, map[string]any{"data.testimonial": nil, "data.logo": nil})
+	// Optional texts are null when empty, and null (or "") clears them.
+	r = e.do(req{Method: "POST", Path: "/api/v1/admin/case-studies", As: auth.RoleEditor,
+		Body: `{"title":"Quoted","testimonial":{"quote":"Q","author":"A","role":null},"seo":{"meta_title":null,"canonical_url":""}}`})
+	r.want(t, 201, map[string]any{"data.testimonial": map[string]any{"quote": "Q", "author": "A", "role": nil},
+		"data.seo": map[string]any{"meta_title": nil, "meta_description": nil, "canonical_url": nil, "og_image": nil}, "data.client": nil, "data.summary": nil})
 	e.do(req{Method: "POST", Path: fmt.Sprintf("/api/v1/admin/posts/%d/publish", id), As: auth.RoleEditor, Body: `{"published_at":null}`}).
 		want(t, 200, map[string]any{"data.status": "published"})
 	// A merge patch's null removes the member (RFC 7396): a nullable one is cleared…

@@ -30,4 +30,4 @@ func refuse(kind errs.Kind, msg string, cause error) *errs.Error {
 }
 
 // accepted ends every message about a refused type.
-const accepted = "Upload PNG, JPEG, GIF, WebP or PDF."
+const accepted = "Upload PNG, JPEG, GIF, WebP, SVG or PDF."

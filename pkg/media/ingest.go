@@ -49,8 +49,8 @@ func (l Limits) withDefaults() Limits {
 type Upload struct {
 	SHA256 string // lowercase hex digest of the bytes
 	Size   int64  // bytes
-	MIME   string // "image/jpeg", "image/png", "image/gif", "image/webp" or "application/pdf"
-	Ext    string // "jpg", "png", "gif", "webp" or "pdf"
+	MIME   string // "image/jpeg", "image/png", "image/gif", "image/webp", "image/svg+xml" or "application/pdf"
+	Ext    string // "jpg", "png", "gif", "webp", "svg" or "pdf"
 	Type   string // TypeImage or TypeDocument
 	// Width and Height are an image's size as displayed, that is after its
 	// EXIF orientation; 0 for a PDF.
@@ -129,6 +129,22 @@ func inspect(ctx context.Context, f *os.File, size int64, lim Limits) (fm format
 	fm, rerr := sniff(head)
 	if rerr != nil {
 		return fm, 0, 0, rerr
+	}
+	if fm == fmtSVG {
+		// Markup through and through: the XML parse decides, and only a
+		// ZIP archive at its end is looked for besides.
+		if hasZipEnd(f, size, tail) {
+			return fm, 0, 0, refuse(errs.UnsupportedMedia, "The file is an SVG but also contains a ZIP archive at its end, a trick used to smuggle code in files, so it is not accepted.", nil)
+		}
+		data := make([]byte, size)
+		if _, err := f.ReadAt(data, 0); err != nil {
+			return fm, 0, 0, err
+		}
+		w, h, rerr := checkSVG(data)
+		if rerr != nil {
+			return fm, 0, 0, rerr
+		}
+		return fm, w, h, nil
 	}
 	if rerr := checkPolyglot(fm, f, size, head, tail); rerr != nil {
 		return fm, 0, 0, rerr

@@ -195,6 +195,8 @@ func ContentType(key string) string {
 		return fmtWebP.mime
 	case ".pdf":
 		return fmtPDF.mime
+	case ".svg":
+		return fmtSVG.mime
 	}
 	return ""
 }

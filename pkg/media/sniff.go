@@ -19,6 +19,7 @@ var (
 	fmtGIF  = format{"GIF", "image/gif", "gif", TypeImage}
 	fmtWebP = format{"WebP", "image/webp", "webp", TypeImage}
 	fmtPDF  = format{"PDF", "application/pdf", "pdf", TypeDocument}
+	fmtSVG  = format{"SVG", "image/svg+xml", "svg", TypeImage}
 )
 
 // sniff decides the type from the first bytes of the file alone.
@@ -34,6 +35,8 @@ func sniff(head []byte) (format, *errs.Error) {
 		return fmtWebP, nil
 	case bytes.HasPrefix(head, []byte("%PDF-")):
 		return fmtPDF, nil
+	case looksLikeSVG(head): // then checked in full by checkSVG
+		return fmtSVG, nil
 	}
 	return format{}, refuse(errs.UnsupportedMedia, describeRefused(head)+" "+accepted, nil)
 }
@@ -46,7 +49,7 @@ func describeRefused(head []byte) string {
 	case bytes.HasPrefix(text, []byte("<")):
 		switch m := findMarkup(text); {
 		case m == "<svg":
-			return "The file is an SVG image; SVG can carry scripts, so it is not accepted."
+			return "The file is an SVG image that does not start as one (an <svg> root element); it is not accepted."
 		case m != "":
 			return "The file is a web page (HTML), which is not accepted."
 		}

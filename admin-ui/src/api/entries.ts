@@ -20,9 +20,10 @@ import type {
   PostWrite,
   Rendered,
   Revision,
+  EditSEO,
+  EditTestimonial,
   SEO,
   Status,
-  Testimonial,
 } from './types';
 import type { FieldKind } from '../lib/merge';
 import type { Action } from '../lib/permissions';
@@ -34,7 +35,7 @@ export interface PostEdit {
   body: string;
   tags: string[];
   cover_image: EditImage;
-  seo: SEO;
+  seo: EditSEO;
   featured: boolean;
 }
 
@@ -51,10 +52,10 @@ export interface CaseStudyEdit {
   solution: string;
   results: string;
   metrics: Array<{ label: string; value: string }>;
-  testimonial: Testimonial;
+  testimonial: EditTestimonial;
   cover_image: EditImage;
   logo: EditImage;
-  seo: SEO;
+  seo: EditSEO;
   featured: boolean;
 }
 
@@ -67,7 +68,7 @@ export interface PageEdit {
   parent_id: number | null;
   menu_order: number;
   cover_image: EditImage;
-  seo: SEO;
+  seo: EditSEO;
 }
 
 export type AnyEdit = PostEdit | CaseStudyEdit | PageEdit;
@@ -86,18 +87,22 @@ export interface EditImage {
   url: string;
   alt: string;
   media_id: number | null;
+  /** An external image's size as given through the API, kept as it is (the form has no fields for it). */
+  size?: { width: number; height: number };
 }
 
-const img = (i: { url?: string; alt?: string; media_id?: number | null } | null | undefined): EditImage => ({
+type ImageLike = { url?: string; alt?: string | null; media_id?: number | null; width?: number | null; height?: number | null };
+const img = (i: ImageLike | null | undefined): EditImage => ({
   url: i?.url ?? '',
   alt: i?.alt ?? '',
   media_id: i?.media_id ?? null,
+  ...(!i?.media_id && i?.width && i?.height ? { size: { width: i.width, height: i.height } } : {}),
 });
 const imgOut = (i: EditImage): Image | null => {
   if (i.media_id !== null) return { media_id: i.media_id, alt: i.alt };
-  return i.url.trim() || i.alt.trim() ? { url: i.url, alt: i.alt } : null;
+  return i.url.trim() || i.alt.trim() ? { url: i.url, alt: i.alt, ...(i.size ?? {}) } : null;
 };
-const seo = (s: Partial<SEO> | null | undefined): SEO => ({
+const seo = (s: Partial<SEO> | null | undefined): EditSEO => ({
   meta_title: s?.meta_title ?? '',
   meta_description: s?.meta_description ?? '',
   canonical_url: s?.canonical_url ?? '',
@@ -223,12 +228,12 @@ export const caseStudyKind: Kind<CaseStudyEdit, AdminCaseStudy> = {
     return {
       title: f.title,
       slug: f.slug,
-      client: f.client,
-      industry: f.industry,
+      client: f.client ?? '',
+      industry: f.industry ?? '',
       duration: f.duration ?? '',
       services: [...(f.services ?? [])],
       technologies: [...(f.technologies ?? [])],
-      summary: f.summary,
+      summary: f.summary ?? '',
       challenge: f.challenge,
       solution: f.solution,
       results: f.results,

@@ -172,11 +172,13 @@ export interface components {
       url?: string;
       media_id?: number;
       alt?: string;
+      width?: number;
+      height?: number;
     };
     NullableImage: components["schemas"]["Image"] | null;
     Picture: {
       url: string;
-      alt: string;
+      alt: string | null;
       width: number | null;
       height: number | null;
       variants: components["schemas"]["Variant"][];
@@ -197,8 +199,8 @@ export interface components {
       size: number;
       width: number | null;
       height: number | null;
-      alt: string;
-      caption: string;
+      alt: string | null;
+      caption: string | null;
       sha256: string;
       variants: components["schemas"]["Variant"][];
       created_at: string;
@@ -218,29 +220,29 @@ export interface components {
       id: number;
       url: string;
       filename: string;
-      mime: "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "application/pdf";
+      mime: "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/svg+xml" | "application/pdf";
       type: "image" | "document";
       size: number;
       width: number | null;
       height: number | null;
-      alt: string;
-      caption: string;
+      alt: string | null;
+      caption: string | null;
       sha256: string;
       variants: components["schemas"]["Variant"][];
       created_at: string;
       updated_at: string;
     };
     SEO: {
-      meta_title: string;
-      meta_description: string;
-      canonical_url: string;
-      og_image: string;
+      meta_title: string | null;
+      meta_description: string | null;
+      canonical_url: string | null;
+      og_image: string | null;
     };
     SEOInput: {
-      meta_title?: string;
-      meta_description?: string;
-      canonical_url?: string;
-      og_image?: string;
+      meta_title?: string | null;
+      meta_description?: string | null;
+      canonical_url?: string | null;
+      og_image?: string | null;
     };
     Tag: {
       slug: string;
@@ -285,7 +287,7 @@ export interface components {
     Testimonial: {
       quote: string;
       author: string;
-      role: string;
+      role: string | null;
     };
     Status: "draft" | "in_review" | "scheduled" | "published" | "archived";
     UserRef: {
@@ -342,10 +344,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       updated_at?: string;
@@ -356,12 +358,12 @@ export interface components {
       slug?: string;
       url?: string;
       title?: string;
-      client?: string;
-      industry?: string;
-      duration?: string;
+      client?: string | null;
+      industry?: string | null;
+      duration?: string | null;
       services?: string[];
       technologies?: string[];
-      summary?: string;
+      summary?: string | null;
       metrics?: components["schemas"]["Metric"][];
       cover_image?: components["schemas"]["Picture"] | null;
       logo?: components["schemas"]["Picture"] | null;
@@ -372,10 +374,10 @@ export interface components {
       results_html?: string;
       testimonial?: components["schemas"]["Testimonial"] | null;
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       reading_time_minutes?: number;
       updated_at?: string;
@@ -396,10 +398,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       updated_at?: string;
@@ -504,10 +506,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       status?: components["schemas"]["Status"];
@@ -677,10 +679,10 @@ export interface components {
       html?: string;
       toc?: components["schemas"]["Heading"][];
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       word_count?: number;
       status?: components["schemas"]["Status"];
@@ -833,12 +835,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -850,10 +852,10 @@ export interface components {
       results_html?: string;
       testimonial?: components["schemas"]["Testimonial"] | null;
       seo?: {
-        meta_title: string;
-        meta_description: string;
-        canonical_url: string;
-        og_image: string;
+        meta_title: string | null;
+        meta_description: string | null;
+        canonical_url: string | null;
+        og_image: string | null;
       };
       reading_time_minutes?: number;
       status?: components["schemas"]["Status"];
@@ -863,12 +865,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -888,12 +890,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -916,12 +918,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];
@@ -954,12 +956,12 @@ export interface components {
       slug: string;
       url: string;
       title: string;
-      client: string;
-      industry: string;
-      duration: string;
+      client: string | null;
+      industry: string | null;
+      duration: string | null;
       services: string[];
       technologies: string[];
-      summary: string;
+      summary: string | null;
       metrics: components["schemas"]["Metric"][];
       cover_image: components["schemas"]["NullablePicture"];
       logo: components["schemas"]["NullablePicture"];

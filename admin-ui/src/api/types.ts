@@ -16,6 +16,10 @@ export type Image = S['Image'];
 export type SEO = S['SEO'];
 export type Metric = S['Metric'];
 export type Testimonial = S['Testimonial'];
+/** SEO fields as the editor edits them: text, "" for none (answers show none as null). */
+export type EditSEO = { [K in keyof SEO]-?: string };
+/** A testimonial as the editor edits it: "" for an empty role (answers show it as null). */
+export type EditTestimonial = { [K in keyof Testimonial]-?: string };
 export type Heading = S['Heading'];
 export type Rendered = S['Rendered'];
 export type TagCount = S['TagCount'];

@@ -79,7 +79,7 @@ export const ENTRY_TYPES: Record<EntryType, EntryTypeUI> = {
       entries
         .list<AdminCaseStudyItem>(caseStudyKind, { per_page: '100' })
         .then((r) => {
-          set('industry', plain([...new Set(r.data.map((c) => c.industry).filter(Boolean))].sort()));
+          set('industry', plain([...new Set(r.data.map((c) => c.industry).filter((i): i is string => !!i))].sort()));
           set('technology', plain([...new Set(r.data.flatMap((c) => c.technologies ?? []).filter(Boolean))].sort((a, b) => a.localeCompare(b))));
         })
         .catch(() => {});
