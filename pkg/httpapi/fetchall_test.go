@@ -119,24 +119,35 @@ func TestListsCarryEverything(t *testing.T) {
 func TestPreviewCarriesStatus(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.publish(map[string]any{"title": "Live", "tags": []string{"Go"}})
+	live := e.publish(map[string]any{"title": "Live", "tags": []string{"Go"}})
 	e.createPost(map[string]any{"title": "Draft", "tags": []string{"Go"}})
 	_, preview := e.apiToken("preview")
 	pv := map[string]string{"Authorization": "Bearer " + preview}
 
 	e.do(req{Method: "GET", Path: "/api/v1/posts/draft?preview=1", Headers: pv}).
 		want(t, 200, map[string]any{"data.slug": "draft", "data.status": "draft", "data.published_at": nil})
-	e.do(req{Method: "GET", Path: "/api/v1/posts/live?preview=1", Headers: pv}).want(t, 200, map[string]any{"data.status": "published"})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/live?preview=1", Headers: pv}).
+		want(t, 200, map[string]any{"data.status": "published", "data.has_unpublished_changes": false})
+	// An edit of the live post is its working copy: the preview shows it
+	// and says so; the public answer stays the live version.
+	e.do(req{Method: "PATCH", Path: fmt.Sprintf("/api/v1/admin/posts/%d", live), As: auth.RoleEditor, Body: map[string]any{"excerpt": "Not live yet", "version": 2}}).
+		want(t, 200, map[string]any{"data.has_unpublished_changes": true})
+	e.do(req{Method: "GET", Path: "/api/v1/posts/live?preview=1", Headers: pv}).
+		want(t, 200, map[string]any{"data.status": "published", "data.has_unpublished_changes": true, "data.excerpt": "Not live yet"})
 	e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1&sort=title", Headers: pv}).
-		want(t, 200, map[string]any{"data.0.status": "draft", "data.1.status": "published"})
+		want(t, 200, map[string]any{"data.0.status": "draft", "data.0.has_unpublished_changes": false, "data.1.status": "published", "data.1.has_unpublished_changes": true})
 	r := e.do(req{Method: "GET", Path: "/api/v1/posts?preview=1&sort=title&fields=slug", Headers: pv})
-	r.want(t, 200, map[string]any{"data": []map[string]any{{"slug": "draft", "status": "draft"}, {"slug": "live", "status": "published"}}})
+	r.want(t, 200, map[string]any{"data": []map[string]any{
+		{"slug": "draft", "status": "draft", "has_unpublished_changes": false},
+		{"slug": "live", "status": "published", "has_unpublished_changes": true},
+	}})
 	e.do(req{Method: "GET", Path: "/api/v1/posts/live/related?preview=1", Headers: pv}).
 		want(t, 200, map[string]any{"data.0.slug": "draft", "data.0.status": "draft"})
 
 	for _, path := range []string{"/api/v1/posts/live", "/api/v1/posts", "/api/v1/posts?fields=slug"} {
-		if r := e.do(req{Method: "GET", Path: path}); strings.Contains(string(r.Body), `"status"`) {
-			t.Errorf("%s, not a preview, says a status: %s", path, r.Body)
+		r := e.do(req{Method: "GET", Path: path})
+		if strings.Contains(string(r.Body), `"status"`) || strings.Contains(string(r.Body), `"has_unpublished_changes"`) || strings.Contains(string(r.Body), "Not live yet") {
+			t.Errorf("%s, not a preview, says a status or shows the working copy: %s", path, r.Body)
 		}
 	}
 }

@@ -510,12 +510,13 @@ func fieldIndex(t reflect.Type) map[string][]int {
 // entry stands in the workflow, which the published answers never say.
 type previewStateJSON struct {
 	Status content.Status `json:"status"`
-	// has_unpublished_changes (the working copy against the live version)
-	// belongs here too.
+	// HasUnpublishedChanges: the preview shows a live entry's working copy,
+	// which differs from what the public sees.
+	HasUnpublishedChanges bool `json:"has_unpublished_changes"`
 }
 
 func previewStateOut(e content.Entry) previewStateJSON {
-	return previewStateJSON{Status: e.Status}
+	return previewStateJSON{Status: e.Status, HasUnpublishedChanges: e.HasUnpublishedChanges}
 }
 
 // withPreviewState adds e's preview state after an item's own fields.

@@ -352,6 +352,7 @@ export interface components {
       word_count?: number;
       updated_at?: string;
       status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
+      has_unpublished_changes?: boolean;
     };
     PartialCaseStudyItem: {
       id?: number;
@@ -382,6 +383,7 @@ export interface components {
       reading_time_minutes?: number;
       updated_at?: string;
       status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
+      has_unpublished_changes?: boolean;
     };
     PartialPageItem: {
       id?: number;
@@ -406,6 +408,7 @@ export interface components {
       word_count?: number;
       updated_at?: string;
       status?: "draft" | "in_review" | "scheduled" | "published" | "archived";
+      has_unpublished_changes?: boolean;
     };
     SearchHit: {
       type: "post" | "case_study" | "page";
@@ -513,6 +516,7 @@ export interface components {
       };
       word_count?: number;
       status?: components["schemas"]["Status"];
+      has_unpublished_changes?: boolean;
     };
     Post: {
       id: number;
@@ -532,6 +536,7 @@ export interface components {
       word_count: number;
       updated_at: string;
       status?: components["schemas"]["Status"];
+      has_unpublished_changes?: boolean;
     };
     AdminPostItem: {
       id: number;
@@ -686,6 +691,7 @@ export interface components {
       };
       word_count?: number;
       status?: components["schemas"]["Status"];
+      has_unpublished_changes?: boolean;
     };
     Page: {
       id: number;
@@ -705,6 +711,7 @@ export interface components {
       word_count: number;
       updated_at: string;
       status?: components["schemas"]["Status"];
+      has_unpublished_changes?: boolean;
     };
     AdminPageItem: {
       id: number;
@@ -859,6 +866,7 @@ export interface components {
       };
       reading_time_minutes?: number;
       status?: components["schemas"]["Status"];
+      has_unpublished_changes?: boolean;
     };
     CaseStudy: {
       id: number;
@@ -884,6 +892,7 @@ export interface components {
       reading_time_minutes: number;
       updated_at: string;
       status?: components["schemas"]["Status"];
+      has_unpublished_changes?: boolean;
     };
     AdminCaseStudyItem: {
       id: number;
