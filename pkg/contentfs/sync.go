@@ -42,6 +42,39 @@ func (e *FileError) Error() string { return e.Path + ": " + errs.Describe(e.Err)
 
 func (e *FileError) Unwrap() error { return e.Err }
 
+// parsedFile is one content file, parsed and checked.
+type parsedFile struct {
+	path string
+	file File
+}
+
+// parseFiles parses and checks the files of type t matching pattern, in
+// name order; a file that fails is added to problems and left out.
+func parseFiles(t content.Type, pattern string, problems *[]error) ([]parsedFile, error) {
+	paths, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(paths)
+	var out []parsedFile
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		f, err := Parse(t, data)
+		if err == nil {
+			err = content.Check(t, f.Fields)
+		}
+		if err != nil {
+			*problems = append(*problems, &FileError{Path: p, Err: err})
+			continue
+		}
+		out = append(out, parsedFile{p, f})
+	}
+	return out, nil
+}
+
 // Import reads each type's files (dir/posts/*.md, dir/case-studies/*.md,
 // dir/pages/*.md) and the site settings (dir/site.yml, when there is one),
 // and stores each entry, matched by slug: importing the same
@@ -50,54 +83,22 @@ func (e *FileError) Unwrap() error { return e.Err }
 // without a password. Every file is parsed before anything is stored, so a
 // broken file stops the import before it has written anything.
 func (s *Sync) Import(ctx context.Context, dir string) (Report, error) {
-	type item struct {
-		path string
-		file File
-	}
-	var items []item
+	var items []parsedFile
 	var working []workingFile
 	var problems []error
 	for _, t := range content.Types {
-		wpaths, err := filepath.Glob(filepath.Join(dir, Dir(t), workingDir, "*.md"))
+		wfiles, err := parseFiles(t, filepath.Join(dir, Dir(t), workingDir, "*.md"), &problems)
 		if err != nil {
 			return Report{}, err
 		}
-		sort.Strings(wpaths)
-		for _, p := range wpaths {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return Report{}, err
-			}
-			f, err := Parse(t, data)
-			if err == nil {
-				err = content.Check(t, f.Fields)
-			}
-			if err != nil {
-				problems = append(problems, &FileError{Path: p, Err: err})
-				continue
-			}
-			working = append(working, workingFile{path: p, Of: strings.TrimSuffix(filepath.Base(p), ".md"), file: f})
+		for _, w := range wfiles {
+			working = append(working, workingFile{path: w.path, Of: strings.TrimSuffix(filepath.Base(w.path), ".md"), file: w.file})
 		}
-		paths, err := filepath.Glob(filepath.Join(dir, Dir(t), "*.md"))
+		files, err := parseFiles(t, filepath.Join(dir, Dir(t), "*.md"), &problems)
 		if err != nil {
 			return Report{}, err
 		}
-		sort.Strings(paths)
-		for _, p := range paths {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return Report{}, err
-			}
-			f, err := Parse(t, data)
-			if err == nil {
-				err = content.Check(t, f.Fields)
-			}
-			if err != nil {
-				problems = append(problems, &FileError{Path: p, Err: err})
-				continue
-			}
-			items = append(items, item{p, f})
-		}
+		items = append(items, files...)
 	}
 	site, hasSite, err := readSite(dir)
 	if err != nil {
