@@ -35,12 +35,11 @@ func (c Cond) store() store.Cond {
 
 // ListPublishedAny is ListPublished over several types at once (the Ghost
 // API's posts are Folio's posts and, asked for by tag, its case studies),
-// with their bodies when full. ListPublished is this with one type: the
+// with their bodies when q.Full. ListPublished is this with one type: the
 // public lists have one definition of what they show.
-func (s *Service) ListPublishedAny(ctx context.Context, types []Type, q Query, full, preview bool) (Page[Entry], error) {
+func (s *Service) ListPublishedAny(ctx context.Context, types []Type, q Query, preview bool) (Page[Entry], error) {
 	q.Statuses, q.Q, q.AuthorID, q.Unpublished = nil, "", nil, false
 	f := q.filter(types...)
-	f.Full = f.Full || full // q.Full: a public list asked for fields=html…
 	if !preview {
 		now := s.now()
 		f.VisibleAt = &now

@@ -214,7 +214,7 @@ func (s *Service) visible(r store.Reader, t Type, slug string, preview bool) (st
 // ListPublished returns a page of the entries of type t the public may see
 // now; with preview, of every entry of the type.
 func (s *Service) ListPublished(ctx context.Context, t Type, q Query, preview bool) (Page[Entry], error) {
-	return s.ListPublishedAny(ctx, []Type{t}, q, false, preview)
+	return s.ListPublishedAny(ctx, []Type{t}, q, preview)
 }
 
 func (s *Service) list(ctx context.Context, f store.EntryFilter, q Query) (Page[Entry], error) {

@@ -28,6 +28,52 @@ const ghostBase = "/ghost/api/content"
 // caseStudyTag is the internal tag case studies carry as Ghost posts.
 var caseStudyTag = content.Tag{Slug: "hash-case-study", Name: "#case-study"}
 
+// ghostKind is how one Folio entry type shows in Ghost's Content API: the
+// one table of what differs by type here, in the order of content.Types.
+type ghostKind struct {
+	resource string // "posts" or "pages"
+	// tag, when set, is the internal tag the type is known by among its
+	// resource's items: left out of a browse unless a filter names it,
+	// and second to an untagged item of the same slug.
+	tag *content.Tag
+	// customExcerpt is the field Ghost's custom_excerpt shows.
+	customExcerpt func(content.Fields) string
+	// folio, when set, is what the type adds in the item's folio object.
+	folio func(a *api, e content.Entry) *ghostFolioJSON
+}
+
+var ghostKinds = map[content.Type]ghostKind{
+	content.Post:     {resource: "posts", customExcerpt: func(f content.Fields) string { return f.Excerpt }},
+	content.SitePage: {resource: "pages", customExcerpt: func(f content.Fields) string { return f.Excerpt }},
+	content.CaseStudy: {resource: "posts", tag: &caseStudyTag,
+		customExcerpt: func(f content.Fields) string { return f.Summary },
+		folio: func(a *api, e content.Entry) *ghostFolioJSON {
+			return &ghostFolioJSON{Type: e.Type, CaseStudy: a.studies.publicFull(e)}
+		}},
+}
+
+// ghostTypes are the entry types a Ghost resource serves: with browse,
+// those with an internal tag only when filter names it (filter is then
+// rewritten so that the tag stands for the type).
+func ghostTypes(res string, browse bool, filter *content.Cond) ([]content.Type, *content.Cond) {
+	var types []content.Type
+	for _, t := range content.Types {
+		k, ok := ghostKinds[t]
+		if !ok || k.resource != res {
+			continue
+		}
+		if browse && k.tag != nil {
+			if filter == nil || !mentionsTag(*filter, k.tag.Slug) {
+				continue
+			}
+			w := asTypeTag(*filter, k.tag.Slug, t)
+			filter = &w
+		}
+		types = append(types, t)
+	}
+	return types, filter
+}
+
 // ghostBrowseParams and ghostReadParams are the query parameters Ghost
 // documents for a browse and a read.
 var (
@@ -193,22 +239,16 @@ func (a *api) ghostBrowse(res string) fiber.Handler {
 		case "authors":
 			return a.ghostAuthors(c, p, nil)
 		}
-		types := []content.Type{content.Post}
-		q := content.Query{Page: p.page, PerPage: p.limit, Sort: p.order, Where: p.filter}
-		if res == "pages" {
-			types = []content.Type{content.SitePage} // newest first, as Ghost orders pages too
-		} else if p.filter != nil && mentionsTag(*p.filter, caseStudyTag.Slug) {
-			types = append(types, content.CaseStudy)
-			w := asTypeTag(*p.filter, caseStudyTag.Slug, content.CaseStudy)
-			q.Where = &w
-		}
+		types, where := ghostTypes(res, true, p.filter)
+		q := content.Query{Page: p.page, PerPage: p.limit, Sort: p.order, Where: where}
 		if q.Sort == "" {
-			q.Sort = "-published_at"
+			q.Sort = "-published_at" // pages too: Ghost orders them newest first
 		}
 		if p.limit == 0 {
 			q.Page, q.PerPage = 1, -1
 		}
-		page, err := a.content.ListPublishedAny(c.UserContext(), types, q, p.html || p.plain, previewing(c))
+		q.Full = p.html || p.plain
+		page, err := a.content.ListPublishedAny(c.UserContext(), types, q, previewing(c))
 		if err != nil {
 			return err
 		}
@@ -262,14 +302,11 @@ func (a *api) ghostRead(res, by string) fiber.Handler {
 		case "authors":
 			return a.ghostAuthors(c, p, &match)
 		}
-		types := []content.Type{content.Post, content.CaseStudy}
-		if res == "pages" {
-			types = []content.Type{content.SitePage}
-		}
+		types, _ := ghostTypes(res, false, nil)
 		// Posts and case studies are both Ghost posts; by slug, a post
 		// comes first should a case study have the same slug.
-		q := content.Query{Page: 1, PerPage: 2, Sort: "-published_at", Where: &match}
-		page, err := a.content.ListPublishedAny(c.UserContext(), types, q, true, previewing(c))
+		q := content.Query{Page: 1, PerPage: 2, Sort: "-published_at", Where: &match, Full: true}
+		page, err := a.content.ListPublishedAny(c.UserContext(), types, q, previewing(c))
 		if err != nil {
 			return err
 		}
@@ -278,7 +315,7 @@ func (a *api) ghostRead(res, by string) fiber.Handler {
 		}
 		e := page.Items[0]
 		for _, it := range page.Items {
-			if it.Type == content.Post || it.Type == content.SitePage {
+			if ghostKinds[it.Type].tag == nil {
 				e = it
 				break
 			}
@@ -366,18 +403,15 @@ func (a *api) ghostProfileOut(au content.AuthorProfile, count *int) ghostAuthorJ
 
 // ghostEntry is a post, case study or page as a Ghost post or page.
 func (a *api) ghostEntry(e content.Entry, p ghostParams) ghostPostJSON {
-	f := e.Fields
+	f, kind := e.Fields, ghostKinds[e.Type]
 	out := ghostPostJSON{
 		ID: ghostID(e.ID), UUID: ghostUUID(e.ID), Title: f.Title, Slug: f.Slug, CommentID: ghostID(e.ID),
 		Featured: f.Featured, Visibility: "public",
 		CreatedAt: *ghostTime(&e.CreatedAt), UpdatedAt: *ghostTime(&e.UpdatedAt), PublishedAt: ghostTime(e.PublishedAt),
-		CustomExcerpt: strOrNil(f.Excerpt), Excerpt: e.Excerpt(), ReadingTime: e.Derived.ReadingTime,
+		CustomExcerpt: strOrNil(kind.customExcerpt(f)), Excerpt: e.Excerpt(), ReadingTime: e.Derived.ReadingTime,
 		URL:          a.content.Links.URL(e.Type, f.Slug, e.Path),
 		CanonicalURL: strOrNil(f.SEO.CanonicalURL), MetaTitle: strOrNil(f.SEO.MetaTitle), MetaDescription: strOrNil(f.SEO.MetaDescription),
 		OGImage: strOrNil(f.SEO.OGImage), Access: true,
-	}
-	if e.Type == content.CaseStudy {
-		out.CustomExcerpt = strOrNil(f.Summary)
 	}
 	if e.Cover != nil {
 		out.FeatureImage, out.FeatureImageAlt = strOrNil(e.Cover.URL), strOrNil(e.Cover.Alt)
@@ -392,8 +426,8 @@ func (a *api) ghostEntry(e content.Entry, p ghostParams) ghostPostJSON {
 	}
 	if slices.Contains(p.include, "tags") {
 		tags := []ghostTagJSON{}
-		if e.Type == content.CaseStudy {
-			tags = append(tags, a.ghostTagOut(caseStudyTag, "internal", nil))
+		if kind.tag != nil {
+			tags = append(tags, a.ghostTagOut(*kind.tag, "internal", nil))
 		}
 		for _, t := range e.Tags {
 			tags = append(tags, a.ghostTagOut(t, "public", nil))
@@ -417,8 +451,8 @@ func (a *api) ghostEntry(e content.Entry, p ghostParams) ghostPostJSON {
 		}
 		out.Authors, out.PrimaryAuthor = &authors, &primary
 	}
-	if e.Type == content.CaseStudy {
-		out.Folio = &ghostFolioJSON{Type: e.Type, CaseStudy: a.studies.publicFull(e)}
+	if kind.folio != nil {
+		out.Folio = kind.folio(a, e)
 	}
 	return out
 }

@@ -100,3 +100,14 @@ func TestCaseStudyTagRewrite(t *testing.T) {
 		t.Error("tag:-hash-case-study does not ask for case studies")
 	}
 }
+
+// TestEveryTypeHasAGhostKind: a new entry type says how the Ghost layer
+// shows it, rather than being left out of it unnoticed.
+func TestEveryTypeHasAGhostKind(t *testing.T) {
+	for _, typ := range content.Types {
+		k, ok := ghostKinds[typ]
+		if !ok || (k.resource != "posts" && k.resource != "pages") || k.customExcerpt == nil {
+			t.Errorf("%s: ghostKinds has %+v, want a resource and a custom excerpt", typ, k)
+		}
+	}
+}
